@@ -1,0 +1,13 @@
+/** @henan-chain/crypto: the national-cryptography core of 河南链. This file is its whole public surface. */
+export * from './errors';
+export * from './bytes';
+export * from './sm3';
+export * from './sm4';
+export * from './sm2-keys';
+export { DEFAULT_SM2_ID, computeZA, computeE, sign, verify, signatureToRaw, signatureFromRaw, clearSm2KeyCache, type SignOptions, type VerifyResult } from './sm2';
+export * from './sm2-encrypt';
+export * from './jcs';
+export * from './merkle';
+export * from './checkpoint';
+export * from './identifiers';
+export * from './commitment';

@@ -1,0 +1,83 @@
+/**
+ * RFC 8785 JSON Canonicalization Scheme: the one byte form of a record that agencies sign and that
+ * endorsing peers write, so every party hashes exactly the same bytes.
+ *
+ * Only what I-JSON (RFC 7493) can carry is accepted; anything JSON.stringify would silently drop,
+ * coerce or call `toJSON` on is refused instead, naming where in the value it sits.
+ */
+import { CryptoError } from './errors';
+import { utf8 } from './bytes';
+
+// With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** The canonical JSON text of `value` (RFC 8785). Throws CryptoError NOT_CANONICAL_JSON. */
+export function canonicalize(value: unknown): string {
+  return serialize(value, '$', new Set());
+}
+
+/** UTF-8 bytes of `canonicalize(value)`: what gets hashed and signed. */
+export function canonicalBytes(value: unknown): Uint8Array {
+  return utf8(canonicalize(value));
+}
+
+function refuse(path: string, what: string): never {
+  throw new CryptoError('NOT_CANONICAL_JSON', `${path}: ${what} cannot be canonical JSON (RFC 8785)`, path);
+}
+
+function serialize(value: unknown, path: string, ancestors: Set<object>): string {
+  switch (typeof value) {
+    case 'string':
+      return quote(value, path, 'string');
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) refuse(path, String(value));
+      // §3.2.2.3: ECMAScript Number::toString, which also turns -0 into "0".
+      return String(value);
+    case 'object':
+      if (value === null) return 'null';
+      break;
+    default:
+      refuse(path, typeof value);
+  }
+
+  const object = value as object;
+  if (ancestors.has(object)) refuse(path, 'a cycle');
+  ancestors.add(object);
+  let text: string;
+  if (Array.isArray(object)) {
+    const items: string[] = [];
+    // Indexed loop, not map(): map() skips holes, and a hole is an undefined to refuse.
+    for (let i = 0; i < object.length; i++) items.push(serialize(object[i], `${path}[${i}]`, ancestors));
+    text = `[${items.join(',')}]`;
+  } else {
+    const proto = Object.getPrototypeOf(object);
+    if (proto !== Object.prototype && proto !== null) {
+      const kind = (proto?.constructor as { name?: unknown } | undefined)?.name;
+      refuse(path, `a non-plain object (${typeof kind === 'string' && kind ? kind : 'unknown prototype'})`);
+    }
+    if (Object.getOwnPropertySymbols(object).length > 0) refuse(path, 'a symbol-keyed property');
+    // §3.2.3: sort by UTF-16 code units, which is what the default sort compares.
+    const keys = Object.keys(object).sort();
+    const members = keys.map((key) => {
+      const member = IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+      const name = quote(key, member, 'key');
+      return `${name}:${serialize((object as Record<string, unknown>)[key], member, ancestors)}`;
+    });
+    text = `{${members.join(',')}}`;
+  }
+  ancestors.delete(object);
+  return text;
+}
+
+/**
+ * §3.2.2.2 escaping. For well-formed strings JSON.stringify (ES2019+) already emits exactly that
+ * form: the two-character escapes, \u00xx in lower-case hex for other controls, everything else
+ * (including Chinese text) as itself. Lone surrogates it would escape; RFC 8785 rejects them.
+ */
+function quote(text: string, path: string, what: string): string {
+  if (LONE_SURROGATE.test(text)) refuse(path, `a ${what} with a lone surrogate`);
+  return JSON.stringify(text);
+}

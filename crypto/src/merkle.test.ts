@@ -1,0 +1,223 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import {
+  MerkleTree,
+  SHA256,
+  SM3,
+  hashChildren,
+  hashLeaf,
+  rootFromInclusionProof,
+  verifyConsistency,
+  verifyInclusion,
+  type MerkleHash,
+} from './merkle';
+import { CryptoError } from './errors';
+import { fromHex, toHex } from './bytes';
+
+// RFC 6962 / RFC 9162 test data, as in sm-vectors.md.
+const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(
+  (hex) => fromHex(hex, 'leaf'),
+);
+const ROOTS = [
+  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', // empty tree: SHA-256("")
+  '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+  'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
+  'aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77',
+  'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+  '4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4',
+  '76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef',
+  'ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c',
+  '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
+];
+
+test('RFC 9162 SHA-256 test data: roots, inclusion proof 5 in 8, consistency 4 -> 8', (t) => {
+  const tree = MerkleTree.fromLeaves(SHA256, LEAVES);
+  t.is(toHex(tree.root()), ROOTS[8]);
+  ROOTS.forEach((root, m) => t.is(toHex(tree.rootOfSize(m)), root, `size ${m}`));
+
+  const proof = tree.inclusionProof(5);
+  t.deepEqual(proof.map(toHex), [
+    'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+    'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+  ]);
+  t.true(verifyInclusion(SHA256, 5, 8, hashLeaf(SHA256, LEAVES[5]!), proof, tree.root()));
+
+  const consistency = tree.consistencyProof(4);
+  t.deepEqual(consistency.map(toHex), ['6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4']);
+  t.true(verifyConsistency(SHA256, 4, 8, consistency, tree.rootOfSize(4), tree.root()));
+});
+
+test('SM3 instance: digest, empty tree and leaf prefix', (t) => {
+  t.is(SM3.size, 32);
+  t.is(toHex(SM3.digest(Buffer.from('abc'))), '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+  t.is(toHex(MerkleTree.fromLeaves(SM3, []).root()), '1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b');
+  const abc = Buffer.from('abc');
+  t.is(toHex(hashLeaf(SM3, abc)), createHash('sm3').update(Buffer.from([0])).update(abc).digest('hex'));
+  const [l, r] = [SM3.digest(Buffer.from('l')), SM3.digest(Buffer.from('r'))];
+  t.is(toHex(hashChildren(SM3, l, r)), createHash('sm3').update(Buffer.from([1])).update(l).update(r).digest('hex'));
+  t.is(t.throws(() => hashChildren(SM3, l, r.subarray(1)), { instanceOf: CryptoError })?.code, 'BAD_LENGTH');
+});
+
+// The RFC's recursive definitions, written out literally, as a reference for the level-based tree.
+function k(n: number): number {
+  let p = 1;
+  while (p * 2 < n) p *= 2;
+  return p;
+}
+function mth(h: MerkleHash, d: Uint8Array[]): Uint8Array {
+  if (d.length === 0) return h.digest(new Uint8Array(0));
+  if (d.length === 1) return hashLeaf(h, d[0]!);
+  return hashChildren(h, mth(h, d.slice(0, k(d.length))), mth(h, d.slice(k(d.length))));
+}
+function path(h: MerkleHash, m: number, d: Uint8Array[]): Uint8Array[] {
+  if (d.length <= 1) return [];
+  const s = k(d.length);
+  return m < s
+    ? [...path(h, m, d.slice(0, s)), mth(h, d.slice(s))]
+    : [...path(h, m - s, d.slice(s)), mth(h, d.slice(0, s))];
+}
+function subproof(h: MerkleHash, m: number, d: Uint8Array[], b: boolean): Uint8Array[] {
+  if (m === d.length) return b ? [] : [mth(h, d)];
+  const s = k(d.length);
+  return m <= s
+    ? [...subproof(h, m, d.slice(0, s), b), mth(h, d.slice(s))]
+    : [...subproof(h, m - s, d.slice(s), false), mth(h, d.slice(0, s))];
+}
+
+test('matches the RFC recursions literally for every size up to 33', (t) => {
+  const data = Array.from({ length: 33 }, (_, i) => Buffer.from(`leaf ${i}`));
+  for (let n = 0; n <= data.length; n++) {
+    const d = data.slice(0, n);
+    const tree = MerkleTree.fromLeaves(SM3, d);
+    t.is(toHex(tree.root()), toHex(mth(SM3, d)), `root ${n}`);
+    for (let m = 0; m < n; m++) t.deepEqual(tree.inclusionProof(m).map(toHex), path(SM3, m, d).map(toHex), `path ${m}/${n}`);
+    for (let m = 1; m < n; m++) t.deepEqual(tree.consistencyProof(m).map(toHex), subproof(SM3, m, d, true).map(toHex), `proof ${m}/${n}`);
+  }
+});
+
+const flipBit = (proof: Uint8Array[], i: number, bit: number): Uint8Array[] =>
+  proof.map((p, j) => (j === i ? p.map((x, b) => (b === bit >> 3 ? x ^ (1 << (bit & 7)) : x)) : p));
+
+// Distinct leaves: with equal neighbours a proof would really verify at the mirrored index.
+const treeArb = fc
+  .array(fc.uint8Array({ maxLength: 40 }), { minLength: 1, maxLength: 300 })
+  .map((leaves) => leaves.map((l, i) => new Uint8Array(Buffer.concat([Buffer.from(`${i}:`), l]))));
+
+test('inclusion: every leaf verifies; other leaves, indices and flipped bits do not', (t) => {
+  fc.assert(
+    fc.property(treeArb, fc.nat(), (leaves, pick) => {
+      const tree = MerkleTree.fromLeaves(SM3, leaves);
+      const n = tree.size;
+      const root = tree.root();
+      for (let i = 0; i < n; i++) {
+        const proof = tree.inclusionProof(i);
+        t.true(verifyInclusion(SM3, i, n, tree.leafHash(i), proof, root));
+        t.deepEqual(rootFromInclusionProof(SM3, i, n, tree.leafHash(i), proof), root);
+      }
+      const i = pick % n;
+      const leaf = tree.leafHash(i);
+      const proof = tree.inclusionProof(i);
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        t.false(verifyInclusion(SM3, j, n, leaf, proof, root), `leaf ${i} claimed at ${j} of ${n}`);
+        t.false(verifyInclusion(SM3, i, n, tree.leafHash(j), proof, root));
+      }
+      for (let p = 0; p < proof.length; p++) {
+        for (let bit = 0; bit < 256; bit += 37) t.false(verifyInclusion(SM3, i, n, leaf, flipBit(proof, p, bit), root));
+      }
+      t.false(verifyInclusion(SM3, i, n, leaf, proof, flipBit([root], 0, pick % 256)[0]!));
+    }),
+    { numRuns: 40 },
+  );
+});
+
+test('consistency: every m -> n verifies and fails when tampered; rootOfSize matches a fresh tree', (t) => {
+  fc.assert(
+    fc.property(treeArb, (leaves) => {
+      const tree = MerkleTree.fromLeaves(SHA256, leaves);
+      const n = tree.size;
+      const root = tree.root();
+      for (let m = 0; m <= n; m++) {
+        const old = tree.rootOfSize(m);
+        t.deepEqual(old, MerkleTree.fromLeaves(SHA256, leaves.slice(0, m)).root());
+        const proof = tree.consistencyProof(m);
+        t.true(verifyConsistency(SHA256, m, n, proof, old, root), `${m} -> ${n}`);
+        t.false(verifyConsistency(SHA256, m, n, proof, flipBit([old], 0, m % 256)[0]!, root));
+        // Every tree extends the empty one, so for m = 0 the new root is not constrained.
+        if (m > 0) t.false(verifyConsistency(SHA256, m, n, proof, old, flipBit([root], 0, m % 256)[0]!));
+        for (let p = 0; p < proof.length; p++) t.false(verifyConsistency(SHA256, m, n, flipBit(proof, p, (m * 7 + p) % 256), old, root));
+        if (proof.length > 0) {
+          t.false(verifyConsistency(SHA256, m, n, proof.slice(1), old, root));
+          t.false(verifyConsistency(SHA256, m, n, [...proof, proof[0]!], old, root));
+        }
+        // Not checked: the same proof under another new size. RFC 9162 proofs do not bind the size
+        // (a 3-leaf proof also verifies as a 4-leaf one); the signed checkpoint binds size to root.
+        if (m > 0 && m < n) {
+          t.false(verifyConsistency(SHA256, m - 1, n, proof, tree.rootOfSize(m - 1), root));
+        }
+      }
+      // Proofs towards an earlier size come from the same levels.
+      const mid = Math.ceil(n / 2);
+      for (let m = 0; m <= mid; m++) {
+        t.true(verifyConsistency(SHA256, m, mid, tree.consistencyProof(m, mid), tree.rootOfSize(m), tree.rootOfSize(mid)));
+      }
+      for (let i = 0; i < mid; i++) {
+        t.true(verifyInclusion(SHA256, i, mid, tree.leafHash(i), tree.inclusionProof(i, mid), tree.rootOfSize(mid)));
+      }
+    }),
+    { numRuns: 25 },
+  );
+});
+
+test('wrong-shaped input is false, wrong types throw', (t) => {
+  const tree = MerkleTree.fromLeaves(SHA256, LEAVES);
+  const root = tree.root();
+  const leaf = tree.leafHash(5);
+  const proof = tree.inclusionProof(5);
+  for (const [index, size] of [[8, 8], [9, 8], [-1, 8], [5.5, 8], [NaN, 8], [5, Infinity], [5, 2 ** 53], [0, 0]]) {
+    t.false(verifyInclusion(SHA256, index!, size!, leaf, proof, root), `${index} of ${size}`);
+  }
+  t.false(verifyInclusion(SHA256, 5, 8, leaf, [...proof, proof[0]!], root));
+  t.false(verifyInclusion(SHA256, 5, 8, leaf, proof.slice(0, 2), root));
+  t.false(verifyInclusion(SHA256, 5, 8, leaf.subarray(1), proof, root));
+  t.false(verifyInclusion(SHA256, 5, 8, leaf, [proof[0]!, proof[1]!.subarray(1), proof[2]!], root));
+  t.false(verifyInclusion(SHA256, 5, 8, leaf, proof, root.subarray(1)));
+  t.false(verifyInclusion(SM3, 5, 8, leaf, proof, root));
+  t.is(t.throws(() => rootFromInclusionProof(SHA256, 8, 8, leaf, proof), { instanceOf: CryptoError })?.code, 'BAD_PROOF');
+
+  const c = tree.consistencyProof(4);
+  const old = tree.rootOfSize(4);
+  t.false(verifyConsistency(SHA256, 8, 4, c, root, old));
+  t.false(verifyConsistency(SHA256, 4, 8, [], old, root));
+  t.false(verifyConsistency(SHA256, 4, 8, [c[0]!.subarray(2)], old, root));
+  t.false(verifyConsistency(SHA256, -4, 8, c, old, root));
+  t.false(verifyConsistency(SHA256, 8, 8, c, root, root));
+  t.false(verifyConsistency(SHA256, 0, 8, [], old, root));
+  t.true(verifyConsistency(SHA256, 0, 8, [], tree.rootOfSize(0), root));
+
+  const bad = (f: () => unknown) => t.is(t.throws(f, { instanceOf: CryptoError })?.code, 'BAD_ARGUMENT');
+  bad(() => verifyInclusion(SHA256, '5' as unknown as number, 8, leaf, proof, root));
+  bad(() => verifyInclusion(SHA256, 5, 8, toHex(leaf) as unknown as Uint8Array, proof, root));
+  bad(() => verifyInclusion(SHA256, 5, 8, leaf, 'proof' as unknown as Uint8Array[], root));
+  bad(() => verifyConsistency(SHA256, 4, 8, [toHex(c[0]!)] as unknown as Uint8Array[], old, root));
+  bad(() => verifyConsistency({} as MerkleHash, 4, 8, c, old, root));
+  bad(() => tree.inclusionProof(8));
+  bad(() => tree.inclusionProof(0, 9));
+  bad(() => tree.consistencyProof(5, 4));
+  bad(() => tree.rootOfSize(9));
+  bad(() => MerkleTree.fromLeaves(SHA256, ['00'] as unknown as Uint8Array[]));
+  bad(() => MerkleTree.fromLeaves(SHA256, new Array<Uint8Array>(2)));
+  t.is(t.throws(() => MerkleTree.fromLeafHashes(SHA256, [leaf.subarray(1)]), { instanceOf: CryptoError })?.code, 'BAD_LENGTH');
+});
+
+test('results are copies: mutating them does not change the tree', (t) => {
+  const tree = MerkleTree.fromLeafHashes(SHA256, LEAVES.map((l) => hashLeaf(SHA256, l)));
+  tree.root().fill(0);
+  tree.inclusionProof(5)[0]!.fill(0);
+  tree.leafHash(4).fill(0);
+  t.is(toHex(tree.root()), ROOTS[8]);
+  t.true(verifyInclusion(SHA256, 5, 8, tree.leafHash(5), tree.inclusionProof(5), tree.root()));
+});
+

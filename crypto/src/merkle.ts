@@ -1,0 +1,367 @@
+/**
+ * Merkle trees, inclusion and consistency proofs as RFC 9162 §2.1 (Certificate Transparency 2.0)
+ * defines them, generic over the hash: SHA-256 to check against the RFC's own test data, SM3 in
+ * the product.
+ */
+import { hash as nodeHash } from 'node:crypto';
+import { CryptoError } from './errors';
+import { equalBytes } from './bytes';
+
+export interface MerkleHash {
+  readonly name: string;
+  /** Digest length in bytes. */
+  readonly size: number;
+  /** Must not keep a reference to `data`: tree building reuses one buffer for every node. */
+  digest(data: Uint8Array): Uint8Array;
+}
+
+function nativeHash(name: string, algorithm: string): MerkleHash {
+  return {
+    name,
+    size: nodeHash(algorithm, '', 'buffer').length,
+    // One-shot hash(): no Hash object per call, which is most of the cost for 65-byte inputs.
+    // Returned as a plain Uint8Array, like every other byte string of this package.
+    digest: (data) => {
+      const d = nodeHash(algorithm, data, 'buffer');
+      return new Uint8Array(d.buffer, d.byteOffset, d.length);
+    },
+  };
+}
+
+export const SHA256: MerkleHash = nativeHash('SHA-256', 'sha256');
+export const SM3: MerkleHash = nativeHash('SM3', 'sm3');
+
+const LEAF_PREFIX = new Uint8Array([0x00]);
+
+/** §2.1.1: leaf hash H(0x00 || data); the prefixes keep a leaf from passing for an inner node. */
+export function hashLeaf(h: MerkleHash, data: Uint8Array): Uint8Array {
+  checkHash(h);
+  checkBytes(data, 'leaf data');
+  return h.digest(Buffer.concat([LEAF_PREFIX, data]));
+}
+
+/** §2.1.1: inner node hash H(0x01 || left || right). */
+export function hashChildren(h: MerkleHash, left: Uint8Array, right: Uint8Array): Uint8Array {
+  checkHash(h);
+  checkDigest(h, left, 'left');
+  checkDigest(h, right, 'right');
+  return nodeHasher(h)(left, right);
+}
+
+/** H(0x01 || left || right) through one reused buffer, so that hashing allocates only digests. */
+function nodeHasher(h: MerkleHash): (left: Uint8Array, right: Uint8Array) => Uint8Array {
+  const scratch = new Uint8Array(1 + 2 * h.size);
+  scratch[0] = 0x01;
+  return (left, right) => {
+    scratch.set(left, 1);
+    scratch.set(right, 1 + h.size);
+    return h.digest(scratch);
+  };
+}
+
+/**
+ * An immutable tree over a fixed list of leaves. The O(n) build keeps every complete subtree
+ * (levels[k] = hashes of the floor(size / 2^k) aligned runs of 2^k leaves, back to back), so any
+ * subtree the RFC's recursions ask for is at most log2(n) combinations away: root(),
+ * rootOfSize(), inclusionProof() and consistencyProof() are all O(log n).
+ */
+export class MerkleTree {
+  readonly #levels: Uint8Array[];
+  readonly #node: (left: Uint8Array, right: Uint8Array) => Uint8Array;
+
+  private constructor(
+    readonly hash: MerkleHash,
+    leafHashes: Uint8Array,
+    readonly size: number,
+  ) {
+    const s = hash.size;
+    const node = (this.#node = nodeHasher(hash));
+    this.#levels = [leafHashes];
+    for (let level = leafHashes, count = size; count > 1; ) {
+      const parents = Math.floor(count / 2);
+      const next = new Uint8Array(parents * s);
+      for (let i = 0; i < parents; i++) {
+        next.set(node(level.subarray(2 * i * s, (2 * i + 1) * s), level.subarray((2 * i + 1) * s, (2 * i + 2) * s)), i * s);
+      }
+      this.#levels.push(next);
+      level = next;
+      count = parents;
+    }
+  }
+
+  /** A tree whose leaves are `leaves` (each hashed as H(0x00 || data)). */
+  static fromLeaves(h: MerkleHash, leaves: readonly Uint8Array[]): MerkleTree {
+    checkHash(h);
+    checkArray(leaves, 'leaves');
+    const hashes = new Uint8Array(leaves.length * h.size);
+    let scratch = new Uint8Array(0);
+    // Indexed loops, not forEach: forEach skips the holes of a sparse array.
+    for (let i = 0; i < leaves.length; i++) {
+      const data = leaves[i]!;
+      checkBytes(data, `leaves[${i}]`);
+      if (scratch.length < data.length + 1) scratch = new Uint8Array(data.length + 1);
+      scratch.set(data, 1); // scratch[0] stays 0x00, the leaf prefix
+      hashes.set(h.digest(scratch.subarray(0, data.length + 1)), i * h.size);
+    }
+    return new MerkleTree(h, hashes, leaves.length);
+  }
+
+  /** A tree from leaf hashes already computed as H(0x00 || data). */
+  static fromLeafHashes(h: MerkleHash, leafHashes: readonly Uint8Array[]): MerkleTree {
+    checkHash(h);
+    checkArray(leafHashes, 'leafHashes');
+    const hashes = new Uint8Array(leafHashes.length * h.size);
+    for (let i = 0; i < leafHashes.length; i++) {
+      checkDigest(h, leafHashes[i]!, `leafHashes[${i}]`);
+      hashes.set(leafHashes[i]!, i * h.size);
+    }
+    return new MerkleTree(h, hashes, leafHashes.length);
+  }
+
+  /** MTH of the whole tree. */
+  root(): Uint8Array {
+    return this.rootOfSize(this.size);
+  }
+
+  /** MTH(D[0:m]): the root this tree had when it held its first m leaves. */
+  rootOfSize(m: number): Uint8Array {
+    this.#checkSize(m, 'size');
+    return m === 0 ? this.hash.digest(new Uint8Array(0)) : this.#subtree(0, m).slice();
+  }
+
+  leafHash(index: number): Uint8Array {
+    this.#checkIndex(index, this.size);
+    return this.#subtree(index, index + 1).slice();
+  }
+
+  /** §2.1.3.1 PATH(m, D[n]): audit path of leaf `index` in the tree of the first `treeSize` leaves, leaf end first. */
+  inclusionProof(index: number, treeSize: number = this.size): Uint8Array[] {
+    this.#checkSize(treeSize, 'treeSize');
+    this.#checkIndex(index, treeSize);
+    const path: Uint8Array[] = [];
+    let start = 0;
+    let end = treeSize;
+    while (end - start > 1) {
+      const k = largestPowerOfTwoBelow(end - start);
+      if (index < start + k) {
+        path.push(this.#subtree(start + k, end));
+        end = start + k;
+      } else {
+        path.push(this.#subtree(start, start + k));
+        start += k;
+      }
+    }
+    // Walked from the root down; PATH lists the leaf's sibling first.
+    return path.reverse().map((p) => p.slice());
+  }
+
+  /**
+   * §2.1.4.1 PROOF(m, D[n]) between the first `oldSize` and the first `newSize` leaves. The RFC
+   * defines it for 0 < m < n; for m = 0 or m = n the proof is empty (see verifyConsistency).
+   */
+  consistencyProof(oldSize: number, newSize: number = this.size): Uint8Array[] {
+    this.#checkSize(newSize, 'newSize');
+    this.#checkSize(oldSize, 'oldSize');
+    if (oldSize > newSize) throw new CryptoError('BAD_ARGUMENT', `oldSize ${oldSize} exceeds newSize ${newSize}`, 'oldSize');
+    if (oldSize === 0 || oldSize === newSize) return [];
+    // SUBPROOF(m, D[start:end], b), unrolled from the root down.
+    const proof: Uint8Array[] = [];
+    let start = 0;
+    let end = newSize;
+    let m = oldSize;
+    let oldRootIsKnown = true; // the RFC's b: the old root is a node the verifier already has
+    while (m < end - start) {
+      const k = largestPowerOfTwoBelow(end - start);
+      if (m <= k) {
+        proof.push(this.#subtree(start + k, end));
+        end = start + k;
+      } else {
+        proof.push(this.#subtree(start, start + k));
+        start += k;
+        m -= k;
+        oldRootIsKnown = false;
+      }
+    }
+    if (!oldRootIsKnown) proof.push(this.#subtree(start, end));
+    return proof.reverse().map((p) => p.slice());
+  }
+
+  /**
+   * MTH(D[start:end]) for the ranges the RFC recursion reaches: start is a multiple of the largest
+   * power of two not above end - start, so the left part is always a stored complete subtree.
+   * Returns a view into the levels; public methods copy it.
+   */
+  #subtree(start: number, end: number): Uint8Array {
+    const n = end - start;
+    if (isPowerOfTwo(n)) {
+      const level = Math.round(Math.log2(n));
+      const s = this.hash.size;
+      return this.#levels[level]!.subarray((start / n) * s, (start / n + 1) * s);
+    }
+    const k = largestPowerOfTwoBelow(n);
+    return this.#node(this.#subtree(start, start + k), this.#subtree(start + k, end));
+  }
+
+  #checkSize(n: number, what: string): void {
+    if (!Number.isSafeInteger(n) || n < 0 || n > this.size) {
+      throw new CryptoError('BAD_ARGUMENT', `${what} must be an integer from 0 to ${this.size}, got ${n}`, what);
+    }
+  }
+
+  #checkIndex(index: number, treeSize: number): void {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= treeSize) {
+      throw new CryptoError('BAD_ARGUMENT', `leaf index must be an integer below ${treeSize}, got ${index}`, 'index');
+    }
+  }
+}
+
+/**
+ * §2.1.3.2: the root that `proof` leads to from `leafHash` at `leafIndex` of a tree of `treeSize`
+ * leaves. Throws BAD_PROOF when the proof cannot belong to those sizes at all.
+ */
+export function rootFromInclusionProof(
+  h: MerkleHash,
+  leafIndex: number,
+  treeSize: number,
+  leafHash: Uint8Array,
+  proof: readonly Uint8Array[],
+): Uint8Array {
+  const root = inclusionRoot(h, leafIndex, treeSize, leafHash, proof);
+  if (root === undefined) {
+    throw new CryptoError('BAD_PROOF', `not an inclusion proof for leaf ${leafIndex} of a tree of ${treeSize} (${h.name})`);
+  }
+  return root;
+}
+
+/** §2.1.3.2. False for a wrong proof and for wrong-shaped input; throws only for wrong types. */
+export function verifyInclusion(
+  h: MerkleHash,
+  leafIndex: number,
+  treeSize: number,
+  leafHash: Uint8Array,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean {
+  checkBytes(root, 'root');
+  const computed = inclusionRoot(h, leafIndex, treeSize, leafHash, proof);
+  return computed !== undefined && equalBytes(computed, root);
+}
+
+function inclusionRoot(
+  h: MerkleHash,
+  leafIndex: number,
+  treeSize: number,
+  leafHash: Uint8Array,
+  proof: readonly Uint8Array[],
+): Uint8Array | undefined {
+  checkHash(h);
+  checkNumber(leafIndex, 'leafIndex');
+  checkNumber(treeSize, 'treeSize');
+  checkBytes(leafHash, 'leafHash');
+  checkProof(proof);
+  if (!isTreeSize(leafIndex) || !isTreeSize(treeSize) || leafIndex >= treeSize) return undefined;
+  if (leafHash.length !== h.size || proof.some((p) => p.length !== h.size)) return undefined;
+  const node = nodeHasher(h);
+  let fn = leafIndex;
+  let sn = treeSize - 1;
+  let r: Uint8Array = new Uint8Array(leafHash); // a copy: for a one-leaf tree it is the root returned
+  for (const p of proof) {
+    if (sn === 0) return undefined;
+    if (isOdd(fn) || fn === sn) {
+      r = node(p, r);
+      while (!isOdd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      r = node(r, p);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 ? r : undefined;
+}
+
+/**
+ * §2.1.4.2, which covers 0 < size1 < size2. Outside that range, as other RFC 9162 verifiers do:
+ * size1 = size2 needs an empty proof and equal roots; size1 = 0 needs an empty proof and root1 the
+ * empty-tree hash. False for a wrong proof and for wrong-shaped input; throws only for wrong types.
+ */
+export function verifyConsistency(
+  h: MerkleHash,
+  size1: number,
+  size2: number,
+  proof: readonly Uint8Array[],
+  root1: Uint8Array,
+  root2: Uint8Array,
+): boolean {
+  checkHash(h);
+  checkNumber(size1, 'size1');
+  checkNumber(size2, 'size2');
+  checkProof(proof);
+  checkBytes(root1, 'root1');
+  checkBytes(root2, 'root2');
+  if (!isTreeSize(size1) || !isTreeSize(size2) || size1 > size2) return false;
+  if ([root1, root2, ...proof].some((x) => x.length !== h.size)) return false;
+  if (size1 === size2) return proof.length === 0 && equalBytes(root1, root2);
+  if (size1 === 0) return proof.length === 0 && equalBytes(root1, h.digest(new Uint8Array(0)));
+  if (proof.length === 0) return false; // step 1
+  const node = nodeHasher(h);
+  const path = isPowerOfTwo(size1) ? [root1, ...proof] : proof; // step 2
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (isOdd(fn)) [fn, sn] = [half(fn), half(sn)];
+  let fr = path[0]!;
+  let sr = path[0]!;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (isOdd(fn) || fn === sn) {
+      fr = node(c, fr);
+      sr = node(c, sr);
+      while (!isOdd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      sr = node(sr, c);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 && equalBytes(fr, root1) && equalBytes(sr, root2);
+}
+
+// Sizes go up to 2^53 in verification, past where JavaScript's 32-bit shifts work: use arithmetic.
+const half = (n: number): number => Math.floor(n / 2);
+const isOdd = (n: number): boolean => n % 2 === 1;
+const isTreeSize = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
+const isPowerOfTwo = (n: number): boolean => n > 0 && 2 ** Math.round(Math.log2(n)) === n;
+
+/** The RFC's k: the largest power of two smaller than n (n > 1). */
+function largestPowerOfTwoBelow(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+function checkHash(h: MerkleHash): void {
+  if (typeof h !== 'object' || h === null || typeof h.digest !== 'function' || !Number.isSafeInteger(h.size) || h.size <= 0) {
+    throw new CryptoError('BAD_ARGUMENT', 'not a MerkleHash (use SHA256 or SM3)', 'hash');
+  }
+}
+
+function checkNumber(n: number, what: string): void {
+  if (typeof n !== 'number') throw new CryptoError('BAD_ARGUMENT', `${what} must be a number`, what);
+}
+
+function checkBytes(b: Uint8Array, what: string): void {
+  if (!(b instanceof Uint8Array)) throw new CryptoError('BAD_ARGUMENT', `${what} must be a Uint8Array`, what);
+}
+
+function checkArray(a: readonly unknown[], what: string): void {
+  if (!Array.isArray(a)) throw new CryptoError('BAD_ARGUMENT', `${what} must be an array`, what);
+}
+
+function checkProof(proof: readonly Uint8Array[]): void {
+  checkArray(proof, 'proof');
+  for (let i = 0; i < proof.length; i++) checkBytes(proof[i]!, `proof[${i}]`);
+}
+
+function checkDigest(h: MerkleHash, b: Uint8Array, what: string): void {
+  checkBytes(b, what);
+  if (b.length !== h.size) {
+    throw new CryptoError('BAD_LENGTH', `${what} must be a ${h.size}-byte ${h.name} digest, got ${b.length} bytes`, what);
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * SM2 signatures (GB/T 32918.2, GM/T 0003.2) with Z_A (GM/T 0009), DER-encoded signatures.
+ *
+ * Nonce: hedged RFC 6979. k comes from HMAC-DRBG over HMAC-SM3 seeded with int2octets(d) ||
+ * bits2octets(e) || 32 fresh CSPRNG bytes (the "additional data" k' of RFC 6979 §3.6). Because d
+ * and e are in the seed, a broken or repeating RNG cannot produce the same k for two different
+ * messages, so it cannot leak the key; because of the fresh bytes, signing the same message twice
+ * still uses different k (no fault-attack target, no linkable signatures). `deterministic: true`
+ * drops the fresh bytes: pure RFC 6979 with SM3, reproducible, for tests and audits.
+ *
+ * Verification is the hot path (chaincode verifies every record against a few long-lived agency
+ * keys), so decoded keys are cached with their Z_A for the default id, and from a key's second use
+ * on with a precomputed window table.
+ */
+import { randomBytes } from 'node:crypto';
+import { createHmacDrbg } from '@noble/curves/utils.js';
+import { DerReader, derInteger, derSequence } from './asn1';
+import { bytesToBigInt, concatBytes, toHex, utf8 } from './bytes';
+import { CryptoError, type CryptoErrorCode } from './errors';
+import { CURVE, Fn, Point, bytesOf, decodePoint, privateScalar, bytes32 } from './sm2-curve';
+import { type PointTable, mulAddX, pointTable } from './sm2-precompute';
+import { hmacSm3, sm3 } from './sm3';
+
+export const DEFAULT_SM2_ID = '1234567812345678';
+
+export type VerifyResult = { valid: true } | { valid: false; code: CryptoErrorCode; reason: string };
+
+export interface SignOptions {
+  /** Distinguishing identifier of the signer (UTF-8), default `1234567812345678`. */
+  id?: string;
+  /** Pure RFC 6979 (no fresh randomness): the same message and key always give the same signature. */
+  deterministic?: boolean;
+}
+
+const CURVE_CONSTANTS = concatBytes(...[CURVE.a, CURVE.b, CURVE.Gx, CURVE.Gy].map(bytes32));
+
+/** x||y of a point, 64 bytes, as Z_A hashes it. */
+function coordinates(point: Point): Uint8Array {
+  return point.toBytes(false).subarray(1);
+}
+
+function zaOf(xy: Uint8Array, id: string): Uint8Array {
+  if (typeof id !== 'string') throw new CryptoError('BAD_ARGUMENT', 'SM2 id must be a string', 'id');
+  const idBytes = utf8(id);
+  // ENTL is the bit length of the id in two bytes.
+  if (idBytes.length > 8191) throw new CryptoError('BAD_LENGTH', 'SM2 id must be at most 8191 UTF-8 bytes', 'id');
+  const entl = Uint8Array.of((idBytes.length * 8) >> 8, (idBytes.length * 8) & 0xff);
+  return sm3(concatBytes(entl, idBytes, CURVE_CONSTANTS, xy));
+}
+
+/** Z_A = SM3(ENTL || ID || a || b || Gx || Gy || xA || yA). */
+export function computeZA(publicKey: string | Uint8Array, id: string = DEFAULT_SM2_ID): Uint8Array {
+  return zaOf(coordinates(decodePoint(bytesOf(publicKey, 'publicKey'))), id);
+}
+
+function messageBytes(message: string | Uint8Array): Uint8Array {
+  if (typeof message !== 'string' && !(message instanceof Uint8Array)) {
+    throw new CryptoError('BAD_ARGUMENT', 'message must be a string or bytes', 'message');
+  }
+  return utf8(message);
+}
+
+function eOf(za: Uint8Array, message: string | Uint8Array): Uint8Array {
+  return sm3(concatBytes(za, messageBytes(message)));
+}
+
+/** e = SM3(Z_A || M), the value SM2 signs (what an HSM that "signs a digest" expects). */
+export function computeE(
+  message: string | Uint8Array,
+  publicKey: string | Uint8Array,
+  id: string = DEFAULT_SM2_ID,
+): Uint8Array {
+  return eOf(computeZA(publicKey, id), message);
+}
+
+// ---- signing ----
+
+interface RS {
+  r: bigint;
+  s: bigint;
+}
+
+/** One signing attempt with nonce k; undefined for the degenerate cases the standard skips. */
+function trySign(e: bigint, d: bigint, k: bigint): RS | undefined {
+  const x1 = Point.BASE.multiply(k).x;
+  const r = Fn.create(e + x1);
+  if (r === 0n || r + k === CURVE.n) return undefined;
+  const s = Fn.mul(Fn.inv(d + 1n), Fn.sub(k, Fn.mul(r, d)));
+  return s === 0n ? undefined : { r, s };
+}
+
+const drbg = createHmacDrbg<RS>(32, 32, (key, ...messages) => hmacSm3(key, concatBytes(...messages)));
+
+function signingDigest(message: string | Uint8Array, d: bigint, id: string | undefined): bigint {
+  const publicKey = Point.BASE.multiply(d);
+  return bytesToBigInt(eOf(zaOf(coordinates(publicKey), id ?? DEFAULT_SM2_ID), message));
+}
+
+/** SM2 signature of `message` (UTF-8 if a string) as DER SEQUENCE { r, s } (GM/T 0009). */
+export function sign(message: string | Uint8Array, privateKey: Uint8Array, options: SignOptions = {}): Uint8Array {
+  const d = privateScalar(privateKey);
+  const e = signingDigest(message, d, options.id);
+  const extra = options.deterministic ? new Uint8Array(0) : new Uint8Array(randomBytes(32));
+  const seed = concatBytes(bytes32(d), bytes32(Fn.create(e)), extra);
+  // RFC 6979 §3.2 h: draw candidates until k is in [1, n-1] and gives a usable signature.
+  const rs = drbg(seed, (candidate) => {
+    const k = bytesToBigInt(candidate);
+    return k >= 1n && k < CURVE.n ? trySign(e, d, k) : undefined;
+  });
+  return encodeSignature(rs);
+}
+
+/**
+ * Signs the digest e with a caller-given nonce k. Only for known-answer tests of the standard's
+ * vectors and of the r = 0, r + k = n and s = 0 rejections: never export it from the package.
+ */
+export function signWithNonce(e: Uint8Array, privateKey: Uint8Array, k: Uint8Array): Uint8Array {
+  const d = privateScalar(privateKey);
+  const kValue = bytesToBigInt(k);
+  const rs = kValue >= 1n && kValue < CURVE.n ? trySign(bytesToBigInt(e), d, kValue) : undefined;
+  if (!rs) throw new CryptoError('BAD_ARGUMENT', 'this k gives no valid signature (r = 0, r + k = n or s = 0)', 'k');
+  return encodeSignature(rs);
+}
+
+// ---- signature encodings ----
+
+function encodeSignature({ r, s }: RS): Uint8Array {
+  return derSequence(derInteger(r), derInteger(s));
+}
+
+function checkRange(rs: RS): RS {
+  for (const part of ['r', 's'] as const) {
+    if (rs[part] < 1n || rs[part] >= CURVE.n) throw new CryptoError('SCALAR_RANGE', `${part} is not in [1, n-1]`, part);
+  }
+  return rs;
+}
+
+function decodeDerSignature(der: Uint8Array): RS {
+  if (der[0] !== 0x30) {
+    throw new CryptoError(
+      'BAD_SIGNATURE_FORMAT',
+      `signature must be DER SEQUENCE { r, s } or 64 bytes r||s, got ${der.length} bytes`,
+      'signature',
+    );
+  }
+  const top = new DerReader(der, 'signature');
+  const seq = top.readConstructed('signature');
+  top.end();
+  const rs = { r: seq.readInteger('r'), s: seq.readInteger('s') };
+  seq.end();
+  return checkRange(rs);
+}
+
+function decodeRawSignature(raw: Uint8Array): RS {
+  if (raw.length !== 64) {
+    throw new CryptoError('BAD_LENGTH', `raw signature must be 64 bytes, got ${raw.length}`, 'signature');
+  }
+  return checkRange({ r: bytesToBigInt(raw.subarray(0, 32)), s: bytesToBigInt(raw.subarray(32)) });
+}
+
+/** DER signature to 64-byte r||s, strictly (DER rules, r and s in [1, n-1]). */
+export function signatureToRaw(der: Uint8Array): Uint8Array {
+  const { r, s } = decodeDerSignature(der);
+  return concatBytes(bytes32(r), bytes32(s));
+}
+
+/** 64-byte r||s to DER, strictly (r and s in [1, n-1]). */
+export function signatureFromRaw(raw: Uint8Array): Uint8Array {
+  return encodeSignature(decodeRawSignature(raw));
+}
+
+/** 64 bytes are r||s; anything else must be DER (a DER signature is 8 to 72 bytes, never 64 in practice). */
+function decodeSignature(signature: Uint8Array | string): RS {
+  const bytes = bytesOf(signature, 'signature');
+  return bytes.length === 64 ? decodeRawSignature(bytes) : decodeDerSignature(bytes);
+}
+
+// ---- verification and its key cache ----
+
+interface CachedKey {
+  point: Point;
+  zaDefault: Uint8Array;
+  table?: PointTable;
+}
+
+/** Window 4: 520 affine points, about 60 KB per key, so a full cache stays near 60 MB. */
+const KEY_CACHE_SIZE = 1024;
+const KEY_TABLE_WINDOW = 4;
+/** Window 8 for G: 4,224 points (about 0.5 MB), built once, on the first verification. */
+const BASE_TABLE_WINDOW = 8;
+const keyCache = new Map<string, CachedKey>();
+let baseTable: PointTable | undefined;
+
+/** Drops every cached public key (for benchmarks of the cold path, and tests). */
+export function clearSm2KeyCache(): void {
+  keyCache.clear();
+}
+
+function cachedKey(publicKey: Uint8Array | string): CachedKey {
+  const cacheId = typeof publicKey === 'string' ? publicKey : toHex(bytesOf(publicKey, 'publicKey'));
+  let entry = keyCache.get(cacheId);
+  if (entry) {
+    keyCache.delete(cacheId); // re-insert: Map order is the LRU order
+    // A table costs about two uncached verifications: only worth it for keys seen again.
+    entry.table ??= pointTable(entry.point, KEY_TABLE_WINDOW);
+  } else {
+    const point = decodePoint(bytesOf(publicKey, 'publicKey'));
+    entry = { point, zaDefault: zaOf(coordinates(point), DEFAULT_SM2_ID) };
+    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
+  }
+  keyCache.set(cacheId, entry);
+  return entry;
+}
+
+/** x of [s]G + [t]P, undefined for infinity. Variable time: every input is public. */
+function verificationX(s: bigint, t: bigint, key: CachedKey): bigint | undefined {
+  if (key.table) {
+    baseTable ??= pointTable(Point.BASE, BASE_TABLE_WINDOW);
+    const x = mulAddX(s, baseTable, t, key.table);
+    if (x !== undefined) return x;
+  }
+  const sum = Point.BASE.multiplyUnsafe(s).add(key.point.multiplyUnsafe(t));
+  return sum.is0() ? undefined : sum.toAffine().x;
+}
+
+function verifyOrThrow(
+  message: string | Uint8Array,
+  signature: Uint8Array | string,
+  publicKey: Uint8Array | string,
+  id: string | undefined,
+): VerifyResult {
+  const { r, s } = decodeSignature(signature);
+  const key = cachedKey(publicKey);
+  const za = id === undefined || id === DEFAULT_SM2_ID ? key.zaDefault : zaOf(coordinates(key.point), id);
+  const e = bytesToBigInt(eOf(za, message));
+  const t = Fn.create(r + s);
+  if (t === 0n) return { valid: false, code: 'BAD_SIGNATURE', reason: 't = (r + s) mod n is 0' };
+  const x = verificationX(s, t, key);
+  if (x !== undefined && Fn.create(e + x) === r) return { valid: true };
+  return { valid: false, code: 'BAD_SIGNATURE', reason: 'signature does not match message and key' };
+}
+
+/**
+ * Verifies an SM2 signature (DER or 64-byte r||s, bytes or hex) of `message` under `publicKey`.
+ * Never throws: malformed input gives `{ valid: false }` with the error code and a reason.
+ */
+export function verify(
+  message: string | Uint8Array,
+  signature: Uint8Array | string,
+  publicKey: Uint8Array | string,
+  options: { id?: string } = {},
+): VerifyResult {
+  try {
+    return verifyOrThrow(message, signature, publicKey, options.id);
+  } catch (err) {
+    if (err instanceof CryptoError) return { valid: false, code: err.code, reason: err.message };
+    return { valid: false, code: 'BAD_ARGUMENT', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
