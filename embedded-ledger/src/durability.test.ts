@@ -1,0 +1,111 @@
+import test from 'ava';
+import { ClassicLevel } from 'classic-level';
+import { Context, Contract } from 'fabric-contract-api';
+import { blockKey, transactionKey } from './layout';
+import { EmbeddedLedger } from './ledger';
+import { openTestLedger, text } from './test-support';
+
+class Registry extends Contract {
+  constructor() {
+    super('Registry');
+  }
+
+  async register(ctx: Context, holder: string, id: string): Promise<void> {
+    await ctx.stub.putState(id, Buffer.from(holder));
+    await ctx.stub.putState(ctx.stub.createCompositeKey('holder', [holder, id]), Buffer.from(id));
+    ctx.stub.setEvent('Registered', Buffer.from(id));
+  }
+
+  async revoke(ctx: Context, id: string): Promise<void> {
+    const holder = text(await ctx.stub.getState(id));
+    await ctx.stub.deleteState(id);
+    await ctx.stub.deleteState(ctx.stub.createCompositeKey('holder', [holder, id]));
+  }
+
+  /** Everything a reader can observe of the state and its history, as one JSON document. */
+  async snapshot(ctx: Context): Promise<string> {
+    const state: [string, string][] = [];
+    for await (const kv of ctx.stub.getStateByRange('', '')) state.push([kv.key, text(kv.value)]);
+    for await (const kv of ctx.stub.getStateByPartialCompositeKey('holder', [])) state.push([kv.key, text(kv.value)]);
+    const history: unknown[] = [];
+    for (const [key] of state) {
+      for await (const m of ctx.stub.getHistoryForKey(key)) history.push([key, m.txId, m.isDelete, text(m.value)]);
+    }
+    for await (const m of ctx.stub.getHistoryForKey('L2')) history.push(['L2', m.txId, m.isDelete, text(m.value)]);
+    return JSON.stringify({ state, history });
+  }
+}
+
+async function populate(ledger: EmbeddedLedger, alice: Parameters<EmbeddedLedger['submit']>[0]): Promise<string[]> {
+  const txIds: string[] = [];
+  for (const [holder, id] of [['h1', 'L1'], ['h1', 'L2'], ['h2', 'L3']]) {
+    txIds.push((await ledger.submit(alice, 'register', [holder!, id!])).txId);
+  }
+  txIds.push((await ledger.submit(alice, 'revoke', ['L2'])).txId);
+  return txIds;
+}
+
+test('state, history, blocks and transactions survive close and reopen, and the chain verifies', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  const txIds = await populate(ledger, alice);
+  const height = await ledger.height();
+  const before = {
+    snapshot: text(await ledger.evaluate(alice, 'snapshot', [])),
+    blocks: await Promise.all([...Array(Number(height)).keys()].map((n) => ledger.getBlock(BigInt(n)))),
+    transactions: await Promise.all(txIds.map((txId) => ledger.getTransaction(txId))),
+  };
+  t.deepEqual(await ledger.verifyChain(), { valid: true, height });
+  await ledger.close();
+  await t.throwsAsync(ledger.height(), { message: 'the embedded ledger is closed' });
+
+  const reopened = await EmbeddedLedger.open(options);
+  t.teardown(() => reopened.close());
+  t.is(await reopened.height(), height);
+  t.is(text(await reopened.evaluate(alice, 'snapshot', [])), before.snapshot);
+  t.deepEqual(await Promise.all([...Array(Number(height)).keys()].map((n) => reopened.getBlock(BigInt(n)))), before.blocks);
+  t.deepEqual(await Promise.all(txIds.map((txId) => reopened.getTransaction(txId))), before.transactions);
+  t.deepEqual(await reopened.verifyChain(), { valid: true, height });
+
+  const genesis = before.blocks[0]!;
+  t.like(genesis.transactions[0], { type: 'config', channelId: 'henan', chaincodeName: 'henan-chain' });
+  t.deepEqual(before.blocks[1]!.header.previousHash, genesis.hash);
+  t.like(before.transactions[0], { fn: 'register', args: ['h1', 'L1'], validationCode: 0, creator: { mspId: 'Org1MSP' } });
+  t.deepEqual(before.transactions[0]!.blockHash, before.blocks[Number(before.transactions[0]!.blockNumber)]!.hash);
+
+  const next = await reopened.submit(alice, 'register', ['h3', 'L4']);
+  t.is(next.blockNumber, height);
+});
+
+test('a reopened ledger refuses a different channel configuration', async (t) => {
+  const { ledger, options } = await openTestLedger(t, [Registry]);
+  await ledger.close();
+  await t.throwsAsync(EmbeddedLedger.open({ ...options, channelId: 'other' }), { message: /genesis block differs/ });
+  await t.throwsAsync(EmbeddedLedger.open({ ...options, msps: [] }), { message: /genesis block differs/ });
+});
+
+/** Block records are u64 number | u32+previousHash | u32+dataHash | u32 count, codes | u32+commitHash. */
+const FIRST_VALIDATION_CODE = 8 + 4 + 32 + 4 + 32 + 4;
+
+for (const { what, key, offset, reason } of [
+  { what: 'a transaction', key: transactionKey(2n, 0), offset: 40, reason: /data hash does not match/ },
+  { what: 'the previous hash', key: blockKey(2n), offset: 12, reason: /previous hash is not the hash of block 1/ },
+  { what: 'a validation code', key: blockKey(2n), offset: FIRST_VALIDATION_CODE, reason: /commit hash does not match/ },
+]) {
+  test(`a byte rewritten in ${what} of block 2 makes verifyChain report block 2`, async (t) => {
+    const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+    await populate(ledger, alice);
+    await ledger.close();
+
+    const raw = new ClassicLevel<Buffer, Buffer>(options.dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    const tampered = Buffer.from((await raw.get(key))!);
+    tampered[offset]! ^= 0x01;
+    await raw.put(key, tampered);
+    await raw.close();
+
+    const reopened = await EmbeddedLedger.open(options);
+    t.teardown(() => reopened.close());
+    const verdict = await reopened.verifyChain();
+    t.like(verdict, { valid: false, brokenAt: 2n });
+    t.regex(verdict.valid ? '' : verdict.reason, reason);
+  });
+}

@@ -1,0 +1,74 @@
+import test from 'ava';
+import { Context, Contract } from 'fabric-contract-api';
+import type { ChaincodeEvent } from './events';
+import { openTestLedger, text } from './test-support';
+
+class Announcer extends Contract {
+  constructor() {
+    super('Announcer');
+  }
+
+  async announce(ctx: Context, name: string): Promise<void> {
+    await ctx.stub.putState(`announced/${name}`, Buffer.from(name));
+    ctx.stub.setEvent('Announced', Buffer.from(name));
+  }
+
+  async quiet(ctx: Context, name: string): Promise<void> {
+    await ctx.stub.putState(`quiet/${name}`, Buffer.from(name));
+  }
+}
+
+async function take(events: AsyncIterable<ChaincodeEvent>, count: number): Promise<ChaincodeEvent[]> {
+  const taken: ChaincodeEvent[] = [];
+  if (count === 0) return taken;
+  for await (const event of events) {
+    taken.push(event);
+    if (taken.length === count) break;
+  }
+  return taken;
+}
+
+test('events replay from a start block, then continue live, in order and without duplicates', async (t) => {
+  const { ledger, alice } = await openTestLedger(t, [Announcer], { maxTransactions: 2, timeoutMs: 5 });
+  const early = await ledger.submit(alice, 'announce', ['a']);
+  const history = await Promise.all(['b', 'c', 'd'].map((name) => ledger.submit(alice, 'announce', [name])));
+  await ledger.submit(alice, 'quiet', ['x']);
+  const startBlock = history[0]!.blockNumber;
+  t.true(startBlock > early.blockNumber);
+
+  const stream = ledger.chaincodeEvents({ startBlock });
+  const received = take(stream, 6);
+  const live = await Promise.all(['e', 'f', 'g'].map((name) => ledger.submit(alice, 'announce', [name])));
+  const events = await received;
+
+  const expected = [...history, ...live].sort((x, y) =>
+    x.blockNumber === y.blockNumber ? x.transactionIndex - y.transactionIndex : x.blockNumber < y.blockNumber ? -1 : 1,
+  );
+  t.deepEqual(
+    events.map((e) => e.transactionId),
+    expected.map((r) => r.txId),
+  );
+  t.deepEqual(events.map((e) => text(e.payload)).sort(), ['b', 'c', 'd', 'e', 'f', 'g']);
+  for (const event of events) t.like(event, { chaincodeName: 'henan-chain', eventName: 'Announced' });
+});
+
+test('without a start block only new commits are delivered; close() ends the stream', async (t) => {
+  const { ledger, alice } = await openTestLedger(t, [Announcer]);
+  await ledger.submit(alice, 'announce', ['old']);
+  const stream = ledger.chaincodeEvents();
+  const first = take(stream, 1);
+  const fresh = await ledger.submit(alice, 'announce', ['new']);
+  t.deepEqual((await first).map((e) => e.transactionId), [fresh.txId]);
+
+  const waiting = ledger.chaincodeEvents();
+  const none = take(waiting, 5);
+  waiting.close();
+  t.deepEqual(await none, []);
+});
+
+test('closing the ledger ends open streams', async (t) => {
+  const { ledger } = await openTestLedger(t, [Announcer]);
+  const pending = take(ledger.chaincodeEvents(), 1);
+  await ledger.close();
+  t.deepEqual(await pending, []);
+});

@@ -1,0 +1,91 @@
+import type { Block } from './block';
+import { TxValidationCode } from './errors';
+
+/** A chaincode event of a committed, valid transaction (fabric-gateway's ChaincodeEvent). */
+export interface ChaincodeEvent {
+  blockNumber: bigint;
+  transactionId: string;
+  chaincodeName: string;
+  eventName: string;
+  payload: Uint8Array;
+}
+
+/** An async iterable that can be ended from outside (fabric-gateway's CloseableAsyncIterable). */
+export interface CloseableAsyncIterable<T> extends AsyncIterable<T> {
+  close(): void;
+}
+
+/** The committed chain as an event stream reads it. */
+export interface CommittedBlocks {
+  height(): bigint;
+  /** Settles after the next block is committed. */
+  nextCommit(): Promise<void>;
+  events(blockNumber: bigint): Promise<ChaincodeEvent[]>;
+}
+
+/**
+ * The events a block delivers: one per valid transaction that set one (Fabric keeps only a transaction's
+ * last setEvent), in transaction order. Invalid transactions deliver none, as the peer's deliver service
+ * filters them out.
+ */
+export function blockEvents(block: Block): ChaincodeEvent[] {
+  const events: ChaincodeEvent[] = [];
+  block.transactions.forEach((tx, txNum) => {
+    if (tx.type !== 'endorser' || !tx.event || block.validationCodes[txNum] !== TxValidationCode.VALID) return;
+    events.push({
+      blockNumber: block.header.number,
+      transactionId: tx.txId,
+      chaincodeName: tx.chaincodeName,
+      eventName: tx.event.eventName,
+      payload: tx.event.payload,
+    });
+  });
+  return events;
+}
+
+/**
+ * Replays the events of committed blocks from a start block, then follows new commits. It reads block by
+ * block by number and only moves forward, so every event arrives once and in ledger order, whether it was
+ * committed before or after the stream was opened.
+ */
+export class ChaincodeEventStream implements CloseableAsyncIterable<ChaincodeEvent> {
+  private closed = false;
+  private readonly closing: Promise<void>;
+  private signalClosed!: () => void;
+
+  constructor(
+    private readonly blocks: CommittedBlocks,
+    private nextBlock: bigint,
+    private readonly onClose: () => void,
+  ) {
+    this.closing = new Promise((resolve) => (this.signalClosed = resolve));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.signalClosed();
+    this.onClose();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<ChaincodeEvent, void, undefined> {
+    try {
+      while (!this.closed) {
+        // Take the signal before looking at the height, so a commit in between cannot be missed.
+        const committed = this.blocks.nextCommit();
+        if (this.nextBlock >= this.blocks.height()) {
+          await Promise.race([committed, this.closing]);
+          continue;
+        }
+        const events = await this.blocks.events(this.nextBlock);
+        this.nextBlock++;
+        for (const event of events) {
+          if (this.closed) return;
+          yield event;
+        }
+      }
+    } finally {
+      this.close();
+    }
+  }
+}
