@@ -20,7 +20,10 @@ export type { HistoryEntry } from './audit/audit-contract';
 export type { SignatureCheck } from './audit/action-check';
 export { SHARE_CLASSES, RECEIPT_STATES, OBJECTION_CATEGORIES, deliveryDigest, type Receipt, type Delivery, type DeliveryRecord, type Acknowledgement, type Objection, type ReceiptState } from './receipt/model';
 export { CASE_MODES, CASE_STATES, CASE_ACTIONS, TRANSITIONS as CASE_TRANSITIONS, type CaseMode, type CaseState, type CaseAction } from './case/transitions';
-/** Request schemas of the receipt and case families, from which the gateway derives its HTTP bodies. */
+/** Request schemas of the chaincode families, from which the gateway derives its HTTP bodies. */
 export * as receiptSchemas from './receipt/schemas';
 export * as caseSchemas from './case/schemas';
+export * as licenceSchemas from './licence/schemas';
+export * as sealSchemas from './seal/schemas';
+export * as anchorSchemas from './anchor/schemas';
 export { effectiveDeadline, type ServiceCase, type CaseStep, type CaseResult } from './case/model';

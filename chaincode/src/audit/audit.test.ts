@@ -1,6 +1,7 @@
 import { generateKeyPair, nextLicenceVersion, sign, toHex } from '@henan-chain/crypto';
 import { possessionStatement } from '../agency/agency-contract';
-import { issueLicence, licenceIdFor, networkTest, newIssuer } from '../licence/test-fixtures';
+import { issueLicence, licenceIdFor, newIssuer } from '../licence/test-fixtures';
+import { networkTest } from '../testing/network';
 
 const test = networkTest();
 

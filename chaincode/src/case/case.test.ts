@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { buildLicenceId, hmacSm3, residentIdCheckCharacter, toHex } from '@henan-chain/crypto';
-import { networkTest } from '../licence/test-fixtures';
+import { networkTest } from '../testing/network';
 import { type TestAgency, type TestNetwork, randomUscc } from '../testing/network';
 
 const test = networkTest();

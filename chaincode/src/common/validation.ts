@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CryptoError, parseLicenceId, parsePublicKey, validateAreaCode, validateUscc } from '@henan-chain/crypto';
+import { CryptoError, parseLicenceId, parsePublicKey, validateAreaCode, validateResidentId, validateUscc } from '@henan-chain/crypto';
 import { ChaincodeError } from './errors';
 
 /** Requests larger than this are refused before parsing: nothing legitimate comes near it. */
@@ -45,6 +45,30 @@ export const text = (max: number) =>
     .max(max)
     // eslint-disable-next-line no-control-regex
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+// An 18-character run standing alone (not part of a longer number) that passes the GB 11643 check.
+const RESIDENT_ID_RUN = /(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/g;
+
+/**
+ * True when the text carries no resident ID number (身份证号). Free text fields are public on the
+ * chain, and some licence numbers ARE the holder's ID number (a driving licence's 证号), so an
+ * agency that copies one in by mistake is refused rather than published.
+ */
+export function hasNoResidentIdNumber(value: string): boolean {
+  for (const match of value.matchAll(RESIDENT_ID_RUN)) {
+    try {
+      validateResidentId(match[0].toUpperCase());
+      return false;
+    } catch {
+      // not a valid ID number: an ordinary run of digits
+    }
+  }
+  return true;
+}
+
+/** Public text: bounded, no control characters, no resident ID number. */
+export const publicText = (max: number) =>
+  text(max).refine(hasNoResidentIdNumber, 'must not contain a resident ID number (personal data never goes on chain in the clear)');
+
 export const pageSize = z.coerce.number().int().min(1).max(200);
 
 /** The fields every agency-signed request carries. */

@@ -1,6 +1,7 @@
 import { generateKeyPair, residentIdCheckCharacter, sm3Hex, toHex } from '@henan-chain/crypto';
 import { keyIdOf } from '../agency/model';
-import { type TestIssuer, get, holderCommitment, issueBody, issueLicence, licenceIdFor, networkTest, newIssuer, rejectedAbsent, rejectedUnchanged, submitAs, verify } from './test-fixtures';
+import { type TestIssuer, get, holderCommitment, issueBody, issueLicence, licenceIdFor, newIssuer, rejectedAbsent, rejectedUnchanged, submitAs, verify } from './test-fixtures';
+import { networkTest } from '../testing/network';
 
 /** A well-formed resident ID number (the check character computed), which must never reach the chain. */
 const ID_NUMBER = '41010219900307123' + residentIdCheckCharacter('41010219900307123');

@@ -1,6 +1,7 @@
 import { nextLicenceVersion, sm3Hex } from '@henan-chain/crypto';
 import type { TestNetwork } from '../testing/network';
-import { type TestIssuer, get, issueLicence, networkTest, newIssuer, rejectedAbsent, rejectedUnchanged, submitAs, verify } from './test-fixtures';
+import { type TestIssuer, get, issueLicence, newIssuer, rejectedAbsent, rejectedUnchanged, submitAs, verify } from './test-fixtures';
+import { networkTest } from '../testing/network';
 
 const test = networkTest();
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { validateResidentId } from '@henan-chain/crypto';
-import { areaCode, isoTime, pageSize, signedFields, sm3Hex, text, uscc } from '../common/validation';
+import { areaCode, isoTime, pageSize, publicText, signedFields, sm3Hex, uscc } from '../common/validation';
 
 /**
  * The identifier travels as a bounded string here and is parsed by the contract (parseIdentifier),
@@ -11,30 +10,6 @@ const licenceIdText = z.string().min(1).max(128);
 /** Licence files are a few pages of PDF or OFD; anything near this bound is not a licence. */
 export const MAX_DOCUMENT_BYTES = 2 ** 31;
 export const MAX_METADATA_ENTRIES = 32;
-
-// An 18-character run standing alone (not part of a longer number) that passes the GB 11643 check.
-const RESIDENT_ID_RUN = /(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/g;
-
-/**
- * True when the text carries no resident ID number (身份证号). Free text fields are public on the
- * chain, and some licence numbers ARE the holder's ID number (a driving licence's 证号), so an
- * agency that copies one in by mistake is refused rather than published.
- */
-export function hasNoResidentIdNumber(value: string): boolean {
-  for (const match of value.matchAll(RESIDENT_ID_RUN)) {
-    try {
-      validateResidentId(match[0].toUpperCase());
-      return false;
-    } catch {
-      // not a valid ID number: an ordinary run of digits
-    }
-  }
-  return true;
-}
-
-/** Public text: bounded, no control characters, no resident ID number. */
-const publicText = (max: number) =>
-  text(max).refine(hasNoResidentIdNumber, 'must not contain a resident ID number (personal data never goes on chain in the clear)');
 
 /** 发证日期: a calendar date, YYYY-MM-DD. */
 const calendarDate = z

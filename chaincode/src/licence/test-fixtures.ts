@@ -1,20 +1,8 @@
 /** Test helpers for licences (used by the licence and audit tests; not part of the chaincode). */
 import { randomBytes, randomInt } from 'node:crypto';
-import anyTest, { type ExecutionContext, type TestFn } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { buildLicenceId, hmacSm3, sm3Hex, toHex } from '@henan-chain/crypto';
 import { type Org, type TestAgency, TestNetwork, randomUscc } from '../testing/network';
-
-/** The ava test function of a file whose tests share one network (each test uses its own agencies). */
-export function networkTest(): TestFn<{ net: TestNetwork }> {
-  const test = anyTest as TestFn<{ net: TestNetwork }>;
-  test.before(async (t) => {
-    t.context.net = await TestNetwork.start();
-  });
-  test.after.always(async (t) => {
-    await t.context.net.close();
-  });
-  return test;
-}
 
 export interface TestIssuer extends TestAgency {
   /** The one licence type this issuer may issue. */

@@ -1,6 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import { nextLicenceVersion, sm3Hex } from '@henan-chain/crypto';
-import { get, holderCommitment, issueLicence, licenceIdFor, networkTest, newIssuer, verify } from './test-fixtures';
+import { get, holderCommitment, issueLicence, licenceIdFor, newIssuer, verify } from './test-fixtures';
+import { networkTest } from '../testing/network';
 import { verifyLicence } from './verify';
 
 const test = networkTest();

@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { isoTime, pageSize, signedFields, sm3Hex, text, uscc } from '../common/validation';
-import { hasNoResidentIdNumber } from '../licence/schemas';
+import { isoTime, pageSize, publicText, signedFields, sm3Hex, uscc } from '../common/validation';
 import { OBJECTION_CATEGORIES, RESOLUTION_OUTCOMES, SHARE_CLASSES } from './model';
 
-/** Free text is public on the chain: refuse a resident ID number copied in by mistake. */
-const publicText = (max: number) => text(max).refine(hasNoResidentIdNumber, 'must not contain a resident ID number (personal data never goes on chain in the clear)');
 
 export const receiptId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'must be 8-64 characters of A-Z a-z 0-9 -');
 

@@ -1,3 +1,4 @@
+import anyTest, { type TestFn } from 'ava';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,13 +41,17 @@ export interface TestAgency {
 
 export type Org = 'province' | 'city';
 
+function openLedger(dataDir: string, msps: MspAuthority['definition'][]): Promise<EmbeddedLedger> {
+  return EmbeddedLedger.open({ dataDir, chaincode: chaincodeFromContracts(contracts), msps });
+}
+
 /**
  * A two-organisation consortium on the embedded ledger for contract tests: the province's
  * organisation (also the governance organisation) and a city's (郑州).
  */
 export class TestNetwork {
   private constructor(
-    readonly ledger: EmbeddedLedger,
+    private current: EmbeddedLedger,
     readonly dir: string,
     readonly msps: Record<Org, MspAuthority>,
     readonly admins: Record<Org, Identity>,
@@ -56,11 +61,7 @@ export class TestNetwork {
     const dir = await mkdtemp(join(tmpdir(), 'hnc-cc-'));
     const province = await createMsp('HenanProvinceMSP', '河南省');
     const city = await createMsp('ZhengzhouMSP', '郑州市');
-    const ledger = await EmbeddedLedger.open({
-      dataDir: dir,
-      chaincode: chaincodeFromContracts(contracts),
-      msps: [province.definition, city.definition],
-    });
+    const ledger = await openLedger(dir, [province.definition, city.definition]);
     const admins = {
       province: await issueIdentity(province, { commonName: 'Admin@province', nodeOU: 'admin' }),
       city: await issueIdentity(city, { commonName: 'Admin@zhengzhou', nodeOU: 'admin' }),
@@ -68,6 +69,16 @@ export class TestNetwork {
     const network = new TestNetwork(ledger, dir, { province, city }, admins);
     await network.submit(admins.province, 'agency:initialise', JSON.stringify({ governanceMspId: 'HenanProvinceMSP' }));
     return network;
+  }
+
+  get ledger(): EmbeddedLedger {
+    return this.current;
+  }
+
+  /** Closes the ledger and opens it again on the same data directory, as a restarted process would. */
+  async restart(): Promise<void> {
+    await this.current.close();
+    this.current = await openLedger(this.dir, [this.msps.province.definition, this.msps.city.definition]);
   }
 
   async close(): Promise<void> {
@@ -203,4 +214,16 @@ export class TestNetwork {
     }
     throw new Error('expected the call to be rejected, but it succeeded');
   }
+}
+
+/** The ava test function of a file whose tests share one network (each test uses its own agencies). */
+export function networkTest(): TestFn<{ net: TestNetwork }> {
+  const test = anyTest as TestFn<{ net: TestNetwork }>;
+  test.before(async (t) => {
+    t.context.net = await TestNetwork.start();
+  });
+  test.after.always(async (t) => {
+    await t.context.net.close();
+  });
+  return test;
 }
