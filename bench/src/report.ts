@@ -1,0 +1,91 @@
+/** Turns timings into rows with ratios and target verdicts, printed as a table and saved as JSON. */
+import { rename, writeFile } from 'node:fs/promises';
+import { arch, availableParallelism, cpus, platform } from 'node:os';
+import type { Case } from './case';
+import type { Timing } from './measure';
+
+/** A measured case: its description, its rate in its unit, and how that compares to its baseline. */
+export interface Row extends Pick<Case, 'id' | 'what' | 'who' | 'unit' | 'note'> {
+  rate: number;
+  ops: number;
+  seconds: number;
+  baseline?: { id: string; who: string; rate: number };
+  /** rate / baseline rate. */
+  ratio?: number;
+}
+
+export interface Target {
+  text: string;
+  /** The row whose ratio to its baseline is judged. */
+  id: string;
+  minRatio: number;
+}
+
+export interface TargetVerdict extends Target {
+  ratio: number;
+  met: boolean;
+}
+
+export function rowsOf(measured: ReadonlyArray<{ case: Case; timing: Timing }>): Row[] {
+  const rows: Row[] = measured.map(({ case: { id, what, who, unit, perOp, note }, timing: { ops, seconds } }) => ({
+    id,
+    what,
+    who,
+    unit,
+    rate: (ops * perOp) / seconds,
+    ops,
+    seconds,
+    note,
+  }));
+  return rows.map((row, i) => {
+    const baselineId = measured[i]!.case.baseline;
+    if (baselineId === undefined) return row;
+    const baseline = rows.find((r) => r.id === baselineId)!;
+    return { ...row, baseline: { id: baseline.id, who: baseline.who, rate: baseline.rate }, ratio: row.rate / baseline.rate };
+  });
+}
+
+export function judge(targets: readonly Target[], rows: readonly Row[]): TargetVerdict[] {
+  return targets.map((target) => {
+    const ratio = rows.find((r) => r.id === target.id)!.ratio!;
+    return { ...target, ratio, met: ratio >= target.minRatio };
+  });
+}
+
+const formatRate = (rate: number): string => (rate >= 100 ? Math.round(rate).toLocaleString('en-US') : rate.toPrecision(3));
+const formatRatio = (ratio: number): string => `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2)}×`;
+
+/** Aligned columns; the third (the rate) right-aligned. */
+function table(lines: string[][]): string {
+  const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
+  const pad = (cell: string, column: number): string => (column === 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!));
+  return lines.map((line) => line.map(pad).join('  ').trimEnd()).join('\n');
+}
+
+export function formatReport(rows: readonly Row[], verdicts: readonly TargetVerdict[]): string {
+  const header = ['measurement', 'implementation', 'rate', 'unit', 'vs baseline'];
+  const body = rows.map((r) => {
+    const comparison = r.ratio === undefined ? '(baseline)' : `${formatRatio(r.ratio)} ${r.baseline!.who}`;
+    return [r.what, r.who, formatRate(r.rate), r.unit, comparison];
+  });
+  const targets = verdicts.map((v) => `${v.met ? 'met    ' : 'NOT met'}  ${v.text}: ${formatRatio(v.ratio)}`);
+  return `${table([header, ...body])}\n\nTargets\n${targets.join('\n')}\n`;
+}
+
+function machine(): Record<string, string | number> {
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    platform: `${platform()} ${arch()}`,
+    node: process.version,
+    openssl: process.versions.openssl ?? 'unknown',
+    date: new Date().toISOString(),
+  };
+}
+
+/** Written beside and renamed, so that an interrupted run never leaves half a file. */
+export async function saveReport(path: string, method: object, rows: readonly Row[], verdicts: readonly TargetVerdict[]): Promise<void> {
+  const report = { machine: machine(), method, results: rows, targets: verdicts };
+  await writeFile(`${path}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}

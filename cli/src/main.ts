@@ -1,0 +1,49 @@
+/** The henan-chain command line: composes the commands and turns every outcome into an exit code. */
+import { Command, CommanderError } from 'commander';
+import { addKeygenCommand } from './keygen';
+import { addLicenceIdCommand } from './licence-id';
+import { addSignCommand } from './sign';
+import { addSm3Command } from './sm3';
+import { addVerifyCommand } from './verify';
+import { EXIT, Invalid, UsageError } from './outcomes';
+
+/** A crash must not exit 1, which scripts read as "invalid": EX_SOFTWARE of sysexits(3). */
+const EXIT_INTERNAL_ERROR = 70;
+
+function buildProgram(): Command {
+  const program = new Command('henan-chain')
+    .description('河南链 tools: SM2 keys and signatures, SM3 digests, licence identifiers')
+    // Commander then throws its usage errors instead of exiting 1; run() maps them to exit 2.
+    // Set before the commands are added, which inherit it (and the hint below).
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  const commands = [addKeygenCommand, addSignCommand, addVerifyCommand, addSm3Command, addLicenceIdCommand];
+  for (const add of commands) add(program);
+  return program;
+}
+
+/** Says what went wrong where it belongs (verdicts on stdout, the rest on stderr) and picks the exit code. */
+function reportFailure(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE; // --help is exit 0; commander printed either
+  if (err instanceof Invalid) {
+    process.stdout.write(`invalid: ${err.message}\n`);
+    return EXIT.INVALID;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`henan-chain: ${err.message}\n`);
+    return EXIT.USAGE;
+  }
+  process.stderr.write(`henan-chain: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+  return EXIT_INTERNAL_ERROR;
+}
+
+async function run(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    // exitCode, not exit(): stdout may still be draining a signature or a digest.
+    process.exitCode = reportFailure(err);
+  }
+}
+
+void run(process.argv);

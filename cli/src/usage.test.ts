@@ -1,0 +1,52 @@
+import test from 'ava';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { henanChain, tempDir } from './testing/run';
+
+const usageErrors: Array<[string, string[]]> = [
+  ['no command', []],
+  ['an unknown command', ['frobnicate']],
+  ['an unknown option', ['sm3', '--fast', 'f']],
+  ['a missing argument', ['sm3']],
+  ['too many arguments', ['sm3', 'f', 'g']],
+  ['a missing required option', ['sign', 'f']],
+  ['licence-id without a subcommand', ['licence-id']],
+  ['licence-id make without its parts', ['licence-id', 'make', '--issuer', '410100']],
+];
+
+for (const [what, args] of usageErrors) {
+  test(`${what} exits 2`, async (t) => {
+    const run = await henanChain(args, { cwd: await tempDir(t) });
+    t.is(run.code, 2);
+    t.not(run.stderr, '');
+  });
+}
+
+const commands = [[], ['keygen'], ['sign'], ['verify'], ['sm3'], ['licence-id'], ['licence-id', 'check'], ['licence-id', 'make']];
+
+for (const command of commands) {
+  const args = [...command, '--help'];
+  test(`${args.join(' ')} exits 0 with usage`, async (t) => {
+    const run = await henanChain(args, { cwd: await tempDir(t) });
+    t.is(run.code, 0);
+    t.regex(run.stdout, /^Usage: henan-chain /);
+  });
+}
+
+test('an unreadable key or file exits 2 with a message, not 1', async (t) => {
+  const cwd = await tempDir(t);
+  await writeFile(join(cwd, 'f'), 'data');
+  await writeFile(join(cwd, 'f.sig'), '3006020101020101');
+  await writeFile(join(cwd, 'not-a-key.pem'), 'hello');
+  const cases = [
+    ['verify', '--key', 'missing.pem', '--sig', 'f.sig', 'f'],
+    ['verify', '--key', 'not-a-key.pem', '--sig', 'f.sig', 'f'],
+    ['sign', '--key', 'missing.pem', 'f'],
+    ['sm3', 'missing'],
+  ];
+  for (const args of cases) {
+    const run = await henanChain(args, { cwd });
+    t.is(run.code, 2, args.join(' '));
+    t.regex(run.stderr, /^henan-chain: .*(missing|not-a-key)/, args.join(' '));
+  }
+});
