@@ -171,6 +171,27 @@ test('consistency: every m -> n verifies and fails when tampered; rootOfSize mat
   );
 });
 
+test('append: a log grown batch by batch is the tree of all its leaves, and the earlier trees are unchanged', (t) => {
+  fc.assert(
+    fc.property(treeArb, fc.array(fc.nat(), { maxLength: 6 }), (leaves, cuts) => {
+      const bounds = [...new Set(cuts.map((c) => c % (leaves.length + 1)))].sort((a, b) => a - b);
+      let tree = MerkleTree.fromLeaves(SM3, []);
+      const grown: MerkleTree[] = [];
+      for (const [from, to] of [0, ...bounds].map((b, i, all) => [b, all[i + 1] ?? leaves.length] as const)) {
+        tree = tree.append(leaves.slice(from, to));
+        grown.push(tree);
+      }
+      t.deepEqual(tree.root(), MerkleTree.fromLeaves(SM3, leaves).root());
+      t.is(tree.size, leaves.length);
+      for (const earlier of grown) t.deepEqual(earlier.root(), MerkleTree.fromLeaves(SM3, leaves.slice(0, earlier.size)).root());
+      const i = cuts[0] === undefined ? 0 : cuts[0] % leaves.length;
+      t.true(verifyInclusion(SM3, i, tree.size, tree.leafHash(i), tree.inclusionProof(i), tree.root()));
+    }),
+    { numRuns: 60 },
+  );
+  t.throws(() => MerkleTree.fromLeaves(SM3, LEAVES).append(['x' as unknown as Uint8Array]), { instanceOf: CryptoError });
+});
+
 test('wrong-shaped input is false, wrong types throw', (t) => {
   const tree = MerkleTree.fromLeaves(SHA256, LEAVES);
   const root = tree.root();

@@ -69,18 +69,25 @@ export class MerkleTree {
   readonly #levels: Uint8Array[];
   readonly #node: (left: Uint8Array, right: Uint8Array) => Uint8Array;
 
+  /**
+   * `known`: the levels of a tree over a prefix of these leaves. Its nodes are complete aligned
+   * subtrees, which appending leaves never changes, so they are copied rather than hashed again.
+   */
   private constructor(
     readonly hash: MerkleHash,
     leafHashes: Uint8Array,
     readonly size: number,
+    known: readonly Uint8Array[] = [],
   ) {
     const s = hash.size;
     const node = (this.#node = nodeHasher(hash));
     this.#levels = [leafHashes];
-    for (let level = leafHashes, count = size; count > 1; ) {
+    for (let level = leafHashes, count = size, k = 1; count > 1; k++) {
       const parents = Math.floor(count / 2);
       const next = new Uint8Array(parents * s);
-      for (let i = 0; i < parents; i++) {
+      const reused = known[k] ?? new Uint8Array(0);
+      next.set(reused);
+      for (let i = reused.length / s; i < parents; i++) {
         next.set(node(level.subarray(2 * i * s, (2 * i + 1) * s), level.subarray((2 * i + 1) * s, (2 * i + 2) * s)), i * s);
       }
       this.#levels.push(next);
@@ -94,16 +101,21 @@ export class MerkleTree {
     checkHash(h);
     checkArray(leaves, 'leaves');
     const hashes = new Uint8Array(leaves.length * h.size);
-    let scratch = new Uint8Array(0);
-    // Indexed loops, not forEach: forEach skips the holes of a sparse array.
-    for (let i = 0; i < leaves.length; i++) {
-      const data = leaves[i]!;
-      checkBytes(data, `leaves[${i}]`);
-      if (scratch.length < data.length + 1) scratch = new Uint8Array(data.length + 1);
-      scratch.set(data, 1); // scratch[0] stays 0x00, the leaf prefix
-      hashes.set(h.digest(scratch.subarray(0, data.length + 1)), i * h.size);
-    }
+    hashLeavesInto(h, leaves, hashes, 0);
     return new MerkleTree(h, hashes, leaves.length);
+  }
+
+  /**
+   * This tree with `leaves` appended (an append-only log growing by a batch). Hashes only the new
+   * leaves and the nodes above them: O(batch + log n) hashing, instead of rebuilding the whole log.
+   */
+  append(leaves: readonly Uint8Array[]): MerkleTree {
+    checkArray(leaves, 'leaves');
+    const s = this.hash.size;
+    const hashes = new Uint8Array((this.size + leaves.length) * s);
+    hashes.set(this.#levels[0]!);
+    hashLeavesInto(this.hash, leaves, hashes, this.size);
+    return new MerkleTree(this.hash, hashes, this.size + leaves.length, this.#levels);
   }
 
   /** A tree from leaf hashes already computed as H(0x00 || data). */
@@ -212,6 +224,19 @@ export class MerkleTree {
     if (!Number.isSafeInteger(index) || index < 0 || index >= treeSize) {
       throw new CryptoError('BAD_ARGUMENT', `leaf index must be an integer below ${treeSize}, got ${index}`, 'index');
     }
+  }
+}
+
+/** Writes H(0x00 || data) of each leaf into `hashes`, the first at leaf position `offset`. */
+function hashLeavesInto(h: MerkleHash, leaves: readonly Uint8Array[], hashes: Uint8Array, offset: number): void {
+  let scratch = new Uint8Array(0);
+  // Indexed loops, not forEach: forEach skips the holes of a sparse array.
+  for (let i = 0; i < leaves.length; i++) {
+    const data = leaves[i]!;
+    checkBytes(data, `leaves[${i}]`);
+    if (scratch.length < data.length + 1) scratch = new Uint8Array(data.length + 1);
+    scratch.set(data, 1); // scratch[0] stays 0x00, the leaf prefix
+    hashes.set(h.digest(scratch.subarray(0, data.length + 1)), (offset + i) * h.size);
   }
 }
 

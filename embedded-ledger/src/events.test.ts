@@ -72,3 +72,14 @@ test('closing the ledger ends open streams', async (t) => {
   await ledger.close();
   t.deepEqual(await pending, []);
 });
+
+test('with an end block the replay ends by itself, even when the last blocks hold no events', async (t) => {
+  const { ledger, alice } = await openTestLedger(t, [Announcer]);
+  const first = await ledger.submit(alice, 'announce', ['a']);
+  const second = await ledger.submit(alice, 'announce', ['b']);
+  await ledger.submit(alice, 'quiet', ['x']);
+  const endBlock = await ledger.height();
+  const replayed: string[] = [];
+  for await (const event of ledger.chaincodeEvents({ startBlock: 0n, endBlock })) replayed.push(event.transactionId);
+  t.deepEqual(replayed, [first.txId, second.txId]);
+});

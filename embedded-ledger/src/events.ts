@@ -57,6 +57,8 @@ export class ChaincodeEventStream implements CloseableAsyncIterable<ChaincodeEve
     private readonly blocks: CommittedBlocks,
     private nextBlock: bigint,
     private readonly onClose: () => void,
+    /** Where a bounded replay ends (exclusive); undefined follows new commits for ever. */
+    private readonly endBlock?: bigint,
   ) {
     this.closing = new Promise((resolve) => (this.signalClosed = resolve));
   }
@@ -70,7 +72,7 @@ export class ChaincodeEventStream implements CloseableAsyncIterable<ChaincodeEve
 
   async *[Symbol.asyncIterator](): AsyncGenerator<ChaincodeEvent, void, undefined> {
     try {
-      while (!this.closed) {
+      while (!this.closed && (this.endBlock === undefined || this.nextBlock < this.endBlock)) {
         // Take the signal before looking at the height, so a commit in between cannot be missed.
         const committed = this.blocks.nextCommit();
         if (this.nextBlock >= this.blocks.height()) {

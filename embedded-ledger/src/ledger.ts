@@ -197,9 +197,10 @@ export class EmbeddedLedger {
 
   /**
    * Events of committed valid transactions, from `startBlock` (default: the next block to be committed)
-   * in ledger order, then live as blocks commit, until close() — or until the ledger closes.
+   * in ledger order, then live as blocks commit, until close() — or until the ledger closes. With
+   * `endBlock` the stream ends by itself once the blocks before it are delivered (a bounded replay).
    */
-  chaincodeEvents(options: { startBlock?: bigint } = {}): CloseableAsyncIterable<ChaincodeEvent> {
+  chaincodeEvents(options: { startBlock?: bigint; endBlock?: bigint } = {}): CloseableAsyncIterable<ChaincodeEvent> {
     this.assertOpen();
     const stream = new ChaincodeEventStream(
       {
@@ -209,6 +210,7 @@ export class EmbeddedLedger {
       },
       options.startBlock ?? this.committer.height,
       () => this.streams.delete(stream),
+      options.endBlock,
     );
     this.streams.add(stream);
     return stream;

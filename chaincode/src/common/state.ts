@@ -1,5 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { canonicalBytes } from '@henan-chain/crypto';
+import { ChaincodeError } from './errors';
 
 /**
  * Every value is written as RFC 8785 canonical JSON, so all endorsing peers produce the same bytes
@@ -47,6 +48,12 @@ export async function readIndexPage<T>(
   bookmark: string,
   load: (primaryId: string) => Promise<T | undefined>,
 ): Promise<Page<T>> {
+  // Fabric starts a paged scan AT the bookmark, so one from outside this index's key range would
+  // read other entries: a bookmark must lie within the range it continues.
+  const prefix = ctx.stub.createCompositeKey(indexType, attributes);
+  if (bookmark !== '' && !bookmark.startsWith(prefix)) {
+    throw new ChaincodeError('VALIDATION_FAILED', 'bookmark does not continue this query', { bookmark });
+  }
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
     indexType,
     attributes,

@@ -1,0 +1,120 @@
+import { MerkleTree, SM3 } from '@henan-chain/crypto';
+import type { Anchor } from '@henan-chain/chaincode';
+import { type GatewayDb, orderKey, section } from '../store';
+
+/** A leaf of an agency's log is an SM3 digest (of a document, a record, ...): 32 bytes. */
+export const LEAF_BYTES = 32;
+
+/** One anchored batch (批次) as the gateway's log keeps it; root and size are the anchored tree head. */
+export interface BatchInfo {
+  anchorId: string;
+  sequence: number;
+  /** Position of the batch's first leaf in the agency's log. */
+  start: number;
+  count: number;
+  size: number;
+  root: string;
+}
+
+interface StoredBatch extends BatchInfo {
+  /** The batch's leaves back to back, base64: one LevelDB value per batch, not one per leaf. */
+  leaves: string;
+}
+
+/** What a request id was used for, so a retried batch returns its first result. */
+export interface StoredRequest {
+  anchorId: string;
+  /** SM3 over the batch's description and leaves. */
+  fingerprint: string;
+}
+
+/** An agency's append-only log (追加日志) in memory: its leaves, the tree over them, its anchored batches. */
+export interface AgencyLog {
+  readonly agencyId: string;
+  leaves: Buffer;
+  tree: MerkleTree;
+  batches: BatchInfo[];
+}
+
+/** Views of each 32-byte leaf of `leaves` (no copies). */
+export function leafViews(leaves: Buffer): Uint8Array[] {
+  const views: Uint8Array[] = new Array(leaves.length / LEAF_BYTES);
+  for (let i = 0; i < views.length; i++) views[i] = leaves.subarray(i * LEAF_BYTES, (i + 1) * LEAF_BYTES);
+  return views;
+}
+
+/**
+ * The leaves of every agency's anchored batches, in the gateway's LevelDB, and their Merkle trees in
+ * memory. A tree is built from LevelDB once per agency (after a restart, on first use) and then grown
+ * batch by batch, so proofs cost O(log n) and a batch costs hashing only its own leaves.
+ */
+export class AnchorLog {
+  private readonly stored;
+  private readonly requests;
+  private readonly logs = new Map<string, Promise<AgencyLog>>();
+
+  constructor(private readonly db: GatewayDb) {
+    this.stored = section<StoredBatch>(db, 'anchor-batches');
+    this.requests = section<StoredRequest>(db, 'anchor-requests');
+  }
+
+  /** The agency's log (empty if it never anchored through this gateway). */
+  agency(agencyId: string): Promise<AgencyLog> {
+    let log = this.logs.get(agencyId);
+    if (!log) {
+      log = this.load(agencyId);
+      this.logs.set(agencyId, log);
+      log.catch(() => this.logs.delete(agencyId)); // a failed read is tried again next time
+    }
+    return log;
+  }
+
+  request(agencyId: string, requestId: string): Promise<StoredRequest | undefined> {
+    return this.requests.get(`${agencyId}!${requestId}`);
+  }
+
+  /**
+   * Records a batch once its anchor is committed: its leaves and request id in one LevelDB batch,
+   * then the grown tree in memory. Nothing of a batch is kept before its anchor is on the ledger.
+   */
+  async append(log: AgencyLog, anchor: Anchor, leaves: Buffer, grown: MerkleTree, fingerprint: string): Promise<BatchInfo> {
+    const info: BatchInfo = {
+      anchorId: anchor.anchorId,
+      sequence: anchor.sequence,
+      start: log.tree.size,
+      count: leaves.length / LEAF_BYTES,
+      size: anchor.size,
+      root: anchor.root,
+    };
+    const requestId = String(anchor.lastAction.request?.requestId);
+    await this.db.batch([
+      { type: 'put', sublevel: this.stored, key: `${log.agencyId}!${orderKey(anchor.sequence, 8)}`, value: { ...info, leaves: leaves.toString('base64') } },
+      { type: 'put', sublevel: this.requests, key: `${log.agencyId}!${requestId}`, value: { anchorId: anchor.anchorId, fingerprint } },
+    ]);
+    log.leaves = Buffer.concat([log.leaves, leaves]);
+    log.tree = grown;
+    log.batches.push(info);
+    return info;
+  }
+
+  private async load(agencyId: string): Promise<AgencyLog> {
+    const batches: BatchInfo[] = [];
+    const parts: Buffer[] = [];
+    // '!' then zero-padded sequences: the range holds exactly this agency's batches, in order.
+    for await (const { leaves, ...info } of this.stored.values({ gt: `${agencyId}!`, lt: `${agencyId}!~` })) {
+      batches.push(info);
+      parts.push(Buffer.from(leaves, 'base64'));
+    }
+    const leaves = Buffer.concat(parts);
+    return { agencyId, leaves, tree: MerkleTree.fromLeaves(SM3, leafViews(leaves)), batches };
+  }
+}
+
+/** The first position of `leaf` among the first `treeSize` leaves of the log. */
+export function findLeaf(log: AgencyLog, leaf: Uint8Array, treeSize: number): number | undefined {
+  // indexOf finds byte offsets; a match straddling two leaves is no leaf, so keep looking.
+  let at = log.leaves.indexOf(leaf);
+  while (at >= 0 && at % LEAF_BYTES !== 0) at = log.leaves.indexOf(leaf, at + 1);
+  const index = at / LEAF_BYTES;
+  return at >= 0 && index < treeSize ? index : undefined;
+}

@@ -1,0 +1,91 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { randomUUID } from 'node:crypto';
+import { ApiError } from './errors';
+import { mountRoutes, type RouteSpec } from './http/route';
+import { buildOpenApi } from './http/openapi';
+import type { Services } from './services';
+
+/** Anchor batches carry up to 100,000 digests (~7 MB of JSON); everything else stays small. */
+const ANCHOR_BODY_LIMIT = 12 * 1024 * 1024;
+
+/**
+ * The whole request pipeline, in order: request id and access log, metrics, errors as
+ * `{"error": {...}}`, JSON bodies with size limits, bearer-token authentication, then the routes.
+ */
+export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  const { log, metrics } = services;
+
+  app.use(async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
+    ctx.set('x-request-id', ctx.state.requestId);
+    try {
+      await next();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      metrics.httpDuration.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
+      log.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+    }
+  });
+
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${ctx.method} ${ctx.path}`);
+      }
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.status >= 500) log.error({ err, requestId: ctx.state.requestId }, 'request failed');
+      ctx.status = apiError.status;
+      if (apiError.retryAfter !== undefined) ctx.set('Retry-After', String(apiError.retryAfter));
+      ctx.body = { error: { code: apiError.code, message: apiError.message, ...(apiError.details ? { details: apiError.details } : {}) } };
+    }
+  });
+
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: services.config.bodyLimit, jsonStrict: true, encoding: 'utf-8' });
+  const anchorJson = bodyParser({ enableTypes: ['json'], jsonLimit: ANCHOR_BODY_LIMIT, jsonStrict: true, encoding: 'utf-8' });
+  app.use((ctx, next) => (ctx.method === 'POST' && ctx.path === '/v1/anchors' ? anchorJson : json)(ctx, next));
+
+  app.use(async (ctx, next) => {
+    const header = ctx.get('authorization');
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const principal = match ? await services.tokens.resolve(match[1]!) : undefined;
+      if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'the bearer token is not valid');
+      ctx.state.principal = principal;
+    }
+    await next();
+  });
+
+  const router = new Router();
+  const document = buildOpenApi(specs, { title: '河南链 Henan Chain gateway', version: '1.0.0' });
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = document;
+  });
+  mountRoutes(router, specs, { uploadLimit: services.config.uploadLimit });
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}
+
+/** Errors from Koa's body parser, multer and the router, as the API's own errors. */
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { status?: number; statusCode?: number; type?: string; code?: string; message?: string };
+  const status = e.status ?? e.statusCode;
+  if (e.code === 'LIMIT_FILE_SIZE') return new ApiError(413, 'BODY_TOO_LARGE', 'the uploaded file is larger than this gateway accepts');
+  if (typeof e.code === 'string' && e.code.startsWith('LIMIT_')) return new ApiError(400, 'VALIDATION_FAILED', `multipart upload rejected: ${e.message}`);
+  if (status === 413) return new ApiError(413, 'BODY_TOO_LARGE', 'the request body is larger than this endpoint accepts');
+  if (status === 415) return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported media type');
+  // co-body reports a JSON syntax error as a SyntaxError with status 400 and no `type`.
+  if (status === 400 && (err instanceof SyntaxError || e.type?.startsWith('entity.'))) return new ApiError(400, 'MALFORMED_JSON', `the body is not valid JSON: ${e.message}`);
+  if (status === 400 && e.message?.includes('Multipart')) return new ApiError(400, 'VALIDATION_FAILED', e.message);
+  if (status === 405 || status === 501) return new ApiError(405, 'METHOD_NOT_ALLOWED', e.message ?? 'method not allowed');
+  return new ApiError(500, 'INTERNAL', 'internal error');
+}

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Everything the gateway can be told from outside, with its default. */
+const settingsSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Only the embedded ledger is built so far; the Fabric adapter is tracked separately. */
+  LEDGER: z.enum(['embedded']).default('embedded'),
+  /** Bearer token of the governance organisation; generated and kept in DATA_DIR when unset. */
+  GOVERNANCE_TOKEN: z.string().min(16, 'GOVERNANCE_TOKEN must be at least 16 characters').optional(),
+  /** Seeds demo agencies, licences, seals, receipts, cases and an anchor on a fresh data directory. */
+  DEMO: z.enum(['true', 'false']).default('true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest JSON body accepted, in bytes (anchor batches have their own, larger limit). */
+  BODY_LIMIT: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** Largest uploaded file (licence or sealed document) accepted for verification, in bytes. */
+  UPLOAD_LIMIT: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  /**
+   * Key of the holder commitments (HMAC-SM3), hex; generated and kept in DATA_DIR when unset. Every
+   * gateway of a deployment must use the same one, or the same holder gets different commitments.
+   */
+  HOLDER_SECRET: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{2}){32,}$/, 'HOLDER_SECRET must be hex of at least 32 bytes (64 hex digits)')
+    .optional(),
+});
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  ledger: 'embedded';
+  governanceToken?: string;
+  demo: boolean;
+  logLevel: z.infer<typeof settingsSchema>['LOG_LEVEL'];
+  bodyLimit: number;
+  uploadLimit: number;
+  holderSecret?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the configuration from the environment, with `overrides` (e.g. from command-line flags) winning. */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<keyof z.infer<typeof settingsSchema>, string>> = {}): GatewayConfig {
+  const result = settingsSchema.safeParse({ ...env, ...overrides });
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const s = result.data;
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    dataDir: resolve(s.DATA_DIR),
+    ledger: s.LEDGER,
+    governanceToken: s.GOVERNANCE_TOKEN,
+    demo: s.DEMO === 'true',
+    logLevel: s.LOG_LEVEL,
+    bodyLimit: s.BODY_LIMIT,
+    uploadLimit: s.UPLOAD_LIMIT,
+    holderSecret: s.HOLDER_SECRET,
+  };
+}

@@ -1,0 +1,96 @@
+import type Koa from 'koa';
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { ApiError } from '../errors';
+import type { Principal } from '../auth/tokens';
+import { multipartDigest } from './upload';
+
+/** Who may call a route: public verification, any agency, governance, or an auditor. */
+export type Access = 'public' | 'agency' | 'governance' | 'agency-or-governance';
+
+export interface RouteContext<B, Q> {
+  koa: Koa.ParameterizedContext;
+  params: Record<string, string>;
+  body: B;
+  query: Q;
+  principal?: Principal;
+}
+
+export interface RouteResult {
+  status?: number;
+  body: unknown;
+  /** For non-JSON responses (CSV reports): the media type of `body`, which is then a string. */
+  type?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One route, declared once: its path, who may call it, the schemas of what it takes and returns,
+ * and its handler. The same declaration registers the Koa route and writes the OpenAPI document,
+ * so the two cannot drift.
+ */
+export interface RouteSpec<B = unknown, Q = unknown> {
+  method: 'get' | 'post';
+  /** Koa-router path, e.g. `/v1/licences/:id`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  access: Access;
+  body?: z.ZodType<B>;
+  /** Multipart upload routes take form fields + one file; their body schema describes the fields. */
+  multipart?: { fileField: string };
+  query?: z.ZodType<Q>;
+  /** `otherMedia`: the same status in further media types, chosen by the request (a report as JSON or CSV). */
+  responses: Record<number, { description: string; schema?: z.ZodType; mediaType?: string; otherMedia?: Record<string, z.ZodType> }>;
+  handler(ctx: RouteContext<B, Q>): Promise<RouteResult>;
+}
+
+/** Declares a route (an identity function, for type inference of body and query). */
+export function defineRoute<B, Q>(spec: RouteSpec<B, Q>): RouteSpec<B, Q> {
+  return spec;
+}
+
+/** Validates `value` with `schema`, turning failures into a 400 that names each wrong field. */
+export function validate<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'query' | 'path'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+  const first = issues[0]!;
+  throw new ApiError(400, 'VALIDATION_FAILED', `${where}.${first.path}: ${first.message}`, { issues });
+}
+
+function requireAccess(access: Access, principal: Principal | undefined): void {
+  if (access === 'public') return;
+  if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'a bearer token is required (Authorization: Bearer <token>)');
+  const ok =
+    access === 'agency-or-governance' ||
+    (access === 'agency' && principal.kind === 'agency') ||
+    (access === 'governance' && principal.kind === 'governance');
+  if (!ok) throw new ApiError(403, 'FORBIDDEN', `this operation needs a ${access} token`);
+}
+
+/** Mounts every declared route on `router`. */
+export function mountRoutes(router: Router, specs: RouteSpec<any, any>[], options: { uploadLimit: number }): void {
+  for (const spec of specs) {
+    const upload = spec.multipart ? multipartDigest(spec.multipart.fileField, options.uploadLimit) : undefined;
+    router[spec.method](spec.path, async (koa) => {
+      const principal = koa.state.principal as Principal | undefined;
+      requireAccess(spec.access, principal);
+      if (upload && koa.is('multipart')) await upload(koa, async () => undefined);
+      const query = spec.query ? validate(spec.query, koa.query, 'query') : undefined;
+      const rawBody = (koa.request as { body?: unknown }).body;
+      // The body parser leaves {} for a media type it does not parse, so the type is checked itself.
+      if (spec.body && (rawBody === undefined || !koa.is(spec.multipart ? ['json', 'multipart'] : ['json']))) {
+        const accepted = spec.multipart ? 'application/json or multipart/form-data' : 'application/json';
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the body as ${accepted}`);
+      }
+      const body = spec.body ? validate(spec.body, rawBody, 'body') : undefined;
+      const result = await spec.handler({ koa, params: koa.params, body, query, principal });
+      koa.status = result.status ?? 200;
+      for (const [name, value] of Object.entries(result.headers ?? {})) koa.set(name, value);
+      if (result.type) koa.type = result.type;
+      koa.body = result.body;
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** `{"error": {code, message, details}}`: every error the API returns. */
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+/** Where a write landed: returned by every write, after the commit. */
+export const transactionReceipt = z.object({
+  txId: z.string(),
+  blockNumber: z.string().describe('decimal block number'),
+  blockHash: z.string(),
+  timestamp: z.string(),
+});
+
+export const writeResult = <T extends z.ZodType>(record: T) => z.object({ transaction: transactionReceipt, record });
+
+/** Records as the chaincode returns them; their exact shape is the chaincode's, so stay permissive. */
+export const record = z.record(z.string(), z.unknown());
+
+export const page = <T extends z.ZodType>(item: T) => z.object({ records: z.array(item), bookmark: z.string() });
+
+/** Fields an agency adds when it signs a body itself; the gateway fills them when it signs. */
+export const signingFields = {
+  requestId: z.string().optional().describe('8-64 of A-Z a-z 0-9 . _ : -; reuse it to retry idempotently'),
+  agencyId: z.string().optional().describe('the signing agency; must be the token\u2019s agency'),
+  keyId: z.string().optional(),
+  signature: z.string().optional().describe('SM2 signature (DER or r||s, hex) over the RFC 8785 form of the body without this field'),
+};
+
+/** The chaincode's re-check of the SM2 signature that made a record version (its lastAction), now. */
+export const signatureCheck = z.object({
+  status: z.enum(['valid', 'invalid', 'not_signed']),
+  agencyId: z.string().optional(),
+  keyId: z.string().optional(),
+  reason: z.string().optional(),
+});

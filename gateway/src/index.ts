@@ -1,0 +1,6 @@
+/**
+ * @henan-chain/gateway as a library: what other packages (the CLI's `henan-chain verify-report`) use
+ * without starting a gateway. Importing it loads only the crypto package, never Koa or the ledger.
+ */
+export { verifyReport, type ReportVerification } from './audit/report-verify';
+export { REPORT_ALGORITHM, CSV_SIGNATURE_PREFIX, type ReportSignature } from './audit/report-format';

@@ -1,0 +1,164 @@
+import type { Logger } from 'pino';
+import type { RecordEvent } from '@henan-chain/chaincode';
+import type { Ledger, LedgerEvent } from '../ledger/ledger';
+import { ApiError } from '../errors';
+import type { Metrics } from '../metrics';
+import { type GatewayDb, orderKey, section } from '../store';
+
+/** An indexed chaincode event: the chaincode's record event plus where it sits on the chain. */
+export interface IndexedEvent extends RecordEvent {
+  eventName: string;
+  blockNumber: string;
+}
+
+interface Checkpoint {
+  blockNumber: string;
+  transactionId: string;
+}
+
+const SEP = '\u0000';
+/** The time-ordered part of an index key: transaction time, block number, transaction id. */
+const ORDER_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\u0000\d{20}\u0000[^\u0000]+$/;
+
+/**
+ * The gateway's audit index: chaincode events projected into LevelDB, by agency (actor and
+ * counterparties) and by record, in time order. A checkpoint (block, transaction) is written in the
+ * same batch as each event's projections, so a restart resumes exactly after the last event indexed:
+ * no gaps, no duplicates.
+ */
+export class AuditIndex {
+  private readonly byAgency;
+  private readonly byTime;
+  private readonly byRecord;
+  private readonly meta;
+  private stream?: ReturnType<Ledger['events']>;
+  private running?: Promise<void>;
+  private readonly waiters: { txId: string; resolve: () => void }[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly db: GatewayDb,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    this.byAgency = section<IndexedEvent>(db, 'idx-agency');
+    this.byTime = section<IndexedEvent>(db, 'idx-time');
+    this.byRecord = section<IndexedEvent>(db, 'idx-record');
+    this.meta = section<Checkpoint>(db, 'idx-meta');
+  }
+
+  async checkpoint(): Promise<Checkpoint | undefined> {
+    return this.meta.get('checkpoint');
+  }
+
+  /** Starts following the ledger from just after the checkpoint. */
+  async start(ledger: Ledger): Promise<void> {
+    const cp = await this.checkpoint();
+    const startBlock = cp ? BigInt(cp.blockNumber) : 0n;
+    // Events of the checkpoint's block up to and including its transaction were indexed already.
+    let skipping = cp !== undefined;
+    this.stream = ledger.events(startBlock);
+    const stream = this.stream;
+    this.running = (async () => {
+      for await (const event of stream) {
+        if (skipping && event.blockNumber === startBlock) {
+          if (event.transactionId === cp!.transactionId) skipping = false;
+          continue;
+        }
+        skipping = false;
+        await this.apply(event);
+      }
+    })().catch((err) => this.log.error({ err }, 'audit index stopped'));
+  }
+
+  async stop(): Promise<void> {
+    this.stream?.close();
+    await this.running;
+  }
+
+  /** Resolves once the event of `txId` is indexed (so a client reading right after a write sees it). */
+  indexed(txId: string): Promise<void> {
+    if (this.seen.has(txId)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ txId, resolve }));
+  }
+
+  /** Deletes every projection and the checkpoint (for a rebuild from block 0). */
+  async clear(): Promise<void> {
+    for (const s of [this.byAgency, this.byTime, this.byRecord, this.meta]) await s.clear();
+  }
+
+  /**
+   * Indexes the events of blocks `startBlock` up to (not including) `endBlock`, then returns how many
+   * it applied. For a rebuild after clear(), with nothing else following the ledger.
+   */
+  async replay(ledger: Ledger, startBlock: bigint, endBlock: bigint): Promise<number> {
+    let count = 0;
+    for await (const event of ledger.events(startBlock, endBlock)) {
+      await this.apply(event);
+      count++;
+    }
+    return count;
+  }
+
+  private async apply(event: LedgerEvent): Promise<void> {
+    let payload: RecordEvent;
+    try {
+      payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as RecordEvent;
+    } catch {
+      this.log.warn({ txId: event.transactionId, eventName: event.eventName }, 'skipping an event that is not JSON');
+      return;
+    }
+    const entry: IndexedEvent = { ...payload, eventName: event.eventName, blockNumber: event.blockNumber.toString() };
+    const order = `${payload.timestamp}${SEP}${orderKey(event.blockNumber)}${SEP}${event.transactionId}`;
+    const batch = this.db.batch();
+    for (const agencyId of new Set([payload.agencyId, ...(payload.counterparties ?? [])])) {
+      batch.put(`${agencyId}${SEP}${order}`, entry, { sublevel: this.byAgency });
+    }
+    batch.put(order, entry, { sublevel: this.byTime });
+    batch.put(`${payload.kind}${SEP}${payload.id}${SEP}${orderKey(event.blockNumber)}${SEP}${event.transactionId}`, entry, { sublevel: this.byRecord });
+    batch.put('checkpoint', { blockNumber: event.blockNumber.toString(), transactionId: event.transactionId }, { sublevel: this.meta });
+    await batch.write();
+    this.metrics.indexedEvents.inc();
+    this.seen.add(event.transactionId);
+    if (this.seen.size > 10_000) this.seen.clear();
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i]!.txId === event.transactionId) this.waiters.splice(i, 1)[0]!.resolve();
+    }
+  }
+
+  /** Events in time order, optionally of one agency and one kind, between `from` and `to` (ISO, inclusive). */
+  async events(query: { agency?: string; kind?: string; from?: string; to?: string; cursor?: string; limit: number }): Promise<{ events: IndexedEvent[]; cursor: string }> {
+    const source = query.agency ? this.byAgency : this.byTime;
+    const prefix = query.agency ? `${query.agency}${SEP}` : '';
+    const gte = prefix + (query.from ?? '');
+    const lt = prefix + (query.to ? `${query.to}${SEP}\uffff` : '\uffff');
+    const after = query.cursor === undefined || query.cursor === '' ? undefined : Buffer.from(query.cursor, 'base64url').toString('utf8');
+    // A cursor is the key of the last event served; one outside this query's range would page through
+    // other agencies' entries, so it must be exactly a key this range can hold.
+    if (after !== undefined && (Buffer.from(after, 'utf8').toString('base64url') !== query.cursor || !ORDER_KEY.test(after.slice(prefix.length)) || after < gte || after >= lt)) {
+      throw new ApiError(400, 'VALIDATION_FAILED', 'query.cursor: not a cursor this query returned (keep agency, from and to as they were)');
+    }
+    const events: IndexedEvent[] = [];
+    let last = '';
+    for await (const [key, value] of source.iterator(after ? { gt: after, lt } : { gte, lt })) {
+      if (query.kind && value.kind !== query.kind) continue;
+      events.push(value);
+      last = key;
+      if (events.length === query.limit) break;
+    }
+    return { events, cursor: events.length === query.limit ? Buffer.from(last).toString('base64url') : '' };
+  }
+
+  /** The indexed event of one transaction, found by its time, block and id (undefined if none). */
+  async transactionEvent(tx: { timestamp: string; blockNumber: string; txId: string }): Promise<IndexedEvent | undefined> {
+    return this.byTime.get(`${tx.timestamp}${SEP}${orderKey(BigInt(tx.blockNumber))}${SEP}${tx.txId}`);
+  }
+
+  /** Every indexed event of one record, in ledger order. */
+  async recordEvents(kind: string, id: string): Promise<IndexedEvent[]> {
+    const prefix = `${kind}${SEP}${id}${SEP}`;
+    const out: IndexedEvent[] = [];
+    for await (const value of this.byRecord.values({ gte: prefix, lt: `${prefix}\uffff` })) out.push(value);
+    return out;
+  }
+}

@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { contracts } from '@henan-chain/chaincode';
+import {
+  CommitError,
+  EmbeddedLedger,
+  GatewayError,
+  chaincodeFromContracts,
+  type MspDefinition,
+} from '@henan-chain/embedded-ledger';
+import { toHex } from '@henan-chain/crypto';
+import { ApiError } from '../errors';
+import { apiErrorFromChaincode } from './chaincode-errors';
+import { retryOnConflict } from './conflicts';
+import type { CloseableAsyncIterable, Committed, Ledger, LedgerEvent, LedgerIdentity, TransactionEvidence } from './ledger';
+
+const MVCC_READ_CONFLICT = 11;
+const PHANTOM_READ_CONFLICT = 12;
+
+function isConflict(err: unknown): boolean {
+  return err instanceof CommitError && (err.code === MVCC_READ_CONFLICT || err.code === PHANTOM_READ_CONFLICT);
+}
+
+function mapError(err: unknown): never {
+  // EndorseError (submit) and a plain GatewayError (evaluate) both carry the chaincode's message.
+  if (err instanceof GatewayError) throw apiErrorFromChaincode(err.chaincodeMessage);
+  if (err instanceof CommitError && !isConflict(err)) {
+    throw new ApiError(500, 'INTERNAL', `transaction ${err.transactionId} was invalidated at commit (code ${err.code})`);
+  }
+  throw err;
+}
+
+/** The development ledger behind the gateway's Ledger interface (same contracts, same errors). */
+export class EmbeddedLedgerAdapter implements Ledger {
+  readonly kind = 'embedded' as const;
+
+  private constructor(private readonly ledger: EmbeddedLedger) {}
+
+  static async open(dataDir: string, msps: MspDefinition[]): Promise<EmbeddedLedgerAdapter> {
+    const ledger = await EmbeddedLedger.open({
+      dataDir: join(dataDir, 'ledger'),
+      chaincode: chaincodeFromContracts(contracts),
+      msps,
+    });
+    return new EmbeddedLedgerAdapter(ledger);
+  }
+
+  async submit(identity: LedgerIdentity, fn: string, args: string[]): Promise<Committed> {
+    try {
+      const result = await retryOnConflict(() => this.ledger.submit(identity, fn, args), isConflict);
+      return { txId: result.txId, blockNumber: result.blockNumber, payload: result.payload };
+    } catch (err) {
+      return mapError(err);
+    }
+  }
+
+  async evaluate(identity: LedgerIdentity, fn: string, args: string[]): Promise<Uint8Array> {
+    try {
+      return await this.ledger.evaluate(identity, fn, args);
+    } catch (err) {
+      return mapError(err);
+    }
+  }
+
+  events(startBlock: bigint, endBlock?: bigint): CloseableAsyncIterable<LedgerEvent> {
+    const source = this.ledger.chaincodeEvents({ startBlock, endBlock });
+    return {
+      close: () => source.close(),
+      async *[Symbol.asyncIterator]() {
+        for await (const e of source) {
+          yield { blockNumber: e.blockNumber, transactionId: e.transactionId, eventName: e.eventName, payload: e.payload };
+        }
+      },
+    };
+  }
+
+  async evidence(txId: string): Promise<TransactionEvidence | undefined> {
+    const tx = await this.ledger.getTransaction(txId);
+    if (!tx) return undefined;
+    return {
+      txId,
+      blockNumber: tx.blockNumber,
+      blockHash: toHex(tx.blockHash),
+      timestamp: tx.timestamp.toISOString(),
+      valid: tx.validationCode === 0,
+    };
+  }
+
+  height(): Promise<bigint> {
+    return this.ledger.height();
+  }
+
+  close(): Promise<void> {
+    return this.ledger.close();
+  }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/** `npm start`: the gateway on the embedded ledger, with demo data on a fresh data directory. */
+import './quiet-chaincode-logs';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config';
+import { restoreCrashOnError } from './process-guard';
+import { startGateway } from './server';
+import { loadOrSeedDemo } from './demo/state';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { ledger: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' } },
+    strict: true,
+  });
+  const config = loadConfig(process.env, {
+    ...(values.ledger ? { LEDGER: values.ledger } : {}),
+    ...(values.port ? { PORT: values.port } : {}),
+    ...(values.host ? { HOST: values.host } : {}),
+    ...(values['data-dir'] ? { DATA_DIR: values['data-dir'] } : {}),
+  });
+  const log = pino({ level: config.logLevel });
+  const gateway = await startGateway(config, log);
+  restoreCrashOnError(log);
+  const demo = config.demo ? await loadOrSeedDemo(gateway) : undefined;
+
+  const lines = [`河南链 gateway on the ${config.ledger} ledger: ${gateway.url}`, `  OpenAPI: ${gateway.url}/openapi.json`, `  data: ${config.dataDir}`];
+  lines.push(`  governance token: ${gateway.services.governanceToken}`);
+  if (demo) {
+    lines.push('  demo tokens (Authorization: Bearer <token>):');
+    for (const t of demo.tokens) lines.push(`    ${t.token}  ${t.label}`);
+    lines.push(`  demo licence to verify: curl -s -X POST ${gateway.url}/v1/verify/licence -H 'content-type: application/json' -d '{"id":"${demo.sampleLicenceId}"}'`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'stopping');
+    await gateway.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

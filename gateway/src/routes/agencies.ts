@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { generateKeyPair, sign, toHex } from '@henan-chain/crypto';
+import { AGENCY_ROLES, fields, possessionStatement, type Agency } from '@henan-chain/chaincode';
+import { ApiError } from '../errors';
+import { defineRoute, type RouteContext } from '../http/route';
+import { record, signingFields, writeResult } from '../http/schemas';
+import { organisationOf } from '../organisations';
+import { bindFields } from '../submission';
+import type { Services } from '../services';
+
+const newKeyFields = {
+  publicKey: fields.sm2PublicKey.optional().describe('omit to let the gateway make the key and keep it to sign for the agency'),
+  proofOfPossession: fields.signatureHex.optional().describe('SM2 signature by the new key over {"agencyId","publicKey","purpose":"henan-chain/key-possession/v1"} (RFC 8785)'),
+};
+
+const registerBody = z.strictObject({
+  agencyId: fields.uscc,
+  name: fields.text(200),
+  regionCode: fields.areaCode,
+  mspId: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/),
+  roles: z.array(z.enum(AGENCY_ROLES)).min(1),
+  licenceTypes: z.array(z.string()).max(100).optional(),
+  ...newKeyFields,
+});
+
+const rotateBody = z.strictObject({ ...newKeyFields, retireSigningKey: z.boolean().default(false), ...signingFields });
+const revokeBody = z.strictObject({
+  reason: fields.text(500),
+  effectiveFrom: fields.isoTime.optional(),
+  revokedKeyId: fields.keyId.optional().describe('the path\u2019s keyId; required in a body the agency signs itself'),
+  ...signingFields,
+});
+const statusBody = z.strictObject({ reason: fields.text(500) });
+
+/** A key for a new agency key: the caller's (with its proof), or one the gateway makes and will keep. */
+function keyMaterial(agencyId: string, body: { publicKey?: string; proofOfPossession?: string; signature?: string }) {
+  if (body.signature !== undefined && !body.publicKey) {
+    throw new ApiError(400, 'VALIDATION_FAILED', 'body.publicKey: a body the agency signs itself must name the new key');
+  }
+  if (body.publicKey) {
+    if (!body.proofOfPossession) throw new ApiError(400, 'VALIDATION_FAILED', 'body.proofOfPossession: required with publicKey');
+    return { publicKey: body.publicKey, proofOfPossession: body.proofOfPossession, privateKey: undefined };
+  }
+  const pair = generateKeyPair();
+  const publicKey = toHex(pair.publicKey);
+  return { publicKey, proofOfPossession: toHex(sign(possessionStatement(agencyId, publicKey), pair.privateKey)), privateKey: pair.privateKey };
+}
+
+function requireSelfOrGovernance(ctx: RouteContext<unknown, unknown>): 'self' | 'governance' {
+  const p = ctx.principal!;
+  if (p.kind === 'governance') return 'governance';
+  if (p.agencyId !== ctx.params.id) throw new ApiError(403, 'FORBIDDEN', `the token belongs to agency ${p.agencyId}, not ${ctx.params.id}`);
+  return 'self';
+}
+
+export function agencyRoutes(s: Services) {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/agencies',
+      tag: 'agencies',
+      summary: 'Register an agency (机构注册); returns its bearer token',
+      description: 'Governance only. Without publicKey the gateway makes the agency\u2019s SM2 key and keeps it, so it can sign for the agency.',
+      access: 'governance',
+      body: registerBody,
+      responses: { 201: { description: 'Registered', schema: writeResult(record).extend({ token: z.string().optional() }) } },
+      async handler({ body }) {
+        const { privateKey, ...key } = keyMaterial(body.agencyId, body);
+        const result = await s.submitter.asGovernance('agency:register', { ...body, ...key, licenceTypes: body.licenceTypes ?? [] });
+        if (privateKey) await s.keys.add(body.agencyId, privateKey);
+        const served = organisationOf(s.wallet, body.mspId) !== undefined;
+        const token = served
+          ? await s.tokens.issue({ kind: 'agency', agencyId: body.agencyId, mspId: body.mspId, label: body.name })
+          : undefined;
+        return { status: 201, body: { ...result, ...(token ? { token } : {}) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/agencies/:id',
+      tag: 'agencies',
+      summary: 'An agency: organisation, roles, status and SM2 keys with their validity windows',
+      access: 'public',
+      responses: { 200: { description: 'The agency record', schema: record } },
+      async handler({ params }) {
+        return { body: await s.query<Agency>('agency:get', params.id!) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/agencies/:id/keys',
+      tag: 'agencies',
+      summary: 'Add or rotate an SM2 key (密钥轮换)',
+      description: 'By the agency itself (signed with a current key; retireSigningKey ends that key now) or by governance.',
+      access: 'agency-or-governance',
+      body: rotateBody,
+      responses: { 201: { description: 'Key added', schema: writeResult(record) } },
+      async handler(ctx) {
+        const agencyId = ctx.params.id!;
+        const who = requireSelfOrGovernance(ctx);
+        const { privateKey, ...key } = keyMaterial(agencyId, ctx.body);
+        const { publicKey: _p, proofOfPossession: _q, ...rest } = ctx.body;
+        const result =
+          who === 'governance'
+            ? await s.submitter.asGovernance('agency:addKey', { agencyId, ...key })
+            : await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', { ...rest, ...key });
+        if (privateKey) await s.keys.add(agencyId, privateKey);
+        return { status: 201, body: result };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/agencies/:id/keys/:keyId/revoke',
+      tag: 'agencies',
+      summary: 'Revoke a key: signatures made with it from effectiveFrom on are invalid',
+      access: 'agency-or-governance',
+      body: revokeBody,
+      responses: { 200: { description: 'Key revoked', schema: writeResult(record) } },
+      async handler(ctx) {
+        const { id, keyId } = ctx.params as { id: string; keyId: string };
+        const result =
+          requireSelfOrGovernance(ctx) === 'governance'
+            ? await s.submitter.asGovernance('agency:revokeKey', { agencyId: id, ...ctx.body, revokedKeyId: keyId })
+            : await s.submitter.asAgency(ctx.principal!, 'agency:revokeOwnKey', bindFields(ctx.body, { revokedKeyId: keyId }));
+        return { body: result };
+      },
+    }),
+    ...(['suspend', 'reinstate'] as const).map((action) =>
+      defineRoute({
+        method: 'post',
+        path: `/v1/agencies/:id/${action}`,
+        tag: 'agencies',
+        summary: action === 'suspend' ? 'Suspend an agency (governance)' : 'Reinstate a suspended agency (governance)',
+        access: 'governance',
+        body: statusBody,
+        responses: { 200: { description: 'Status changed', schema: writeResult(record) } },
+        async handler({ params, body }) {
+          return { body: await s.submitter.asGovernance(`agency:${action}`, { agencyId: params.id!, reason: body.reason }) };
+        },
+      }),
+    ),
+  ];
+}
+

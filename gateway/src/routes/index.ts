@@ -1,0 +1,16 @@
+import type { RouteSpec } from '../http/route';
+import type { Services } from '../services';
+import { agencyRoutes } from './agencies';
+import { healthRoutes } from './health';
+import { receiptRoutes } from './receipts';
+import { caseRoutes } from './cases';
+import { licenceRoutes } from './licences';
+import { verifyLicenceRoutes } from './verify-licence';
+import { sealRoutes } from './seals';
+import { anchorRoutes } from './anchors';
+import { auditRoutes } from './audit';
+
+/** Every route of the API, in the order the OpenAPI document lists them. */
+export function allRoutes(s: Services): RouteSpec<any, any>[] {
+  return [...healthRoutes(s), ...agencyRoutes(s), ...licenceRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...anchorRoutes(s), ...auditRoutes(s)];
+}

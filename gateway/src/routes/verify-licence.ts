@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { LICENCE_VERDICTS, fields, type LicenceVerification } from '@henan-chain/chaincode';
+import { ApiError } from '../errors';
+import { defineRoute } from '../http/route';
+import { transactionReceipt } from '../http/schemas';
+import { uploadedDigest } from '../http/upload';
+import { transactionEvidence } from '../ledger/evidence';
+import type { Services } from '../services';
+import { checkLicenceId, licenceRecord } from './licences';
+
+/** What a verifier names: the licence, and optionally the SM3 digest of the file in hand. */
+const verifyRequest = z.strictObject({
+  id: z.string().min(1).max(128).describe('电子证照标识 (GB/T 36904), e.g. from the QR code'),
+  documentSm3: fields.sm3Hex.optional().describe('SM3 of the licence file in hand; omit to check the record only'),
+});
+
+const verification = z.object({
+  verdict: z.enum(LICENCE_VERDICTS).describe('not_yet_valid: issued, but its validFrom is still ahead'),
+  reasons: z.array(z.string()).describe('every finding, the deciding one first'),
+  record: licenceRecord.nullable(),
+  evidence: transactionReceipt
+    .extend({
+      issuerKeyId: z.string().nullable().describe('the key that signed this version\u2019s issuance or renewal'),
+      issuanceTxId: z.string(),
+    })
+    .nullable()
+    .describe('the transaction that last wrote the record, and where it sits on the chain; null when not_found'),
+  checkedAt: z.string().describe('the instant the verdict holds for'),
+  document: z
+    .object({ sm3: z.string(), size: z.number() })
+    .optional()
+    .describe('the uploaded file as the gateway digested it while streaming (its bytes are not kept)'),
+});
+
+const FILE_FIELD = 'file';
+
+export function verifyLicenceRoutes(s: Services) {
+  /** The chaincode's verdict (licence:verify decides), with the block number and hash of its evidence. */
+  async function verify(id: string, where: string, documentSm3: string | undefined) {
+    const answer = await s.query<LicenceVerification>('licence:verify', checkLicenceId(id, where), documentSm3 ?? '');
+    if (!answer.evidence) return answer;
+    return { ...answer, evidence: { ...answer.evidence, ...(await transactionEvidence(s.ledger, answer.evidence.txId)) } };
+  }
+
+  const responses = {
+    200: { description: 'The verdict, with its reasons and evidence; not_found is a verdict too', schema: verification },
+  };
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/verify/licence',
+      tag: 'verification',
+      summary: '证照核验: is this licence genuine and in force?',
+      description:
+        `By id, by id and documentSm3, or as multipart/form-data with the id and the licence file in "${FILE_FIELD}" ` +
+        '(digested with SM3 while it streams in; never stored). A malformed id is a 400 naming the wrong part.',
+      access: 'public',
+      body: verifyRequest,
+      multipart: { fileField: FILE_FIELD },
+      responses,
+      async handler({ koa, body }) {
+        const upload = uploadedDigest(koa);
+        if (upload && body.documentSm3 !== undefined) {
+          throw new ApiError(400, 'VALIDATION_FAILED', 'body.documentSm3: give the file or its digest, not both');
+        }
+        const answer = await verify(body.id, 'body.id', upload?.sm3 ?? body.documentSm3);
+        return { body: upload ? { ...answer, document: { sm3: upload.sm3, size: upload.size } } : answer };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/verify/licence',
+      tag: 'verification',
+      summary: '证照核验 by link: the same verdict, for QR codes (?id=...)',
+      access: 'public',
+      query: verifyRequest,
+      responses,
+      async handler({ query }) {
+        return { body: await verify(query.id, 'query.id', query.documentSm3) };
+      },
+    }),
+  ];
+}

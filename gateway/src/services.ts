@@ -1,0 +1,119 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { generateKeyPair } from '@henan-chain/crypto';
+import { KeyStore, type StoredKey } from './auth/keystore';
+import { TokenStore } from './auth/tokens';
+import type { GatewayConfig } from './config';
+import { ApiError } from './errors';
+import { AuditIndex } from './index/audit-index';
+import { loadHolderSecret } from './holders';
+import { EmbeddedLedgerAdapter } from './ledger/embedded';
+import type { Ledger } from './ledger/ledger';
+import { createMetrics, type Metrics } from './metrics';
+import { loadOrCreateEmbeddedWallet, organisationOf, type Wallet } from './organisations';
+import { type GatewayDb, openGatewayDb } from './store';
+import { Submitter } from './submission';
+
+/** Everything a route handler may use; made once at start, closed once at stop. */
+export interface Services {
+  config: GatewayConfig;
+  log: Logger;
+  metrics: Metrics;
+  ledger: Ledger;
+  wallet: Wallet;
+  db: GatewayDb;
+  tokens: TokenStore;
+  keys: KeyStore;
+  submitter: Submitter;
+  index: AuditIndex;
+  /** The gateway's own SM2 key, which signs audit reports and anchor checkpoints. */
+  gatewayKey: StoredKey;
+  /** The key of holder commitments (HMAC-SM3), held off chain; see holders.ts. */
+  holderSecret: Uint8Array;
+  /** The governance organisation's bearer token: GOVERNANCE_TOKEN, or one made on first start. */
+  governanceToken: string;
+  /** Evaluates a query transaction and parses its JSON result. */
+  query<T = unknown>(fn: string, ...args: string[]): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The owner name under which the gateway keeps its own key in the key store. */
+export const GATEWAY_KEY_OWNER = 'gateway';
+
+export async function openServices(config: GatewayConfig, log: Logger): Promise<Services> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const wallet = await loadOrCreateEmbeddedWallet(config.dataDir);
+  const ledger = await EmbeddedLedgerAdapter.open(config.dataDir, wallet.organisations.map((o) => o.definition));
+  const governance = organisationOf(wallet, wallet.governanceMspId)!;
+  const reader = governance.client;
+  const query = async <T>(fn: string, ...args: string[]): Promise<T> => {
+    const text = Buffer.from(await ledger.evaluate(reader, fn, args)).toString('utf8');
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  await initialiseChain(ledger, wallet, query);
+
+  const db = await openGatewayDb(join(config.dataDir, 'gateway'));
+  const keys = new KeyStore(join(config.dataDir, 'keys'));
+  const gatewayKey = (await keys.active(GATEWAY_KEY_OWNER)) ?? (await keys.add(GATEWAY_KEY_OWNER, generateKeyPair().privateKey));
+  const holderSecret = await loadHolderSecret(config.dataDir, config.holderSecret);
+  const metrics = createMetrics();
+  const index = new AuditIndex(db, log, metrics);
+  await index.start(ledger);
+  const tokens = new TokenStore(db);
+  const governanceToken = await governanceTokenOf(config, tokens);
+
+  return {
+    config,
+    log,
+    metrics,
+    ledger,
+    wallet,
+    db,
+    tokens,
+    keys,
+    submitter: new Submitter(ledger, wallet, keys, db, metrics),
+    index,
+    gatewayKey,
+    holderSecret,
+    governanceToken,
+    query,
+    async close() {
+      await index.stop();
+      await db.close();
+      await ledger.close();
+    },
+  };
+}
+
+/** Sets the governance organisation on a new chain (the first start of a fresh ledger). */
+async function initialiseChain(ledger: Ledger, wallet: Wallet, query: Services['query']): Promise<void> {
+  try {
+    await query('agency:getConfig');
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== 'NOT_INITIALISED') throw err;
+    const governance = organisationOf(wallet, wallet.governanceMspId)!;
+    await ledger.submit(governance.admin, 'agency:initialise', [JSON.stringify({ governanceMspId: wallet.governanceMspId })]);
+  }
+}
+
+/**
+ * GOVERNANCE_TOKEN when set (so a script can drive a fresh instance); otherwise a token made on the
+ * first start and kept in DATA_DIR/governance-token (mode 0600), so the operator can read it again.
+ */
+async function governanceTokenOf(config: GatewayConfig, tokens: TokenStore): Promise<string> {
+  const principal = { kind: 'governance', label: 'governance' } as const;
+  if (config.governanceToken) {
+    await tokens.register(config.governanceToken, principal);
+    return config.governanceToken;
+  }
+  const file = join(config.dataDir, 'governance-token');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const token = await tokens.issue(principal);
+  await writeFile(file, token + '\n', { mode: 0o600 });
+  return token;
+}
