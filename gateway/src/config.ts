@@ -46,7 +46,9 @@ export class ConfigError extends Error {
 
 /** Reads the configuration from the environment, with `overrides` (e.g. from command-line flags) winning. */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<keyof z.infer<typeof settingsSchema>, string>> = {}): GatewayConfig {
-  const result = settingsSchema.safeParse({ ...env, ...overrides });
+  // An empty variable (FOO=) means "not set", as in most shells' and service managers' conventions.
+  const given = Object.fromEntries(Object.entries({ ...env, ...overrides }).filter(([, value]) => value !== undefined && value !== ''));
+  const result = settingsSchema.safeParse(given);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);

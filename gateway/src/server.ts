@@ -20,6 +20,10 @@ export async function startGateway(config: GatewayConfig, log: Logger = pino({ l
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
+  // Keep idle connections longer than clients and proxies do (Node's 5 s default closes sockets a
+  // client is about to reuse, which the client sees as a failed request).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {

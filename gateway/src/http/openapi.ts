@@ -25,6 +25,21 @@ const ERROR_RESPONSES: Record<number, string> = {
   503: 'The ledger is unavailable; retry after the time given',
 };
 
+/**
+ * The errors an operation can answer with, from what it takes: only what it takes can be malformed,
+ * too large or of the wrong type; only what needs a token can be forbidden; only writes conflict or
+ * carry signatures. Any request may carry a bad token (401) and meet an unavailable ledger (503).
+ */
+function errorStatuses(spec: RouteSpec<any, any>): number[] {
+  const takesInput = spec.body !== undefined || spec.query !== undefined || spec.path.includes(':');
+  const statuses = [401, 503];
+  if (takesInput) statuses.push(400, 404);
+  if (spec.access !== 'public') statuses.push(403);
+  if (spec.body !== undefined) statuses.push(413, 415);
+  if (spec.method === 'post') statuses.push(409, 422);
+  return statuses.sort();
+}
+
 /** The OpenAPI 3.1 document of the routes, generated from the same declarations that serve them. */
 export function buildOpenApi(specs: RouteSpec<any, any>[], info: { title: string; version: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -42,8 +57,10 @@ export function buildOpenApi(specs: RouteSpec<any, any>[], info: { title: string
       const content = Object.fromEntries(Object.entries(media).map(([type, schema]) => [type, { schema: jsonSchema(schema, 'output') }]));
       responses[status] = Object.keys(content).length > 0 ? { description: r.description, content } : { description: r.description };
     }
-    for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
-      if (!(status in responses)) responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    for (const status of errorStatuses(spec)) {
+      if (!(status in responses)) {
+        responses[status] = { description: ERROR_RESPONSES[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      }
     }
     const operation: Record<string, unknown> = {
       tags: [spec.tag],

@@ -4,6 +4,7 @@ import { AGENCY_ROLES, fields, possessionStatement, type Agency } from '@henan-c
 import { ApiError } from '../errors';
 import { defineRoute, type RouteContext } from '../http/route';
 import { record, signingFields, writeResult } from '../http/schemas';
+import { pathId } from '../http/path-id';
 import { organisationOf } from '../organisations';
 import { bindFields } from '../submission';
 import type { Services } from '../services';
@@ -31,6 +32,8 @@ const revokeBody = z.strictObject({
   ...signingFields,
 });
 const statusBody = z.strictObject({ reason: fields.text(500) });
+
+const agencyIdOf = pathId(fields.uscc);
 
 /** A key for a new agency key: the caller's (with its proof), or one the gateway makes and will keep. */
 function keyMaterial(agencyId: string, body: { publicKey?: string; proofOfPossession?: string; signature?: string }) {
@@ -83,7 +86,7 @@ export function agencyRoutes(s: Services) {
       access: 'public',
       responses: { 200: { description: 'The agency record', schema: record } },
       async handler({ params }) {
-        return { body: await s.query<Agency>('agency:get', params.id!) };
+        return { body: await s.query<Agency>('agency:get', agencyIdOf(params)) };
       },
     }),
     defineRoute({
