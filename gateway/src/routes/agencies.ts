@@ -3,7 +3,7 @@ import { generateKeyPair, sign, toHex } from '@henan-chain/crypto';
 import { AGENCY_ROLES, fields, possessionStatement, type Agency } from '@henan-chain/chaincode';
 import { ApiError } from '../errors';
 import { defineRoute, type RouteContext } from '../http/route';
-import { record, signingFields, writeResult } from '../http/schemas';
+import { signingFields, writeResult } from '../http/schemas';
 import { pathId } from '../http/path-id';
 import { organisationOf } from '../organisations';
 import { bindFields } from '../submission';
@@ -34,6 +34,31 @@ const revokeBody = z.strictObject({
 const statusBody = z.strictObject({ reason: fields.text(500) });
 
 const agencyIdOf = pathId(fields.uscc);
+
+/** An agency as the chaincode keeps it (the fields a client relies on; others may be added). */
+const agencyRecord = z.looseObject({
+  kind: z.literal('agency'),
+  agencyId: z.string(),
+  name: z.string(),
+  regionCode: z.string(),
+  mspId: z.string(),
+  roles: z.array(z.enum(AGENCY_ROLES)),
+  licenceTypes: z.array(z.string()),
+  status: z.enum(['active', 'suspended']),
+  keys: z.array(
+    z.looseObject({
+      keyId: z.string(),
+      publicKey: z.string(),
+      validFrom: z.string(),
+      validTo: z.string().optional(),
+      revokedAt: z.string().optional(),
+      revocationReason: z.string().optional(),
+    }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  txId: z.string(),
+});
 
 /** A key for a new agency key: the caller's (with its proof), or one the gateway makes and will keep. */
 function keyMaterial(agencyId: string, body: { publicKey?: string; proofOfPossession?: string; signature?: string }) {
@@ -66,7 +91,7 @@ export function agencyRoutes(s: Services) {
       description: 'Governance only. Without publicKey the gateway makes the agency\u2019s SM2 key and keeps it, so it can sign for the agency.',
       access: 'governance',
       body: registerBody,
-      responses: { 201: { description: 'Registered', schema: writeResult(record).extend({ token: z.string().optional() }) } },
+      responses: { 201: { description: 'Registered', schema: writeResult(agencyRecord).extend({ token: z.string().optional() }) } },
       async handler({ body }) {
         const { privateKey, ...key } = keyMaterial(body.agencyId, body);
         const result = await s.submitter.asGovernance('agency:register', { ...body, ...key, licenceTypes: body.licenceTypes ?? [] });
@@ -84,7 +109,7 @@ export function agencyRoutes(s: Services) {
       tag: 'agencies',
       summary: 'An agency: organisation, roles, status and SM2 keys with their validity windows',
       access: 'public',
-      responses: { 200: { description: 'The agency record', schema: record } },
+      responses: { 200: { description: 'The agency record', schema: agencyRecord } },
       async handler({ params }) {
         return { body: await s.query<Agency>('agency:get', agencyIdOf(params)) };
       },
@@ -97,7 +122,7 @@ export function agencyRoutes(s: Services) {
       description: 'By the agency itself (signed with a current key; retireSigningKey ends that key now) or by governance.',
       access: 'agency-or-governance',
       body: rotateBody,
-      responses: { 201: { description: 'Key added', schema: writeResult(record) } },
+      responses: { 201: { description: 'Key added', schema: writeResult(agencyRecord) } },
       async handler(ctx) {
         const agencyId = ctx.params.id!;
         const who = requireSelfOrGovernance(ctx);
@@ -118,7 +143,7 @@ export function agencyRoutes(s: Services) {
       summary: 'Revoke a key: signatures made with it from effectiveFrom on are invalid',
       access: 'agency-or-governance',
       body: revokeBody,
-      responses: { 200: { description: 'Key revoked', schema: writeResult(record) } },
+      responses: { 200: { description: 'Key revoked', schema: writeResult(agencyRecord) } },
       async handler(ctx) {
         const { id, keyId } = ctx.params as { id: string; keyId: string };
         const result =
@@ -136,7 +161,7 @@ export function agencyRoutes(s: Services) {
         summary: action === 'suspend' ? 'Suspend an agency (governance)' : 'Reinstate a suspended agency (governance)',
         access: 'governance',
         body: statusBody,
-        responses: { 200: { description: 'Status changed', schema: writeResult(record) } },
+        responses: { 200: { description: 'Status changed', schema: writeResult(agencyRecord) } },
         async handler({ params, body }) {
           return { body: await s.submitter.asGovernance(`agency:${action}`, { agencyId: params.id!, reason: body.reason }) };
         },
