@@ -52,13 +52,13 @@ export function judge(targets: readonly Target[], rows: readonly Row[]): TargetV
   });
 }
 
-const formatRate = (rate: number): string => (rate >= 100 ? Math.round(rate).toLocaleString('en-US') : rate.toPrecision(3));
-const formatRatio = (ratio: number): string => `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2)}×`;
+export const formatRate = (rate: number): string => (rate >= 100 ? Math.round(rate).toLocaleString('en-US') : rate.toPrecision(3));
+export const formatRatio = (ratio: number): string => `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2)}×`;
 
-/** Aligned columns; the third (the rate) right-aligned. */
-function table(lines: string[][]): string {
+/** Aligned columns; those in `rightAligned` (by default the third, the rate) right-aligned. */
+export function table(lines: string[][], rightAligned: readonly number[] = [2]): string {
   const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
-  const pad = (cell: string, column: number): string => (column === 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!));
+  const pad = (cell: string, column: number): string => (rightAligned.includes(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!));
   return lines.map((line) => line.map(pad).join('  ').trimEnd()).join('\n');
 }
 
@@ -72,7 +72,7 @@ export function formatReport(rows: readonly Row[], verdicts: readonly TargetVerd
   return `${table([header, ...body])}\n\nTargets\n${targets.join('\n')}\n`;
 }
 
-function machine(): Record<string, string | number> {
+export function machine(): Record<string, string | number> {
   return {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: availableParallelism(),
@@ -84,8 +84,11 @@ function machine(): Record<string, string | number> {
 }
 
 /** Written beside and renamed, so that an interrupted run never leaves half a file. */
-export async function saveReport(path: string, method: object, rows: readonly Row[], verdicts: readonly TargetVerdict[]): Promise<void> {
-  const report = { machine: machine(), method, results: rows, targets: verdicts };
-  await writeFile(`${path}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
+export async function saveJson(path: string, value: object): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
   await rename(`${path}.tmp`, path);
+}
+
+export async function saveReport(path: string, method: object, rows: readonly Row[], verdicts: readonly TargetVerdict[]): Promise<void> {
+  await saveJson(path, { machine: machine(), method, results: rows, targets: verdicts });
 }
