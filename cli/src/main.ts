@@ -1,23 +1,35 @@
 /** The henan-chain command line: composes the commands and turns every outcome into an exit code. */
 import { Command, CommanderError } from 'commander';
+import { addAnchorCommand } from './anchor';
 import { addKeygenCommand } from './keygen';
 import { addLicenceIdCommand } from './licence-id';
+import { addProofCheckCommand } from './proof-check';
 import { addSignCommand } from './sign';
 import { addSm3Command } from './sm3';
 import { addVerifyCommand } from './verify';
-import { EXIT, Invalid, UsageError } from './outcomes';
+import { addVerifyReportCommand } from './verify-report';
+import { EXIT, GatewayRefused, Invalid, UsageError } from './outcomes';
 
 /** A crash must not exit 1, which scripts read as "invalid": EX_SOFTWARE of sysexits(3). */
 const EXIT_INTERNAL_ERROR = 70;
 
 function buildProgram(): Command {
   const program = new Command('henan-chain')
-    .description('河南链 tools: SM2 keys and signatures, SM3 digests, licence identifiers')
+    .description('河南链 tools: SM2 keys and signatures, SM3 digests, licence identifiers, audit reports, anchoring and proofs')
     // Commander then throws its usage errors instead of exiting 1; run() maps them to exit 2.
     // Set before the commands are added, which inherit it (and the hint below).
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
-  const commands = [addKeygenCommand, addSignCommand, addVerifyCommand, addSm3Command, addLicenceIdCommand];
+  const commands = [
+    addKeygenCommand,
+    addSignCommand,
+    addVerifyCommand,
+    addSm3Command,
+    addLicenceIdCommand,
+    addVerifyReportCommand,
+    addAnchorCommand,
+    addProofCheckCommand,
+  ];
   for (const add of commands) add(program);
   return program;
 }
@@ -27,6 +39,10 @@ function reportFailure(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE; // --help is exit 0; commander printed either
   if (err instanceof Invalid) {
     process.stdout.write(`invalid: ${err.message}\n`);
+    return EXIT.INVALID;
+  }
+  if (err instanceof GatewayRefused) {
+    process.stderr.write(`henan-chain: the gateway refused: ${err.code} (HTTP ${err.status}): ${err.message}\n`);
     return EXIT.INVALID;
   }
   if (err instanceof UsageError) {

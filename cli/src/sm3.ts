@@ -1,13 +1,10 @@
-/** `sm3 FILE`: the SM3 digest in hex, streamed so that any size of file hashes in constant memory. */
+/** `sm3 FILE`: the SM3 digest in hex. */
 import type { Command } from 'commander';
-import { createReadStream } from 'node:fs';
-import { sm3Stream, toHex } from '@henan-chain/crypto';
-import { fileStep } from './io';
+import { toHex } from '@henan-chain/crypto';
+import { sm3Input } from './io';
 
 async function sm3Of(file: string): Promise<void> {
-  const source = file === '-' ? process.stdin : createReadStream(file);
-  const digest = await fileStep(`read ${file}`, () => sm3Stream(source));
-  process.stdout.write(`${toHex(digest)}\n`);
+  process.stdout.write(`${toHex(await sm3Input(file))}\n`);
 }
 
 export function addSm3Command(program: Command): void {

@@ -12,6 +12,13 @@ const usageErrors: Array<[string, string[]]> = [
   ['a missing required option', ['sign', 'f']],
   ['licence-id without a subcommand', ['licence-id']],
   ['licence-id make without its parts', ['licence-id', 'make', '--issuer', '410100']],
+  ['anchor without --gateway', ['anchor', '.', '--token', 't']],
+  ['anchor without a token', ['anchor', '.', '--gateway', 'http://127.0.0.1:8080']],
+  ['anchor with a gateway that is no http URL', ['anchor', '.', '--gateway', 'ftp://127.0.0.1', '--token', 't']],
+  ['anchor with --batch 0', ['anchor', '.', '--gateway', 'http://127.0.0.1:8080', '--token', 't', '--batch', '0']],
+  ['anchor with --batch above the gateway\'s limit', ['anchor', '.', '--gateway', 'http://127.0.0.1:8080', '--token', 't', '--batch', '100001']],
+  ['proof-check without a file', ['proof-check']],
+  ['verify-report without a file', ['verify-report', '--key', 'k.pem']],
 ];
 
 for (const [what, args] of usageErrors) {
@@ -22,7 +29,19 @@ for (const [what, args] of usageErrors) {
   });
 }
 
-const commands = [[], ['keygen'], ['sign'], ['verify'], ['sm3'], ['licence-id'], ['licence-id', 'check'], ['licence-id', 'make']];
+const commands = [
+  [],
+  ['keygen'],
+  ['sign'],
+  ['verify'],
+  ['sm3'],
+  ['licence-id'],
+  ['licence-id', 'check'],
+  ['licence-id', 'make'],
+  ['verify-report'],
+  ['anchor'],
+  ['proof-check'],
+];
 
 for (const command of commands) {
   const args = [...command, '--help'];
@@ -43,6 +62,9 @@ test('an unreadable key or file exits 2 with a message, not 1', async (t) => {
     ['verify', '--key', 'not-a-key.pem', '--sig', 'f.sig', 'f'],
     ['sign', '--key', 'missing.pem', 'f'],
     ['sm3', 'missing'],
+    ['verify-report', 'missing', '--key', 'missing.pem'],
+    ['proof-check', 'f', 'missing.json'],
+    ['anchor', 'missing', '--gateway', 'http://127.0.0.1:8080', '--token', 't'],
   ];
   for (const args of cases) {
     const run = await henanChain(args, { cwd });
