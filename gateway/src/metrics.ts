@@ -24,6 +24,12 @@ export function createMetrics() {
       help: 'Chaincode events projected into the audit index',
       registers: [registry],
     }),
+    licenceVerdictCache: new Counter({
+      name: 'hnc_licence_verdict_cache_total',
+      help: 'Licence verifications by cache outcome: hit, miss, or bypass (the audit index behind the ledger)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
   };
 }
 

@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { loadOrCreateEmbeddedWallet, organisationOf, type Wallet } from './organisations';
 import { type GatewayDb, openGatewayDb } from './store';
 import { Submitter } from './submission';
+import { LicenceVerdictCache } from './verification/licence-verdict-cache';
 
 /** Everything a route handler may use; made once at start, closed once at stop. */
 export interface Services {
@@ -27,6 +28,8 @@ export interface Services {
   keys: KeyStore;
   submitter: Submitter;
   index: AuditIndex;
+  /** Licence verdicts served again until a chaincode event or the clock may change them. */
+  licenceVerdicts: LicenceVerdictCache;
   /** The gateway's own SM2 key, which signs audit reports and anchor checkpoints. */
   gatewayKey: StoredKey;
   /** The key of holder commitments (HMAC-SM3), held off chain; see holders.ts. */
@@ -59,6 +62,8 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
   const holderSecret = await loadHolderSecret(config.dataDir, config.holderSecret);
   const metrics = createMetrics();
   const index = new AuditIndex(db, log, metrics);
+  const licenceVerdicts = new LicenceVerdictCache(() => index.caughtUp());
+  index.follow((event) => licenceVerdicts.evict(event));
   await index.start(ledger);
   const tokens = new TokenStore(db);
   const governanceToken = await governanceTokenOf(config, tokens);
@@ -74,6 +79,7 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     keys,
     submitter: new Submitter(ledger, wallet, keys, db, metrics),
     index,
+    licenceVerdicts,
     gatewayKey,
     holderSecret,
     governanceToken,

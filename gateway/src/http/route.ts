@@ -19,7 +19,7 @@ export interface RouteContext<B, Q> {
 export interface RouteResult {
   status?: number;
   body: unknown;
-  /** For non-JSON responses (CSV reports): the media type of `body`, which is then a string. */
+  /** The media type of a `body` already in its final form: a string (a CSV report) or bytes (JSON serialised once, sent again). */
   type?: string;
   headers?: Record<string, string>;
 }

@@ -4,6 +4,7 @@ import type { Ledger, LedgerEvent } from '../ledger/ledger';
 import { ApiError } from '../errors';
 import type { Metrics } from '../metrics';
 import { type GatewayDb, orderKey, section } from '../store';
+import { IndexProgress } from './progress';
 
 /** An indexed chaincode event: the chaincode's record event plus where it sits on the chain. */
 export interface IndexedEvent extends RecordEvent {
@@ -35,6 +36,8 @@ export class AuditIndex {
   private running?: Promise<void>;
   private readonly waiters: { txId: string; resolve: () => void }[] = [];
   private readonly seen = new Set<string>();
+  private readonly followers: ((event: RecordEvent) => void)[] = [];
+  private progress?: IndexProgress;
 
   constructor(
     private readonly db: GatewayDb,
@@ -59,14 +62,17 @@ export class AuditIndex {
     let skipping = cp !== undefined;
     this.stream = ledger.events(startBlock);
     const stream = this.stream;
+    const progress = new IndexProgress(ledger, startBlock);
+    this.progress = progress;
     this.running = (async () => {
       for await (const event of stream) {
         if (skipping && event.blockNumber === startBlock) {
           if (event.transactionId === cp!.transactionId) skipping = false;
-          continue;
+        } else {
+          skipping = false;
+          await this.apply(event);
         }
-        skipping = false;
-        await this.apply(event);
+        progress.passed(event);
       }
     })().catch((err) => this.log.error({ err }, 'audit index stopped'));
   }
@@ -76,8 +82,25 @@ export class AuditIndex {
     await this.running;
   }
 
+  /**
+   * Calls `follower` with each event the index applies, in ledger order, before the index counts it
+   * as passed (see caughtUp); for caches of what those events change.
+   */
+  follow(follower: (event: RecordEvent) => void): void {
+    this.followers.push(follower);
+  }
+
+  /**
+   * Whether the index, and so every follower, has applied every event of the blocks committed at the
+   * time of asking; false before start(), and once a block commits that a stopped stream missed.
+   */
+  async caughtUp(): Promise<boolean> {
+    return (await this.progress?.caughtUp()) ?? false;
+  }
+
   /** Resolves once the event of `txId` is indexed (so a client reading right after a write sees it). */
   indexed(txId: string): Promise<void> {
+    // For transactions just committed: `seen` remembers the latest 10,000 applied.
     if (this.seen.has(txId)) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ txId, resolve }));
   }
@@ -119,8 +142,10 @@ export class AuditIndex {
     batch.put('checkpoint', { blockNumber: event.blockNumber.toString(), transactionId: event.transactionId }, { sublevel: this.meta });
     await batch.write();
     this.metrics.indexedEvents.inc();
+    for (const follower of this.followers) follower(payload);
     this.seen.add(event.transactionId);
-    if (this.seen.size > 10_000) this.seen.clear();
+    // A Set iterates in insertion order: drop the oldest to keep it bounded.
+    if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.txId === event.transactionId) this.waiters.splice(i, 1)[0]!.resolve();
     }

@@ -1,0 +1,56 @@
+import test from 'ava';
+import type { LedgerEvent } from '../ledger/ledger';
+import { IndexProgress } from './progress';
+
+/** A ledger of blocks given as the transaction ids of their events ([] for a block without any). */
+function chain(blocks: string[][]) {
+  const events = (start: bigint, end = BigInt(blocks.length)) => {
+    const selected: LedgerEvent[] = blocks
+      .slice(Number(start), Number(end))
+      .flatMap((txIds, i) => txIds.map((transactionId) => ({ blockNumber: start + BigInt(i), transactionId, eventName: 'licence.issued', payload: new Uint8Array() })));
+    reads.push([start, end]);
+    return { close() {}, async *[Symbol.asyncIterator]() { yield* selected; } };
+  };
+  const reads: [bigint, bigint][] = [];
+  return { ledger: { height: async () => BigInt(blocks.length), events }, blocks, reads };
+}
+
+const at = (blockNumber: number, transactionId: string) => ({ blockNumber: BigInt(blockNumber), transactionId });
+
+test('caught up only once the last event of the last block is passed, not an earlier one of the same block', async (t) => {
+  const { ledger } = chain([[], ['a'], ['b', 'c']]);
+  const progress = new IndexProgress(ledger, 0n);
+  t.false(await progress.caughtUp());
+  progress.passed(at(1, 'a'));
+  t.false(await progress.caughtUp());
+  progress.passed(at(2, 'b'));
+  t.false(await progress.caughtUp(), 'block 2 has another event after b');
+  progress.passed(at(2, 'c'));
+  t.true(await progress.caughtUp());
+});
+
+test('a new block puts the index behind until it passes that block\u2019s events; blocks without events need nothing', async (t) => {
+  const { ledger, blocks } = chain([['a']]);
+  const progress = new IndexProgress(ledger, 0n);
+  progress.passed(at(0, 'a'));
+  t.true(await progress.caughtUp());
+  blocks.push([]);
+  t.true(await progress.caughtUp(), 'an eventless block changes nothing the index follows');
+  blocks.push(['b']);
+  t.false(await progress.caughtUp());
+  progress.passed(at(2, 'b'));
+  t.true(await progress.caughtUp());
+});
+
+test('reads each new block once, from where the index started; a chain without events is caught up', async (t) => {
+  const { ledger, blocks, reads } = chain([['old'], [], []]);
+  const progress = new IndexProgress(ledger, 1n);
+  t.true(await progress.caughtUp(), 'events before the start block were indexed by an earlier run');
+  await Promise.all([progress.caughtUp(), progress.caughtUp()]);
+  blocks.push(['x']);
+  await Promise.all([progress.caughtUp(), progress.caughtUp()]);
+  t.deepEqual(reads, [
+    [1n, 3n],
+    [3n, 4n],
+  ]);
+});

@@ -1,0 +1,57 @@
+import type { Ledger } from '../ledger/ledger';
+
+/** Where a chaincode event sits in the ledger. */
+export interface EventPosition {
+  blockNumber: bigint;
+  transactionId: string;
+}
+
+/**
+ * Whether the audit index has passed every chaincode event of every block committed so far. The
+ * index sees events, not blocks: having passed an event of block n says nothing of the events after
+ * it in n, nor of later blocks that hold none. So the last event below the ledger's height is read
+ * from the ledger itself, once per new block rather than once per question, and compared with the
+ * last event the index passed (which it passes in ledger order).
+ */
+export class IndexProgress {
+  private passedEvent?: EventPosition;
+  /** The ledger has been read up to this block (exclusive); `lastEvent` is the last event before it. */
+  private scannedTo: bigint;
+  private lastEvent?: EventPosition;
+  private scan?: Promise<void>;
+
+  /** `startBlock`: where the index's stream starts; every event before it was indexed by an earlier run. */
+  constructor(
+    private readonly ledger: Pick<Ledger, 'height' | 'events'>,
+    startBlock: bigint,
+  ) {
+    this.scannedTo = startBlock;
+  }
+
+  /** The index is done with `event` (applied it, or found it indexed by an earlier run). */
+  passed(event: EventPosition): void {
+    this.passedEvent = { blockNumber: event.blockNumber, transactionId: event.transactionId };
+  }
+
+  /** True when the index had passed every event of the blocks committed at the time of asking. */
+  async caughtUp(): Promise<boolean> {
+    const height = await this.ledger.height();
+    while (this.scannedTo < height) {
+      // One read of the new blocks at a time, shared by every caller waiting on it.
+      this.scan ??= this.scanTo(height).finally(() => (this.scan = undefined));
+      await this.scan;
+    }
+    const last = this.lastEvent;
+    const passed = this.passedEvent;
+    if (!last) return true;
+    if (!passed) return false;
+    return passed.blockNumber > last.blockNumber || (passed.blockNumber === last.blockNumber && passed.transactionId === last.transactionId);
+  }
+
+  private async scanTo(height: bigint): Promise<void> {
+    for await (const event of this.ledger.events(this.scannedTo, height)) {
+      this.lastEvent = { blockNumber: event.blockNumber, transactionId: event.transactionId };
+    }
+    this.scannedTo = height;
+  }
+}

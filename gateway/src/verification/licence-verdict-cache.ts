@@ -1,0 +1,117 @@
+import { LICENCE_ID_ROOT, parseLicenceId } from '@henan-chain/crypto';
+import type { LicenceVerification, RecordEvent } from '@henan-chain/chaincode';
+import type { TransactionReceipt } from '../submission';
+
+/** The answer of licence verification: the chaincode's verdict, its evidence placed in a block. */
+export type VerifiedLicence = Omit<LicenceVerification, 'evidence'> & {
+  evidence: (NonNullable<LicenceVerification['evidence']> & TransactionReceipt) | null;
+};
+
+interface Entry {
+  /** The answer as the bytes of its JSON, as sent: serialised once, and a fraction of the parsed answer's memory. */
+  json: Buffer;
+  /** The licence's series: any version's issue, renewal or status change may change this answer. */
+  series: string;
+  /** The issuer and the signer of the judged version: a key rotation or revocation may change it. */
+  agencies: string[];
+  /** The answer holds from its checkedAt until `until` (ms since the epoch), if nothing changes. */
+  from: number;
+  until: number;
+}
+
+export type LookupOutcome = 'hit' | 'miss' | 'bypass';
+
+export interface CacheLimits {
+  entries: number;
+  /** The longest an answer is served, so that its checkedAt stays recent. */
+  ttlMs: number;
+}
+
+/** An answer is about 4 KB of JSON for a typical licence: some 40 MB when full. */
+export const DEFAULT_LIMITS: CacheLimits = { entries: 10_000, ttlMs: 60_000 };
+
+/**
+ * Licence verdicts by (licence id, documentSm3 or ''), each served until something it depends on may
+ * have changed. Changes on the ledger reach it as the chaincode events the audit index applies
+ * (evict), and an answer is served only when the index has applied every event of every committed
+ * block (`caughtUp`); otherwise the caller evaluates afresh. Changes of time end an entry at the
+ * record's next validity boundary after its checkedAt. Least recently used entries go first when it
+ * is full. The id is the one asked for, so that a hit need not parse it again: only ids the chaincode
+ * answered for are stored, each evicted by its series in canonical form.
+ */
+export class LicenceVerdictCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Counts the events that evicted or could have: an answer evaluated across one is not stored. */
+  private changes = 0;
+
+  constructor(
+    private readonly caughtUp: () => Promise<boolean>,
+    private readonly limits = DEFAULT_LIMITS,
+  ) {}
+
+  /** The JSON of the answer that still holds at `now`, if any; 'bypass' when the index lags the ledger. */
+  async lookup(licenceId: string, documentSm3: string, now: number): Promise<{ json?: Buffer; outcome: LookupOutcome }> {
+    if (!(await this.caughtUp())) return { outcome: 'bypass' };
+    const key = keyOf(licenceId, documentSm3);
+    const entry = this.entries.get(key);
+    if (!entry) return { outcome: 'miss' };
+    this.entries.delete(key);
+    if (now < entry.from || now >= entry.until) return { outcome: 'miss' };
+    this.entries.set(key, entry); // re-inserted last: Map order is the LRU order
+    return { json: entry.json, outcome: 'hit' };
+  }
+
+  /** To take before evaluating, and hand to store(). */
+  mark(): number {
+    return this.changes;
+  }
+
+  /**
+   * Keeps an answer evaluated after `mark` was taken, unless an event evicted since: the evaluation
+   * may have read the ledger before that event's block, and the eviction came before the entry.
+   * `licenceId` must be a valid identifier (the chaincode answered for it); `json` is `answer` serialised.
+   */
+  store(licenceId: string, documentSm3: string, answer: VerifiedLicence, json: Buffer, mark: number): void {
+    if (mark !== this.changes) return;
+    const key = keyOf(licenceId, documentSm3);
+    this.entries.delete(key);
+    if (this.entries.size >= this.limits.entries) this.entries.delete(this.entries.keys().next().value!);
+    const from = Date.parse(answer.checkedAt);
+    const { record } = answer;
+    const boundaries = record ? [record.validFrom, record.validUntil].map((t) => (t === null ? Infinity : Date.parse(t))).filter((t) => t > from) : [];
+    this.entries.set(key, {
+      json,
+      series: seriesOf(licenceId),
+      agencies: record ? [record.issuerId, record.issuance.agencyId].filter((a): a is string => a !== undefined) : [],
+      from,
+      until: Math.min(from + this.limits.ttlMs, ...boundaries),
+    });
+  }
+
+  /**
+   * Evicts what a chaincode event may change. A licence event names the version it wrote; a renewal
+   * also supersedes the previous version without an event of its own, so the whole series goes. An
+   * agency event (key added, rotated or revoked, status) evicts the licences that agency issued or signed.
+   */
+  evict(event: RecordEvent): void {
+    if (event.kind === 'licence') {
+      const series = seriesOf(event.id);
+      this.drop((e) => e.series === series);
+    } else if (event.kind === 'agency') {
+      this.drop((e) => e.agencies.includes(event.id));
+    }
+  }
+
+  private drop(affected: (entry: Entry) => boolean): void {
+    this.changes++;
+    for (const [key, entry] of this.entries) if (affected(entry)) this.entries.delete(key);
+  }
+}
+
+const keyOf = (licenceId: string, documentSm3: string): string => `${licenceId}\u0000${documentSm3}`;
+
+/** The identifier without version and check character, in canonical form: the chaincode's seriesId. */
+function seriesOf(licenceId: string): string {
+  const parts = parseLicenceId(licenceId);
+  return [LICENCE_ID_ROOT, parts.licenceTypeCode, parts.issuerCode, parts.serialNumber].join('.');
+}
