@@ -60,6 +60,22 @@ function nodeHasher(h: MerkleHash): (left: Uint8Array, right: Uint8Array) => Uin
 }
 
 /**
+ * Hashes the sibling pair `i` of a level (two adjacent digests) into parent slot `i` of `parents`.
+ * The pair is copied by index into one scratch buffer: no views per node, so building a tree costs
+ * its hashes and little else.
+ */
+function pairHasher(h: MerkleHash): (level: Uint8Array, i: number, parents: Uint8Array) => void {
+  const width = 2 * h.size;
+  const scratch = new Uint8Array(1 + width);
+  scratch[0] = 0x01;
+  return (level, i, parents) => {
+    const from = i * width;
+    for (let j = 0; j < width; j++) scratch[1 + j] = level[from + j]!;
+    parents.set(h.digest(scratch), i * h.size);
+  };
+}
+
+/**
  * An immutable tree over a fixed list of leaves. The O(n) build keeps every complete subtree
  * (levels[k] = hashes of the floor(size / 2^k) aligned runs of 2^k leaves, back to back), so any
  * subtree the RFC's recursions ask for is at most log2(n) combinations away: root(),
@@ -80,16 +96,15 @@ export class MerkleTree {
     known: readonly Uint8Array[] = [],
   ) {
     const s = hash.size;
-    const node = (this.#node = nodeHasher(hash));
+    this.#node = nodeHasher(hash);
+    const pair = pairHasher(hash);
     this.#levels = [leafHashes];
     for (let level = leafHashes, count = size, k = 1; count > 1; k++) {
       const parents = Math.floor(count / 2);
       const next = new Uint8Array(parents * s);
       const reused = known[k] ?? new Uint8Array(0);
       next.set(reused);
-      for (let i = reused.length / s; i < parents; i++) {
-        next.set(node(level.subarray(2 * i * s, (2 * i + 1) * s), level.subarray((2 * i + 1) * s, (2 * i + 2) * s)), i * s);
-      }
+      for (let i = reused.length / s; i < parents; i++) pair(level, i, next);
       this.#levels.push(next);
       level = next;
       count = parents;
@@ -234,9 +249,10 @@ function hashLeavesInto(h: MerkleHash, leaves: readonly Uint8Array[], hashes: Ui
   for (let i = 0; i < leaves.length; i++) {
     const data = leaves[i]!;
     checkBytes(data, `leaves[${i}]`);
-    if (scratch.length < data.length + 1) scratch = new Uint8Array(data.length + 1);
+    // Leaves of a batch are usually all one size (digests): then the scratch buffer fits exactly.
+    if (scratch.length !== data.length + 1) scratch = new Uint8Array(data.length + 1);
     scratch.set(data, 1); // scratch[0] stays 0x00, the leaf prefix
-    hashes.set(h.digest(scratch.subarray(0, data.length + 1)), (offset + i) * h.size);
+    hashes.set(h.digest(scratch), (offset + i) * h.size);
   }
 }
 
