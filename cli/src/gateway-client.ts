@@ -14,6 +14,10 @@ export function gatewayUrl(value: string): string {
     throw new InvalidArgumentError('must be an http:// or https:// URL, e.g. http://127.0.0.1:8080');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`must be an http:// or https:// URL, not ${url.protocol}`);
+  // API paths are appended to the URL: after a query or a fragment they would land in it.
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
+    throw new InvalidArgumentError('must be the gateway\u2019s base URL, without a query (?) or a fragment (#)');
+  }
   return url.href.replace(/\/$/, '');
 }
 

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
-import { sm3Stream } from '@henan-chain/crypto';
+import { computeEStream, sm3Stream } from '@henan-chain/crypto';
 import { UsageError } from './outcomes';
 
 function isSystemError(err: unknown): err is NodeJS.ErrnoException {
@@ -19,12 +19,34 @@ export async function fileStep<T>(action: string, step: () => Promise<T>): Promi
   }
 }
 
+/**
+ * Refuses a command line that names stdin (`-`) for more than one input: the first read takes all
+ * of it and the next would see an empty file, giving a false verdict instead of an error.
+ */
+export function atMostOneStdin(inputs: Record<string, string>): void {
+  const fromStdin = Object.keys(inputs).filter((name) => inputs[name] === '-');
+  if (fromStdin.length > 1) throw new UsageError(`only one input can be read from stdin (-), not ${fromStdin.join(' and ')}`);
+}
+
 /** The whole content of a file, or of stdin for `-`. `what` names it in errors ("key", "signature"). */
 export function readInput(path: string, what: string): Promise<Uint8Array> {
   return fileStep(`read ${what} ${path}`, () => (path === '-' ? buffer(process.stdin) : readFile(path)));
 }
 
+function inputStream(path: string): AsyncIterable<Uint8Array> {
+  return path === '-' ? process.stdin : createReadStream(path);
+}
+
 /** SM3 of a file, or of stdin for `-`, streamed so that any size of file hashes in constant memory. */
 export function sm3Input(path: string): Promise<Uint8Array> {
-  return fileStep(`read ${path}`, () => sm3Stream(path === '-' ? process.stdin : createReadStream(path)));
+  return fileStep(`read ${path}`, () => sm3Stream(inputStream(path)));
+}
+
+/**
+ * The SM2 e = SM3(Z_A || file) of a file to sign or verify, or of stdin for `-`: streamed, as
+ * `openssl dgst -sign` does, so that a file of any size (even past Node's 2 GiB read limit) takes
+ * constant memory.
+ */
+export function sm2DigestInput(path: string, publicKey: Uint8Array, id: string): Promise<Uint8Array> {
+  return fileStep(`read file ${path}`, () => computeEStream(inputStream(path), publicKey, id));
 }

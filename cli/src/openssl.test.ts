@@ -85,3 +85,21 @@ test('sm3 prints what openssl dgst -sm3 prints, for a file and for stdin', async
   t.is((await henanChain(['sm3', 'big'], { cwd })).stdout, `${expected}\n`);
   t.is((await henanChain(['sm3', '-'], { cwd, input: data })).stdout, `${expected}\n`);
 });
+
+test('a file of several read chunks, signed as it streams: openssl verifies ours, we verify openssl\u2019s', async (t) => {
+  const cwd = await setUp(t);
+  await writeFile(join(cwd, 'f'), Buffer.alloc(3 * 1024 * 1024 + 17, '河南'));
+  await opensslKeyPair(cwd);
+  succeeded(await henanChain(['sign', '--key', 'k.pem', '--out', 's.der', 'f'], { cwd }));
+  t.is((await opensslVerify(cwd, 'p.pem', DEFAULT_ID)).code, 0);
+  succeeded(await opensslSign(cwd, 'zhengzhou-approvals'));
+  t.is((await henanChain(['verify', '--key', 'p.pem', '--sig', 's.der', '--id', 'zhengzhou-approvals', 'f'], { cwd })).stdout, 'valid\n');
+});
+
+test('a key made by openssl ecparam -genkey (curve parameters, then the key) signs', async (t) => {
+  const cwd = await setUp(t);
+  succeeded(await openssl(['ecparam', '-name', 'SM2', '-genkey', '-out', 'k.pem'], { cwd }));
+  succeeded(await openssl(['pkey', '-in', 'k.pem', '-pubout', '-out', 'p.pem'], { cwd }));
+  succeeded(await henanChain(['sign', '--key', 'k.pem', '--out', 's.der', 'f'], { cwd }));
+  t.is((await opensslVerify(cwd, 'p.pem', DEFAULT_ID)).code, 0);
+});

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { callGateway, gatewayUrl } from './gateway-client';
-import { sm3Input } from './io';
+import { atMostOneStdin, sm3Input } from './io';
 import { GatewayRefused, Invalid, UsageError } from './outcomes';
 import { PROOF_SUFFIX, proofPathOf, proofProblem, readProofFile, type ProofFile, type TransactionEvidence } from './proof-file';
 
@@ -33,6 +33,7 @@ async function askChain(gateway: string, proof: ProofFile): Promise<ChainVerdict
 
 async function proofCheck(file: string, proofPath: string | undefined, { gateway }: ProofCheckOptions): Promise<void> {
   if (proofPath === undefined && file === '-') throw new UsageError('with - (stdin) as the file, name the proof file too');
+  atMostOneStdin({ file, proof: proofPath ?? '' });
   const proof = await readProofFile(proofPath ?? proofPathOf(file));
   const problem = proofProblem(proof, await sm3Input(file));
   if (problem !== undefined) throw new Invalid(problem);

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { stat, writeFile, readFile, chmod } from 'node:fs/promises';
+import { stat, writeFile, readFile, chmod, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { henanChain, tempDir } from './testing/run';
+import { BIN, henanChain, runProcess, tempDir } from './testing/run';
 
 async function keyPairIn(cwd: string, name = 'agency'): Promise<void> {
   const run = await henanChain(['keygen', '--out', name], { cwd });
@@ -62,6 +62,19 @@ test('a hex signature written with --out verifies; stdin works as the file', asy
   t.is(valid.stdout, 'valid\n');
 });
 
+test('a hex signature broken into lines, as xxd -p writes it, verifies', async (t) => {
+  const cwd = await tempDir(t);
+  await keyPairIn(cwd);
+  await writeFile(join(cwd, 'f'), 'a sealed decision');
+  const hex = (await henanChain(['sign', '--key', 'agency.key.pem', '--hex', 'f'], { cwd })).stdout.trim();
+  await writeFile(join(cwd, 'f.xxd'), `${hex.match(/.{1,60}/g)!.join('\n')}\n`);
+  await writeFile(join(cwd, 'f.crlf'), `${hex.match(/.{1,32}/g)!.join('\r\n')}\r\n`);
+  for (const sig of ['f.xxd', 'f.crlf']) {
+    const run = await henanChain(['verify', '--key', 'agency.pub.pem', '--sig', sig, 'f'], { cwd });
+    t.is(run.stdout, 'valid\n', sig);
+  }
+});
+
 test('a signature from another key is invalid', async (t) => {
   const cwd = await tempDir(t);
   await keyPairIn(cwd, 'a');
@@ -71,4 +84,60 @@ test('a signature from another key is invalid', async (t) => {
   const run = await henanChain(['verify', '--key', 'b.pub.pem', '--sig', 'f.sig', 'f'], { cwd });
   t.is(run.code, 1);
   t.regex(run.stdout, /^invalid: /);
+});
+
+test('sign and verify stream the file: a 256 MiB file takes far less memory than its size', async (t) => {
+  const cwd = await tempDir(t);
+  await keyPairIn(cwd);
+  const size = 256 * 2 ** 20;
+  await writeFile(join(cwd, 'archive.bin'), '');
+  await truncate(join(cwd, 'archive.bin'), size); // sparse: no disk space, all zero bytes
+  // Records the process's peak resident memory (kilobytes, getrusage) in cwd when it exits.
+  await writeFile(join(cwd, 'peak.js'), "process.on('exit', () => require('fs').writeFileSync('peak-kb', String(process.resourceUsage().maxRSS)));\n");
+  const peakOf = async (args: string[]) => {
+    const run = await runProcess(process.execPath, ['--require', './peak.js', BIN, ...args], { cwd });
+    t.is(run.code, 0, run.stderr);
+    return Number(await readFile(join(cwd, 'peak-kb'), 'utf8')) * 1024;
+  };
+  // Reading the file whole took its size, twice (the file, then Z_A || file); streamed it is Node and a few chunks.
+  t.true((await peakOf(['sign', '--key', 'agency.key.pem', '--out', 'archive.sig', 'archive.bin'])) < size * 0.75);
+  t.true((await peakOf(['verify', '--key', 'agency.pub.pem', '--sig', 'archive.sig', 'archive.bin'])) < size * 0.75);
+  await writeFile(join(cwd, 'other.bin'), Buffer.alloc(1));
+  t.is((await henanChain(['verify', '--key', 'agency.pub.pem', '--sig', 'archive.sig', 'other.bin'], { cwd })).code, 1);
+});
+
+test('an --id too long for Z_A is a usage error (exit 2) for sign and verify; the longest one works', async (t) => {
+  const cwd = await tempDir(t);
+  await keyPairIn(cwd);
+  await writeFile(join(cwd, 'f'), 'data');
+  const longest = 'x'.repeat(8191); // ENTL, the id's bit length, has two bytes
+  t.is((await henanChain(['sign', '--key', 'agency.key.pem', '--id', longest, '--out', 'f.sig', 'f'], { cwd })).code, 0);
+  t.is((await henanChain(['verify', '--key', 'agency.pub.pem', '--sig', 'f.sig', '--id', longest, 'f'], { cwd })).stdout, 'valid\n');
+  for (const args of [
+    ['sign', '--key', 'agency.key.pem', '--id', `${longest}x`, 'f'],
+    ['sign', '--key', 'agency.key.pem', '--id', '字'.repeat(2731), 'f'], // 8193 bytes in UTF-8
+    ['verify', '--key', 'agency.pub.pem', '--sig', 'f.sig', '--id', `${longest}x`, 'f'],
+  ]) {
+    const run = await henanChain(args, { cwd });
+    t.is(run.code, 2, args[0]);
+    t.regex(run.stderr, /--id .* must be at most 8191 bytes in UTF-8/, args[0]);
+    t.is(run.stdout, '');
+  }
+});
+
+test('naming stdin (-) for two inputs is a usage error, not an "invalid" for an empty file', async (t) => {
+  const cwd = await tempDir(t);
+  await keyPairIn(cwd);
+  await writeFile(join(cwd, 'f'), 'data');
+  const signature = (await henanChain(['sign', '--key', 'agency.key.pem', '--hex', 'f'], { cwd })).stdout;
+  for (const [args, input] of [
+    [['verify', '--key', 'agency.pub.pem', '--sig', '-', '-'], signature],
+    [['verify', '--key', '-', '--sig', 'f.sig', '-'], await readFile(join(cwd, 'agency.pub.pem'), 'utf8')],
+    [['sign', '--key', '-', '-'], await readFile(join(cwd, 'agency.key.pem'), 'utf8')],
+    [['proof-check', '-', '-'], '{}'],
+  ] as const) {
+    const run = await henanChain([...args], { cwd, input });
+    t.is(run.code, 2, args.join(' '));
+    t.regex(run.stderr, /^henan-chain: only one input can be read from stdin \(-\)/, args.join(' '));
+  }
 });

@@ -15,6 +15,8 @@ const usageErrors: Array<[string, string[]]> = [
   ['anchor without --gateway', ['anchor', '.', '--token', 't']],
   ['anchor without a token', ['anchor', '.', '--gateway', 'http://127.0.0.1:8080']],
   ['anchor with a gateway that is no http URL', ['anchor', '.', '--gateway', 'ftp://127.0.0.1', '--token', 't']],
+  ['anchor with a gateway URL that has a query', ['anchor', '.', '--gateway', 'http://127.0.0.1:8080/?tenant=1', '--token', 't']],
+  ['proof-check with a gateway URL that has a fragment', ['proof-check', 'f', '--gateway', 'http://127.0.0.1:8080/#top']],
   ['anchor with --batch 0', ['anchor', '.', '--gateway', 'http://127.0.0.1:8080', '--token', 't', '--batch', '0']],
   ['anchor with --batch above the gateway\'s limit', ['anchor', '.', '--gateway', 'http://127.0.0.1:8080', '--token', 't', '--batch', '100001']],
   ['proof-check without a file', ['proof-check']],

@@ -1,9 +1,10 @@
 /** `verify --key PUB.pem --sig SIG FILE`: prints `valid`, or `invalid: <reason>` with exit 1. */
 import type { Command } from 'commander';
-import { DEFAULT_SM2_ID, fromHex, verify } from '@henan-chain/crypto';
-import { readInput } from './io';
+import { DEFAULT_SM2_ID, fromHex, verifyDigest } from '@henan-chain/crypto';
+import { atMostOneStdin, readInput, sm2DigestInput } from './io';
 import { loadPublicKey } from './key-files';
 import { Invalid } from './outcomes';
+import { sm2Id } from './sign';
 
 interface VerifyOptions {
   key: string;
@@ -12,18 +13,20 @@ interface VerifyOptions {
 }
 
 /**
- * A signature file holds hex text (what `sign --hex` writes) or binary DER / r||s. DER always
- * starts 0x30 LEN 0x02 and 0x02 is no hex digit, so a DER file is never mistaken for hex.
+ * A signature file holds hex text (what `sign --hex` writes, or `xxd -p`, which breaks lines every
+ * 60 digits) or binary DER / r||s. DER always starts 0x30 LEN 0x02 and 0x02 is neither a hex digit
+ * nor white space, so a DER file is never mistaken for hex.
  */
 function signatureBytes(content: Uint8Array): Uint8Array {
-  const text = Buffer.from(content).toString('latin1').trim();
+  const text = Buffer.from(content).toString('latin1').replace(/[ \t\r\n]+/g, '');
   return /^(?:[0-9a-fA-F]{2})+$/.test(text) ? fromHex(text, 'signature') : content;
 }
 
 async function verifyFile(file: string, { key, sig, id }: VerifyOptions): Promise<void> {
+  atMostOneStdin({ '--key': key, '--sig': sig, file });
   const publicKey = await loadPublicKey(key);
   const signature = signatureBytes(await readInput(sig, 'signature'));
-  const result = verify(await readInput(file, 'file'), signature, publicKey, { id });
+  const result = verifyDigest(await sm2DigestInput(file, publicKey, id), signature, publicKey);
   if (!result.valid) throw new Invalid(result.reason);
   process.stdout.write('valid\n');
 }
@@ -35,6 +38,6 @@ export function addVerifyCommand(program: Command): void {
     .argument('<file>', 'signed file, - for stdin')
     .requiredOption('--key <file>', 'public key PEM (SubjectPublicKeyInfo)')
     .requiredOption('--sig <file>', 'signature: DER, raw r||s or hex')
-    .option('--id <id>', 'signer distinguishing id', DEFAULT_SM2_ID)
+    .option('--id <id>', 'signer distinguishing id', sm2Id, DEFAULT_SM2_ID)
     .action((file: string, options: VerifyOptions) => verifyFile(file, options));
 }

@@ -4,7 +4,22 @@ export * from './bytes';
 export * from './sm3';
 export * from './sm4';
 export * from './sm2-keys';
-export { DEFAULT_SM2_ID, computeZA, computeE, sign, verify, signatureToRaw, signatureFromRaw, clearSm2KeyCache, type SignOptions, type VerifyResult } from './sm2';
+export {
+  DEFAULT_SM2_ID,
+  SM2_ID_MAX_BYTES,
+  computeZA,
+  computeE,
+  computeEStream,
+  sign,
+  signDigest,
+  verify,
+  verifyDigest,
+  signatureToRaw,
+  signatureFromRaw,
+  clearSm2KeyCache,
+  type SignOptions,
+  type VerifyResult,
+} from './sm2';
 export * from './sm2-encrypt';
 export * from './jcs';
 export * from './merkle';

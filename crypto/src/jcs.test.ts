@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { canonicalize, canonicalBytes } from './jcs';
+import { MAX_CANONICAL_JSON_DEPTH, canonicalize, canonicalBytes } from './jcs';
 import { CryptoError } from './errors';
 import { toHex } from './bytes';
 
@@ -110,6 +110,26 @@ test('refuses what RFC 8785 cannot express, naming the path', (t) => {
     t.is(err?.part, path);
     t.true(err?.message.startsWith(path + ':'), err?.message);
   }
+});
+
+test('nesting is limited to MAX_CANONICAL_JSON_DEPTH levels: deeper is NOT_CANONICAL_JSON, never a stack overflow', (t) => {
+  const nested = (depth: number, wrap: (inner: unknown) => unknown): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = wrap(value);
+    return value;
+  };
+  for (const wrap of [(v: unknown) => [v], (v: unknown) => ({ a: v })]) {
+    t.notThrows(() => canonicalize(nested(MAX_CANONICAL_JSON_DEPTH, wrap)));
+    for (const depth of [MAX_CANONICAL_JSON_DEPTH + 1, 100_000]) {
+      // What JSON.parse builds from a small body: 100,000 levels is 200 KB of brackets.
+      const err = t.throws(() => canonicalize(nested(depth, wrap)), { instanceOf: CryptoError }, String(depth));
+      t.is(err?.code, 'NOT_CANONICAL_JSON');
+      t.regex(err?.message ?? '', /nesting deeper than 128 levels/);
+    }
+  }
+  t.is(MAX_CANONICAL_JSON_DEPTH, 128);
+  const parsed = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) as unknown;
+  t.is(t.throws(() => canonicalBytes(parsed), { instanceOf: CryptoError })?.code, 'NOT_CANONICAL_JSON');
 });
 
 test('shared (acyclic) references are fine', (t) => {

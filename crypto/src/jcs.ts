@@ -11,6 +11,12 @@ import { utf8 } from './bytes';
 // With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/**
+ * Deepest nesting of arrays and objects accepted (serde_json's default limit). Records are a few
+ * levels deep; without a limit a deeper value overflows the call stack, a RangeError at a depth
+ * that depends on the stack size, so two endorsing peers could disagree on one request.
+ */
+export const MAX_CANONICAL_JSON_DEPTH = 128;
 
 /** The canonical JSON text of `value` (RFC 8785). Throws CryptoError NOT_CANONICAL_JSON. */
 export function canonicalize(value: unknown): string {
@@ -45,6 +51,8 @@ function serialize(value: unknown, path: string, ancestors: Set<object>): string
 
   const object = value as object;
   if (ancestors.has(object)) refuse(path, 'a cycle');
+  // The ancestors are exactly the enclosing arrays and objects: their number is the depth.
+  if (ancestors.size >= MAX_CANONICAL_JSON_DEPTH) refuse(path, `nesting deeper than ${MAX_CANONICAL_JSON_DEPTH} levels`);
   ancestors.add(object);
   let text: string;
   if (Array.isArray(object)) {

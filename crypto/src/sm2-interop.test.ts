@@ -71,6 +71,19 @@ for (const algorithm of [['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:SM2
   });
 }
 
+otest('openssl ecparam -name SM2 -genkey: the key file loads, parameters block and all, and signs as openssl does', (t) => {
+  openssl('ecparam', '-name', 'SM2', '-genkey', '-out', file('ecparam.pem'));
+  const pem = readFileSync(file('ecparam.pem'), 'utf8');
+  t.regex(pem, /^-----BEGIN (SM2|EC) PARAMETERS-----\n/);
+  const d = privateKeyFromPem(pem);
+  const publicKey = publicKeyFromPem(openssl('pkey', '-in', file('ecparam.pem'), '-pubout').toString());
+  t.is(toHex(publicKeyFromPrivateKey(d)), toHex(publicKey));
+  t.true(verify(message, opensslSign(file('ecparam.pem'), message, DEFAULT_ID), publicKey).valid);
+  t.true(opensslVerifies(publicKeyToPem(publicKey), message, sign(message, d), DEFAULT_ID));
+  openssl('ecparam', '-name', 'SM2', '-genkey', '-param_enc', 'explicit', '-out', file('explicit.pem'));
+  t.throws(() => privateKeyFromPem(readFileSync(file('explicit.pem'), 'utf8')), { message: /not explicit curve parameters/ });
+});
+
 otest('openssl reads our PEM keys and signs with them; we verify', (t) => {
   const { privateKey, publicKey } = generateKeyPair();
   writeFileSync(file('ours.pem'), privateKeyToPem(privateKey));

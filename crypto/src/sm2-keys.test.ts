@@ -170,6 +170,32 @@ test('private key files: SEC1 and PKCS#8 variants are read, mismatches refused',
   t.is(code(() => privateKeyFromPem(pkcs8(concatBytes(ecPrivateKey(d), Uint8Array.of(0))))), 'BAD_DER');
 });
 
+test('a key file of openssl ecparam -genkey: its leading SM2 PARAMETERS block is skipped when it names the SM2 curve', (t) => {
+  const key = privateKeyToPem(PRIV);
+  const named = (label: string, oid: string) => toPem(`${label} PARAMETERS`, derOid(oid));
+  // What `openssl ecparam -name SM2 -genkey` writes (OpenSSL 3 labels it SM2, older ones EC).
+  t.is(toHex(privateKeyFromPem(named('SM2', OID.SM2) + key)), toHex(PRIV));
+  t.is(toHex(privateKeyFromPem(named('EC', OID.SM2) + key)), toHex(PRIV));
+  const sec1 = toPem('SM2 PRIVATE KEY', derSequence(derInteger(1n), derOctetString(PRIV)));
+  t.is(toHex(privateKeyFromPem(`${named('SM2', OID.SM2)}\n${sec1}`)), toHex(PRIV));
+
+  const table: [string, string, CryptoErrorCode, RegExp][] = [
+    ['another curve', named('EC', '1.2.840.10045.3.1.7') + key, 'UNKNOWN_OID', /is not SM2/],
+    ['explicit parameters', toPem('SM2 PARAMETERS', derSequence(derInteger(1n))) + key, 'UNKNOWN_OID', /not explicit curve parameters/],
+    ['parameters and no key', named('SM2', OID.SM2), 'BAD_PEM', /no private key/],
+    ['parameters after the key', key + named('SM2', OID.SM2), 'BAD_PEM', /exactly one block/],
+    ['parameters, then a public key', named('SM2', OID.SM2) + publicKeyToPem(PUB), 'BAD_PEM', /label PUBLIC KEY/],
+    ['two keys after the parameters', named('SM2', OID.SM2) + key + key, 'BAD_PEM', /exactly one block/],
+  ];
+  for (const [name, pem, expected, message] of table) {
+    const err = t.throws(() => privateKeyFromPem(pem), { instanceOf: CryptoError }, name);
+    t.is(err?.code, expected, name);
+    t.regex(err?.message ?? '', message, name);
+  }
+  // A public key file has no business holding parameters.
+  t.is(code(() => publicKeyFromPem(named('SM2', OID.SM2) + publicKeyToPem(PUB))), 'BAD_PEM');
+});
+
 test('bad PEM input, each with its code and a clear message', (t) => {
   const good = privateKeyToPem(PRIV);
   const pub = publicKeyToPem(PUB);

@@ -115,7 +115,7 @@ export function privateKeyToPem(privateKey: Uint8Array): string {
  * "SM2 PRIVATE KEY"). An embedded public key must match the private key.
  */
 export function privateKeyFromPem(pem: string): Uint8Array {
-  const { label, der } = fromPem(pem, ['PRIVATE KEY', 'EC PRIVATE KEY', 'SM2 PRIVATE KEY']);
+  const { label, der } = fromPem(withoutCurveParameters(pem), ['PRIVATE KEY', 'EC PRIVATE KEY', 'SM2 PRIVATE KEY']);
   if (label !== 'PRIVATE KEY') return readEcPrivateKey(der, 'ECPrivateKey');
   const top = new DerReader(der, 'PrivateKeyInfo');
   const info = top.readConstructed('privateKeyInfo');
@@ -130,6 +130,30 @@ export function privateKeyFromPem(pem: string): Uint8Array {
   if (info.peekTag() === contextTag(0)) info.readConstructed('attributes', contextTag(0));
   info.end();
   return d;
+}
+
+const PARAMETERS_BLOCK = /^\s*-----BEGIN (EC|SM2) PARAMETERS-----/;
+
+/**
+ * `openssl ecparam -genkey -name SM2` (the classic way to make an SM2 key) writes an
+ * "SM2 PARAMETERS" block before the key, which OpenSSL itself skips when it reads the key. Such a
+ * leading block is accepted if it names the SM2 curve, and dropped; anything else around the key
+ * stays an error.
+ */
+function withoutCurveParameters(pem: string): string {
+  if (typeof pem !== 'string' || !PARAMETERS_BLOCK.test(pem)) return pem;
+  const end = pem.indexOf('-----END ');
+  const next = end < 0 ? -1 : pem.indexOf('-----BEGIN ', end);
+  // Without a next block, the whole input goes to fromPem, which says what is wrong with it.
+  const { der } = fromPem(next < 0 ? pem : pem.slice(0, next), ['EC PARAMETERS', 'SM2 PARAMETERS']);
+  const params = new DerReader(der, 'ECParameters');
+  if (params.peekTag() !== TAG.OID) {
+    throw new CryptoError('UNKNOWN_OID', 'only the named SM2 curve is supported, not explicit curve parameters', 'namedCurve');
+  }
+  readCurve(params.readOid('namedCurve'));
+  params.end();
+  if (next < 0) throw new CryptoError('BAD_PEM', 'PEM input holds curve parameters but no private key');
+  return pem.slice(next);
 }
 
 function readEcPrivateKey(der: Uint8Array, what: string): Uint8Array {

@@ -11,12 +11,15 @@ import {
   DEFAULT_SM2_ID,
   clearSm2KeyCache,
   computeE,
+  computeEStream,
   computeZA,
   sign,
+  signDigest,
   signWithNonce,
   signatureFromRaw,
   signatureToRaw,
   verify,
+  verifyDigest,
   type VerifyResult,
 } from './sm2';
 
@@ -93,6 +96,40 @@ test('hedged signatures differ each time; deterministic ones repeat; both verify
   t.not(toHex(c), toHex(sign('same message', privateKey, { deterministic: true, id: 'alice' })));
   for (const sig of [a, b, c]) t.true(verify('same message', sig, publicKey).valid);
   t.true(verify('same message', sign('same message', privateKey, { deterministic: true, id: 'alice' }), publicKey, { id: 'alice' }).valid);
+});
+
+/** `bytes` as a stream in the given chunk sizes (the rest as one last chunk). */
+async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncIterable<Uint8Array> {
+  let at = 0;
+  for (const size of sizes) {
+    yield bytes.subarray(at, at + size);
+    at += size;
+  }
+  yield bytes.subarray(at);
+}
+
+test('streamed e and the digest forms: the same e as computeE, interchangeable with sign and verify', async (t) => {
+  const { privateKey, publicKey } = generateKeyPair();
+  const message = new Uint8Array(100_000).map((_, i) => (i * 31) % 251);
+  for (const id of [DEFAULT_SM2_ID, 'zhengzhou-approvals']) {
+    const e = computeE(message, publicKey, id);
+    t.is(toHex(await computeEStream(chunked(message, [0, 1, 63, 64, 4096]), publicKey, id)), toHex(e), id);
+    t.deepEqual(verifyDigest(e, sign(message, privateKey, { id }), publicKey), { valid: true }, id);
+    t.deepEqual(verify(message, signDigest(e, privateKey), publicKey, { id }), { valid: true }, id);
+    t.is(toHex(signDigest(toHex(e), privateKey, { deterministic: true })), toHex(sign(message, privateKey, { id, deterministic: true })));
+  }
+  // The official vector's e, signed as a digest, verifies; any other e does not.
+  const sig = signDigest(V.e, V.d);
+  t.deepEqual(verifyDigest(V.e, sig, V.pub), { valid: true });
+  t.deepEqual(verify('message digest', sig, V.pub), { valid: true });
+  t.is((verifyDigest(V.za, sig, V.pub) as { code: string }).code, 'BAD_SIGNATURE');
+  // An e that is no SM3 digest is refused, never signed or checked.
+  for (const e of [new Uint8Array(31), new Uint8Array(33), '']) {
+    t.is(t.throws(() => signDigest(e, V.d), { instanceOf: CryptoError })?.code, 'BAD_LENGTH');
+    t.is((verifyDigest(e, sig, V.pub) as { code: string }).code, 'BAD_LENGTH');
+  }
+  t.is((verifyDigest('zz', sig, V.pub) as { code: string }).code, 'BAD_HEX');
+  await t.throwsAsync(computeEStream(chunked(message, []), publicKey, 'x'.repeat(8192)), { instanceOf: CryptoError });
 });
 
 test('the id is part of the signature: Z_A differs and a wrong id fails', (t) => {

@@ -19,9 +19,11 @@ import { bytesToBigInt, concatBytes, toHex, utf8 } from './bytes';
 import { CryptoError, type CryptoErrorCode } from './errors';
 import { CURVE, Fn, Point, bytesOf, decodePoint, privateScalar, bytes32 } from './sm2-curve';
 import { type PointTable, mulAddX, pointTable } from './sm2-precompute';
-import { hmacSm3, sm3 } from './sm3';
+import { hmacSm3, sm3, sm3Stream } from './sm3';
 
 export const DEFAULT_SM2_ID = '1234567812345678';
+/** ENTL, the bit length of the id, has two bytes (GB/T 32918.2 §5.5): at most 65,535 bits. */
+export const SM2_ID_MAX_BYTES = 8191;
 
 export type VerifyResult = { valid: true } | { valid: false; code: CryptoErrorCode; reason: string };
 
@@ -43,7 +45,9 @@ function zaOf(xy: Uint8Array, id: string): Uint8Array {
   if (typeof id !== 'string') throw new CryptoError('BAD_ARGUMENT', 'SM2 id must be a string', 'id');
   const idBytes = utf8(id);
   // ENTL is the bit length of the id in two bytes.
-  if (idBytes.length > 8191) throw new CryptoError('BAD_LENGTH', 'SM2 id must be at most 8191 UTF-8 bytes', 'id');
+  if (idBytes.length > SM2_ID_MAX_BYTES) {
+    throw new CryptoError('BAD_LENGTH', `SM2 id must be at most ${SM2_ID_MAX_BYTES} UTF-8 bytes`, 'id');
+  }
   const entl = Uint8Array.of((idBytes.length * 8) >> 8, (idBytes.length * 8) & 0xff);
   return sm3(concatBytes(entl, idBytes, CURVE_CONSTANTS, xy));
 }
@@ -73,6 +77,31 @@ export function computeE(
   return eOf(computeZA(publicKey, id), message);
 }
 
+/**
+ * computeE of a message that arrives in chunks (a stream, e.g. a file of any size), hashed as it
+ * comes: memory stays constant however long the message. Sign and verify the result with
+ * signDigest and verifyDigest.
+ */
+export async function computeEStream(
+  message: AsyncIterable<Uint8Array>,
+  publicKey: string | Uint8Array,
+  id: string = DEFAULT_SM2_ID,
+): Promise<Uint8Array> {
+  const za = computeZA(publicKey, id);
+  async function* zaThenMessage(): AsyncIterable<Uint8Array> {
+    yield za;
+    yield* message;
+  }
+  return sm3Stream(zaThenMessage());
+}
+
+/** e given as a digest: exactly the 32 bytes of an SM3 value. */
+function digestOf(e: Uint8Array | string): bigint {
+  const bytes = bytesOf(e, 'e');
+  if (bytes.length !== 32) throw new CryptoError('BAD_LENGTH', `e must be a 32-byte SM3 digest, got ${bytes.length} bytes`, 'e');
+  return bytesToBigInt(bytes);
+}
+
 // ---- signing ----
 
 interface RS {
@@ -99,8 +128,21 @@ function signingDigest(message: string | Uint8Array, d: bigint, id: string | und
 /** SM2 signature of `message` (UTF-8 if a string) as DER SEQUENCE { r, s } (GM/T 0009). */
 export function sign(message: string | Uint8Array, privateKey: Uint8Array, options: SignOptions = {}): Uint8Array {
   const d = privateScalar(privateKey);
-  const e = signingDigest(message, d, options.id);
-  const extra = options.deterministic ? new Uint8Array(0) : new Uint8Array(randomBytes(32));
+  return signE(signingDigest(message, d, options.id), d, options.deterministic);
+}
+
+/**
+ * SM2 signature of a message given by its e = SM3(Z_A || M) (computeE / computeEStream, under the
+ * signer's own public key and id), as an HSM that "signs a digest" makes it. Same nonce and
+ * encoding as `sign`: sign(M) and signDigest(computeE(M)) are interchangeable.
+ */
+export function signDigest(e: Uint8Array | string, privateKey: Uint8Array, options: Pick<SignOptions, 'deterministic'> = {}): Uint8Array {
+  const d = privateScalar(privateKey);
+  return signE(digestOf(e), d, options.deterministic);
+}
+
+function signE(e: bigint, d: bigint, deterministic: boolean | undefined): Uint8Array {
+  const extra = deterministic ? new Uint8Array(0) : new Uint8Array(randomBytes(32));
   const seed = concatBytes(bytes32(d), bytes32(Fn.create(e)), extra);
   // RFC 6979 §3.2 h: draw candidates until k is in [1, n-1] and gives a usable signature.
   const rs = drbg(seed, (candidate) => {
@@ -229,10 +271,13 @@ function verifyOrThrow(
   publicKey: Uint8Array | string,
   id: string | undefined,
 ): VerifyResult {
-  const { r, s } = decodeSignature(signature);
+  const rs = decodeSignature(signature);
   const key = cachedKey(publicKey);
   const za = id === undefined || id === DEFAULT_SM2_ID ? key.zaDefault : zaOf(coordinates(key.point), id);
-  const e = bytesToBigInt(eOf(za, message));
+  return verifyE(bytesToBigInt(eOf(za, message)), rs, key);
+}
+
+function verifyE(e: bigint, { r, s }: RS, key: CachedKey): VerifyResult {
   const t = Fn.create(r + s);
   if (t === 0n) return { valid: false, code: 'BAD_SIGNATURE', reason: 't = (r + s) mod n is 0' };
   const x = verificationX(s, t, key);
@@ -250,8 +295,24 @@ export function verify(
   publicKey: Uint8Array | string,
   options: { id?: string } = {},
 ): VerifyResult {
+  return neverThrowing(() => verifyOrThrow(message, signature, publicKey, options.id));
+}
+
+/**
+ * Verifies an SM2 signature of the message whose e = SM3(Z_A || M) is given (computeE /
+ * computeEStream under this public key and the signer's id). Never throws, as `verify`.
+ */
+export function verifyDigest(e: Uint8Array | string, signature: Uint8Array | string, publicKey: Uint8Array | string): VerifyResult {
+  return neverThrowing(() => {
+    const digest = digestOf(e);
+    const rs = decodeSignature(signature);
+    return verifyE(digest, rs, cachedKey(publicKey));
+  });
+}
+
+function neverThrowing(check: () => VerifyResult): VerifyResult {
   try {
-    return verifyOrThrow(message, signature, publicKey, options.id);
+    return check();
   } catch (err) {
     if (err instanceof CryptoError) return { valid: false, code: err.code, reason: err.message };
     return { valid: false, code: 'BAD_ARGUMENT', reason: err instanceof Error ? err.message : String(err) };

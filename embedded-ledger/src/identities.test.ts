@@ -85,3 +85,55 @@ test('an identity without exactly one NodeOU role is rejected, as by an MSP with
     });
   }
 });
+
+/** A certificate for Org1MSP signed by its root CA, built field by field. */
+async function certificateOf(
+  msp: Awaited<ReturnType<typeof createMsp>>,
+  options: { subject: string; notBefore: Date; notAfter: Date; ca?: boolean },
+): Promise<string> {
+  const ca = new x509.X509Certificate(msp.definition.rootCertificate);
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(msp.caPrivateKey), algorithm, false, ['sign']);
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const certificate = await x509.X509CertificateGenerator.create({
+    subject: options.subject,
+    issuer: ca.subjectName,
+    publicKey: keys.publicKey,
+    signingKey: caKey,
+    signingAlgorithm: algorithm,
+    notBefore: options.notBefore,
+    notAfter: options.notAfter,
+    extensions: options.ca ? [new x509.BasicConstraintsExtension(true, undefined, true)] : [],
+  });
+  return certificate.toString('pem');
+}
+
+test('a proposal from an expired certificate is refused, as by the peer’s ExpirationCheck filter, even after it was accepted', async (t) => {
+  const { ledger, msp } = await openTestLedger(t, [Caller]);
+  const day = 24 * 60 * 60 * 1000;
+  const expired = await certificateOf(msp, { subject: 'OU=client, CN=expired', notBefore: new Date(Date.now() - 2 * day), notAfter: new Date(Date.now() - day) });
+  const height = await ledger.height();
+  for (const call of [
+    () => ledger.submit({ mspId: 'Org1MSP', certificate: expired }, 'describe', []),
+    () => ledger.evaluate({ mspId: 'Org1MSP', certificate: expired }, 'describe', []),
+  ]) {
+    await t.throwsAsync(call(), { instanceOf: IdentityError, message: 'proposal client identity expired' });
+  }
+  t.is(await ledger.height(), height);
+
+  // Valid for two more seconds: accepted now, refused once it has expired, although the MSP's verdict is cached.
+  const expiring = { mspId: 'Org1MSP', certificate: await certificateOf(msp, { subject: 'OU=client, CN=expiring', notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + 2000) }) };
+  t.is(JSON.parse(text(await ledger.evaluate(expiring, 'describe', []))).mspId, 'Org1MSP');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await t.throwsAsync(ledger.evaluate(expiring, 'describe', []), { instanceOf: IdentityError, message: 'proposal client identity expired' });
+});
+
+test('a CA certificate cannot be used as an identity, whatever OU it carries', async (t) => {
+  const { ledger, msp } = await openTestLedger(t, [Caller]);
+  const day = 24 * 60 * 60 * 1000;
+  const intermediate = await certificateOf(msp, { subject: 'OU=admin, CN=ca2.Org1MSP', notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + day), ca: true });
+  await t.throwsAsync(ledger.evaluate({ mspId: 'Org1MSP', certificate: intermediate }, 'describe', []), {
+    instanceOf: IdentityError,
+    message: /Certificate Authority equals true cannot be used as an identity/,
+  });
+});

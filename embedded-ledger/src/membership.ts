@@ -6,16 +6,20 @@ import { x509 } from './x509';
 const NODE_OU_ROLES = ['client', 'peer', 'admin', 'orderer'];
 
 /**
- * The channel's members: decides whether an identity belongs to an MSP of the channel, as a peer's MSP
- * validation does before endorsing — the MSP id must be known, the certificate must be signed by that
- * MSP's root CA, and it must carry exactly one NodeOU role (msp/mspimplvalidate.go validateIdentityOUsV142).
- * Like Fabric's MSP (msp/mspimpl.go getValidityOptsForCert) it does not reject expired certificates.
- * Results, good or bad, are cached per certificate: a signature check costs about a millisecond, and an
- * identity submits many transactions.
+ * The channel's members: decides whether an identity may send a proposal, as a peer does before
+ * endorsing. Its MSP's validation: the MSP id must be known, the certificate must be signed by that MSP's
+ * root CA, must not itself be a CA (msp/mspimpl.go getCertificationChainForBCCSPIdentity) and must carry
+ * exactly one NodeOU role (msp/mspimplvalidate.go validateIdentityOUsV142). Fabric's MSP does not look at
+ * expiry (msp/mspimpl.go getValidityOptsForCert), but the peer's default ExpirationCheck auth filter
+ * (core/handlers/auth/filter/expiration.go, on in sampleconfig/core.yaml) refuses a proposal whose
+ * creator's certificate has expired, for endorsement and evaluation alike: so does this.
+ * The MSP's results, good or bad, are cached per certificate (a signature check costs about a
+ * millisecond, and an identity submits many transactions); expiry is checked on every proposal.
  */
 export class Membership {
   private readonly roots = new Map<string, x509.X509Certificate>();
-  private readonly verdicts = new Map<string, Promise<void>>();
+  /** Per certificate: the MSP's verdict, resolving to the certificate's notAfter when it is a member. */
+  private readonly verdicts = new Map<string, Promise<Date>>();
 
   constructor(
     msps: readonly MspDefinition[],
@@ -34,10 +38,13 @@ export class Membership {
       verdict.catch(() => undefined);
       this.verdicts.set(cacheKey, verdict);
     }
-    return verdict;
+    return verdict.then((notAfter) => {
+      // expiration.go: `!expirationTime.IsZero() && time.Now().After(expirationTime)`, in its words.
+      if (Date.now() > notAfter.getTime()) throw new IdentityError('proposal client identity expired');
+    });
   }
 
-  private async check(identity: Identity): Promise<void> {
+  private async check(identity: Identity): Promise<Date> {
     const root = this.roots.get(identity.mspId);
     if (!root) {
       throw new IdentityError(`MSP ${JSON.stringify(identity.mspId)} is not a member of channel ${this.channelId}`);
@@ -54,6 +61,9 @@ export class Membership {
     if (!issued) {
       throw new IdentityError(`certificate of "${certificate.subject}" was not issued by the root CA of MSP ${identity.mspId}`);
     }
+    if (certificate.getExtension(x509.BasicConstraintsExtension)?.ca) {
+      throw new IdentityError('An X509 certificate with Basic Constraint: Certificate Authority equals true cannot be used as an identity');
+    }
     const units = certificate.subjectName.getField('OU');
     const roles = units.filter((unit) => NODE_OU_ROLES.includes(unit));
     if (roles.length !== 1) {
@@ -61,5 +71,6 @@ export class Membership {
         `the identity must have exactly one client, peer, orderer or admin OU role to be valid. OUs: [${units.join(', ')}], MSP: [${identity.mspId}]`,
       );
     }
+    return certificate.notAfter;
   }
 }

@@ -49,8 +49,11 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
     }
   });
 
-  const json = bodyParser({ enableTypes: ['json'], jsonLimit: services.config.bodyLimit, jsonStrict: true, encoding: 'utf-8' });
-  const anchorJson = bodyParser({ enableTypes: ['json'], jsonLimit: ANCHOR_BODY_LIMIT, jsonStrict: true, encoding: 'utf-8' });
+  const onError = (err: Error) => {
+    throw bodyError(err);
+  };
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: services.config.bodyLimit, jsonStrict: true, encoding: 'utf-8', onError });
+  const anchorJson = bodyParser({ enableTypes: ['json'], jsonLimit: ANCHOR_BODY_LIMIT, jsonStrict: true, encoding: 'utf-8', onError });
   app.use((ctx, next) => (ctx.method === 'POST' && ctx.path === '/v1/anchors' ? anchorJson : json)(ctx, next));
 
   app.use(async (ctx, next) => {
@@ -94,18 +97,28 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   return app;
 }
 
-/** Errors from Koa's body parser, multer and the router, as the API's own errors. */
+/**
+ * The body parser's refusals, as the API's errors. Each is the client's: JSON that does not parse, a
+ * body over the limit, a charset or Content-Encoding not accepted, a body cut short, or bytes that do
+ * not decode as their Content-Encoding says (zlib's errors carry no HTTP status, so would be a 500).
+ */
+function bodyError(err: unknown): ApiError {
+  const e = err as { status?: number; code?: string; message?: string };
+  if (e.status !== undefined && e.status >= 500) return toApiError(err); // raw-body's own misuse: ours
+  if (e.status === 413 || e.status === 415) return toApiError(err);
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return new ApiError(400, 'MALFORMED_JSON', `the body does not decode as its Content-Encoding says: ${e.message}`);
+  }
+  return new ApiError(400, 'MALFORMED_JSON', `the body is not valid JSON: ${e.message}`);
+}
+
+/** Errors from Koa's body parser and the router, as the API's own errors; anything else is ours (500). */
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  const e = err as { status?: number; statusCode?: number; type?: string; code?: string; message?: string };
+  const e = err as { status?: number; statusCode?: number; message?: string };
   const status = e.status ?? e.statusCode;
-  if (e.code === 'LIMIT_FILE_SIZE') return new ApiError(413, 'BODY_TOO_LARGE', 'the uploaded file is larger than this gateway accepts');
-  if (typeof e.code === 'string' && e.code.startsWith('LIMIT_')) return new ApiError(400, 'VALIDATION_FAILED', `multipart upload rejected: ${e.message}`);
   if (status === 413) return new ApiError(413, 'BODY_TOO_LARGE', 'the request body is larger than this endpoint accepts');
   if (status === 415) return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported media type');
-  // co-body reports a JSON syntax error as a SyntaxError with status 400 and no `type`.
-  if (status === 400 && (err instanceof SyntaxError || e.type?.startsWith('entity.'))) return new ApiError(400, 'MALFORMED_JSON', `the body is not valid JSON: ${e.message}`);
-  if (status === 400 && e.message?.includes('Multipart')) return new ApiError(400, 'VALIDATION_FAILED', e.message);
   if (status === 405 || status === 501) return new ApiError(405, 'METHOD_NOT_ALLOWED', e.message ?? 'method not allowed');
   return new ApiError(500, 'INTERNAL', 'internal error');
 }

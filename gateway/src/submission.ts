@@ -27,13 +27,25 @@ interface StoredResult {
 }
 
 /**
+ * What the gateway makes for an agency's request that only a new request needs (a fresh key and its
+ * proof of possession, a sign time and the seal's signature over it): made once the request id is
+ * known to be new, so a retry is judged by what the client sent and gets the first result.
+ */
+export interface GatewayMade {
+  /** Fields added to the request before the gateway signs it. */
+  fields(): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Runs once the request is committed, before its result is kept (e.g. keeping the new key). */
+  committed?(result: WriteResult): Promise<void>;
+}
+
+/**
  * Every write goes through here: the body is signed (by the agency, or by the gateway with the
  * agency's stored key), submitted with the organisation's Fabric identity, awaited until committed,
  * and remembered by request id so a retry returns the first result instead of writing again.
  */
 export class Submitter {
   private readonly results;
-  private readonly inFlight = new Map<string, Promise<WriteResult>>();
+  private readonly inFlight = new Map<string, { fingerprint: string; work: Promise<WriteResult> }>();
 
   constructor(
     private readonly ledger: Ledger,
@@ -52,34 +64,46 @@ export class Submitter {
     return this.commit(org.admin, fn, body);
   }
 
-  /** An agency's signed request; `body` may already carry the agency's signature. */
-  async asAgency(principal: Principal, fn: string, body: Record<string, unknown>): Promise<WriteResult> {
+  /**
+   * An agency's signed request; `body` may already carry the agency's signature. For a body the
+   * gateway signs, `made` adds what the gateway makes for a new request (never for a retry).
+   */
+  async asAgency(principal: Principal, fn: string, body: Record<string, unknown>, made?: GatewayMade): Promise<WriteResult> {
     if (principal.kind !== 'agency') throw new ApiError(403, 'FORBIDDEN', 'this operation is made by an agency, with an agency token');
     if (body.agencyId !== undefined && body.agencyId !== principal.agencyId) {
       throw new ApiError(403, 'FORBIDDEN', `the token belongs to agency ${principal.agencyId}, the body names ${String(body.agencyId)}`);
     }
-    const signed = body.signature === undefined ? await this.signFor(principal.agencyId, body) : body;
-    if (typeof signed.requestId !== 'string') throw new ApiError(400, 'VALIDATION_FAILED', 'body.requestId: a signed body must carry its request id');
+    const selfSigned = body.signature !== undefined;
+    if (selfSigned && made) throw new Error(`${fn}: the gateway makes no fields for a body the agency signed itself`);
+    const requestId = selfSigned ? body.requestId : (body.requestId ?? `gw-${toHex(randomBytes(12))}`);
+    if (typeof requestId !== 'string') throw new ApiError(400, 'VALIDATION_FAILED', 'body.requestId: a signed body must carry its request id');
     const org = organisationOf(this.wallet, principal.mspId);
     if (!org) throw new ApiError(403, 'FORBIDDEN', `this gateway does not serve organisation ${principal.mspId}`);
 
-    const slot = `${principal.agencyId}\u0000${signed.requestId}`;
-    const fingerprint = sm3Hex(signedBytes({ fn, ...signed }));
+    const slot = `${principal.agencyId}\u0000${requestId}`;
+    // What the request is: a body the agency signed, as signed; one the gateway signs, as the client sent
+    // it. The gateway's key id and what it makes (a new key, a sign time) differ from one try to the next.
+    const fingerprint = sm3Hex(signedBytes(selfSigned ? { fn, ...body } : { fn, ...body, requestId, agencyId: principal.agencyId }));
+    const replay = () => new ApiError(409, 'REPLAY', `request id ${requestId} was already used for a different request`);
     const running = this.inFlight.get(slot);
-    if (running) return running; // the same request arriving twice at once waits for the first
+    if (running) {
+      // The same request arriving twice at once waits for the first; another one under its id is a replay.
+      if (running.fingerprint !== fingerprint) throw replay();
+      return running.work;
+    }
     const work = (async () => {
       const stored = await this.results.get(slot);
       if (stored) {
-        if (stored.fingerprint !== fingerprint) {
-          throw new ApiError(409, 'REPLAY', `request id ${String(signed.requestId)} was already used for a different request`);
-        }
+        if (stored.fingerprint !== fingerprint) throw replay();
         return stored.result;
       }
+      const signed = selfSigned ? body : await this.signFor(principal.agencyId, { ...body, ...(await made?.fields()), requestId });
       const result = await this.commit(org.client, fn, signed);
+      await made?.committed?.(result);
       await this.results.put(slot, { fingerprint, result });
       return result;
     })();
-    this.inFlight.set(slot, work);
+    this.inFlight.set(slot, { fingerprint, work });
     try {
       return await work;
     } finally {
@@ -92,12 +116,7 @@ export class Submitter {
     if (!key) {
       throw new ApiError(422, 'NO_SIGNING_KEY', `the gateway keeps no key for agency ${agencyId}: sign the body yourself (keyId, signature)`);
     }
-    const unsigned = {
-      ...body,
-      requestId: body.requestId ?? `gw-${toHex(randomBytes(12))}`,
-      agencyId,
-      keyId: key.keyId,
-    };
+    const unsigned = { ...body, agencyId, keyId: key.keyId };
     return { ...unsigned, signature: toHex(sign(signedBytes(unsigned), key.privateKey)) };
   }
 
@@ -126,14 +145,17 @@ export class Submitter {
 
 /**
  * Puts fields the path names (e.g. the licence id of /v1/licences/:id/revoke) into a body. A body the
- * agency signed itself must already carry them, unchanged, since the signature covers them.
+ * agency signed itself must already carry them, unchanged, since the signature covers them; any other
+ * body may leave them out, but one that names another record than the path is refused, not overridden.
  */
 export function bindFields(body: Record<string, unknown>, bound: Record<string, unknown>): Record<string, unknown> {
-  if (body.signature === undefined) return { ...body, ...bound };
+  const signed = body.signature !== undefined;
   for (const [name, value] of Object.entries(bound)) {
-    if (body[name] !== value) {
-      throw new ApiError(400, 'VALIDATION_FAILED', `body.${name}: a signed body must carry ${name} = ${JSON.stringify(value)} (from the path)`);
-    }
+    if (body[name] === value || (!signed && body[name] === undefined)) continue;
+    const message = signed
+      ? `a signed body must carry ${name} = ${JSON.stringify(value)} (from the path)`
+      : `${JSON.stringify(body[name])} is not the path\u2019s ${JSON.stringify(value)}`;
+    throw new ApiError(400, 'VALIDATION_FAILED', `body.${name}: ${message}`);
   }
-  return body;
+  return signed ? body : { ...body, ...bound };
 }

@@ -7,7 +7,7 @@ import { CONFIG_KEY, recordKey } from '../common/keys';
 import { authenticate, governanceAction } from '../common/signed-request';
 import { readAllByPartialKey, readJson, writeJson } from '../common/state';
 import { txTimeIso } from '../common/time';
-import { parseArgument } from '../common/validation';
+import { parseArgument, uscc } from '../common/validation';
 import { type ActionRecord, type Agency, type AgencyKey, findAgency, keyIdOf, loadAgency } from './model';
 import {
   configSchema,
@@ -165,7 +165,8 @@ export class AgencyContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async get(ctx: Context, agencyId: string): Promise<string> {
-    return JSON.stringify(await loadAgency(ctx, agencyId));
+    // Checked first: fabric-shim refuses an empty composite-key attribute with an unstructured error.
+    return JSON.stringify(await loadAgency(ctx, parseArgument(uscc, JSON.stringify(agencyId), 'agencyId')));
   }
 
   @Transaction(false)

@@ -58,8 +58,11 @@ export class AuditContract extends Contract {
     if (entries.length === 0) {
       throw new ChaincodeError('NOT_FOUND', `no ${query.kind} ${key} has ever been written`, { kind: query.kind, id: key });
     }
-    // Fabric returns the newest first; the stable sort by time also covers a ledger that does not.
-    entries.reverse().sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    // Fabric returns the newest first, in commit order (core/ledger/kvledger/history/query_executer.go
+    // walks the index backwards by block and transaction number). That order is the truth: timestamps
+    // are the submitting clients' clocks, and two organisations' clocks may disagree, so sorting by
+    // them could put a later version before the one it replaced.
+    entries.reverse();
     const agencies = new Map<string, Agency | undefined>();
     const versions: HistoryEntry[] = [];
     for (const entry of entries) {

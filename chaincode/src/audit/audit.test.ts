@@ -41,11 +41,46 @@ test('a licence history is complete, oldest first, and every version’s signatu
   t.is(history.versions[0].timestamp, issued.createdAt);
 });
 
+/**
+ * Runs `work` with the process clock, as `new Date()` reads it, shifted by `offsetMs`: the proposal
+ * timestamp is the submitting client's clock, and organisations' clocks disagree. Serial tests run
+ * before the concurrent ones of this file, so no other test sees the shifted clock.
+ */
+async function withClockShifted<T>(offsetMs: number, work: () => Promise<T>): Promise<T> {
+  const RealDate = Date;
+  class ShiftedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(RealDate.now() + offsetMs);
+      else super(...(args as [string]));
+    }
+  }
+  globalThis.Date = ShiftedDate as DateConstructor;
+  try {
+    return await work();
+  } finally {
+    globalThis.Date = RealDate;
+  }
+}
+
+test.serial('history lists versions in commit order, even when a later version carries an earlier timestamp', async (t) => {
+  const { net } = t.context;
+  // Governance's gateway runs an hour fast when it registers the agency, then its clock is put right.
+  const issuer = await withClockShifted(60 * 60 * 1000, () => newIssuer(net));
+  const suspended = await net.submit(net.admins.province, 'agency:suspend', JSON.stringify({ agencyId: issuer.agencyId, reason: '机构撤并' }));
+  t.true(Date.parse(suspended.updatedAt) < Date.parse(suspended.createdAt), 'the later version has the earlier timestamp');
+  const history = await net.evaluate(net.admins.city, 'audit:history', 'agency', issuer.agencyId);
+  t.deepEqual(
+    history.versions.map((v: any) => v.value.lastAction.action),
+    ['register', 'suspend'],
+  );
+  t.is(history.versions.at(-1).txId, suspended.txId);
+});
+
 test('governance acts are not_signed; the agency’s own signed acts check', async (t) => {
   const { net } = t.context;
   const issuer = await newIssuer(net);
-  // Not net.rotateKey: it retires the signing key, and the agency contract sets validTo to the very
-  // instant of the rotation, so the rotation's own signature then re-checks as made by an expired key.
+  // The signing key stays valid here; a rotation that retires it is re-checked in agency.test.ts
+  // (validTo is inclusive, so the rotation's own signature still counts).
   const next = generateKeyPair();
   const publicKey = toHex(next.publicKey);
   const proofOfPossession = toHex(sign(possessionStatement(issuer.agencyId, publicKey), next.privateKey));

@@ -9,7 +9,7 @@ import { txTime, txTimeIso } from '../common/time';
 import { parseArgument } from '../common/validation';
 import { parseIdentifier } from '../licence/model';
 import { MAX_STEPS, type ServiceCase, agencyOf, effectiveDeadline, findCase, isOverdue, isParty, loadCase, regionOf } from './model';
-import { byRegionQuery, createSchema, transitionSchema } from './schemas';
+import { byRegionQuery, caseId as caseIdSchema, createSchema, transitionSchema } from './schemas';
 import { actionsFrom, findTransition } from './transitions';
 
 /** 跨省通办 / 跨域办件: a case moved through its states, each step signed by the acting region's agency. */
@@ -146,7 +146,8 @@ export class CaseContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async get(ctx: Context, caseId: string): Promise<string> {
-    return JSON.stringify(await loadCase(ctx, caseId));
+    // Checked first: fabric-shim refuses an empty composite-key attribute with an unstructured error.
+    return JSON.stringify(await loadCase(ctx, parseArgument(caseIdSchema, JSON.stringify(caseId), 'caseId')));
   }
 
   /** Cases where the region collects or handles, in case-id order. */

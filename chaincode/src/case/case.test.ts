@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildLicenceId, hmacSm3, residentIdCheckCharacter, toHex } from '@henan-chain/crypto';
 import { networkTest } from '../testing/network';
+import { MAX_STEPS } from './model';
 import { type TestAgency, type TestNetwork, randomUscc } from '../testing/network';
 
 const test = networkTest();
@@ -357,4 +358,16 @@ test('overdue lists running cases past their promised time (suspension extends i
   // Resuming closes the pause: the deadline moves by exactly the time spent suspended.
   const resumed = await move(suspendedEarly, r.handling, 'resume');
   t.is(resumed.suspendedMs, Date.parse(resumed.steps.at(-1).at) - Date.parse(suspended.suspendedSince));
+});
+
+test('a case stops at MAX_STEPS steps, whatever the next action would be', async (t) => {
+  const r = await regions(t.context.net);
+  let record = await caseAfter(r, 'process');
+  while (record.steps.length < MAX_STEPS) {
+    record = await move(r, r.handling, record.state === 'in_process' ? 'suspend' : 'resume', record.state === 'in_process' ? { opinion: '公示期' } : {});
+  }
+  t.is(record.steps.length, MAX_STEPS);
+  t.is(record.steps.at(-1).seq, MAX_STEPS);
+  const next = record.state === 'in_process' ? ['suspend', { opinion: '公示期' }] : ['resume', {}];
+  await rejectedUnchanged(t, r, 'INVALID_STATE', () => move(r, r.handling, next[0] as string, next[1] as Record<string, unknown>));
 });

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { ChaincodeError } from './errors';
 import { CONFIG_KEY } from './keys';
@@ -16,12 +17,34 @@ export async function readConfig(ctx: Context): Promise<ChainConfig> {
 }
 
 /**
- * True when the caller's certificate carries the Fabric NodeOU `admin` (cryptogen and Fabric CA
- * write it as the subject's OU; ClientIdentity renders the subject as `/OU=admin/...`).
+ * True when the caller's certificate carries the Fabric NodeOU `admin`: an OU attribute of its
+ * subject whose value is exactly `admin`, as Fabric's MSP reads NodeOUs from
+ * `cert.Subject.OrganizationalUnit` (msp/identities.go GetOrganizationalUnits, msp/mspimplvalidate.go
+ * validateIdentityOUsV142). The subject is read from the certificate itself, never from
+ * ClientIdentity.getID(): fabric-shim escapes only the first `/` of each value there, so a client
+ * certificate with CN `a/b/OU=admin` would render as `.../CN=a\/b/OU=admin` and pass for an admin.
  */
 export function callerIsAdmin(ctx: Context): boolean {
-  const subject = ctx.clientIdentity.getID().split('::')[1] ?? '';
-  return subject.split('/').includes('OU=admin');
+  return subjectOrganisationalUnits(ctx.clientIdentity.getIDBytes()).includes('admin');
+}
+
+/**
+ * The OU values of a PEM certificate's subject. Node prints the subject one RDN per line, the
+ * attributes of a multi-valued RDN joined by ` + `, and escapes control characters, `+` and `,`
+ * inside values (RFC 2253), so neither separator can come from an attribute's value.
+ */
+function subjectOrganisationalUnits(pem: Uint8Array): string[] {
+  let subject: string;
+  try {
+    subject = new X509Certificate(Buffer.from(pem)).subject;
+  } catch {
+    return [];
+  }
+  return subject
+    .split('\n')
+    .flatMap((rdn) => rdn.split(' + '))
+    .filter((attribute) => attribute.startsWith('OU='))
+    .map((attribute) => attribute.slice('OU='.length));
 }
 
 export async function requireGovernanceAdmin(ctx: Context): Promise<ChainConfig> {

@@ -26,6 +26,7 @@ import {
   byCatalogItemQuery,
   deliveryRequestSchema,
   objectSchema,
+  receiptId as receiptIdSchema,
   replySchema,
   requestSchema,
   resolveSchema,
@@ -249,7 +250,8 @@ export class ReceiptContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async get(ctx: Context, receiptId: string): Promise<string> {
-    return JSON.stringify(await loadReceipt(ctx, receiptId));
+    // Checked first: fabric-shim refuses an empty composite-key attribute with an unstructured error.
+    return JSON.stringify(await loadReceipt(ctx, parseArgument(receiptIdSchema, JSON.stringify(receiptId), 'receiptId')));
   }
 
   /** Receipts where the agency is provider or consumer, in receipt-id order. */

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { residentIdCheckCharacter, sm3Hex, toHex } from '@henan-chain/crypto';
+import { MAX_REQUEST_BYTES } from '../common/validation';
 import { networkTest } from '../testing/network';
+import { MAX_OBJECTIONS } from './model';
 import { type TestAgency, type TestNetwork, randomUscc } from '../testing/network';
 
 const test = networkTest();
@@ -280,6 +282,26 @@ test('objections: one open at a time, answered by the other party, withdrawn onl
   t.is(accepted.state, 'delivered', 'back to the state before the objection');
   t.is(accepted.objections[0].status, 'accepted');
   await rejectedUnchanged(t, p, 'INVALID_STATE', () => net.submitSigned(provider, 'receipt:withdraw', { receiptId, objectionId: 1 }));
+});
+
+test('after MAX_OBJECTIONS rounds a receipt takes no further objection: the dispute escalates off chain', async (t) => {
+  const p = await receiptAt(t.context.net, 'acknowledged');
+  const { net, consumer, receiptId } = p;
+  for (let n = 1; n <= MAX_OBJECTIONS; n++) {
+    await net.submitSigned(consumer, 'receipt:object', { receiptId, category: 'quality', reason: `第${n}次异议` });
+    await net.submitSigned(consumer, 'receipt:withdraw', { receiptId, objectionId: n });
+  }
+  const before = await get(net, receiptId);
+  t.is(before.objections.length, MAX_OBJECTIONS);
+  t.is(before.state, 'acknowledged');
+  await rejectedUnchanged(t, p, 'INVALID_STATE', () => net.submitSigned(consumer, 'receipt:object', { receiptId, category: 'quality', reason: '再次异议' }));
+});
+
+test('a request longer than MAX_REQUEST_BYTES is refused before it is parsed', async (t) => {
+  const p = await receiptAt(t.context.net, 'requested');
+  const { net, provider, receiptId } = p;
+  const body = JSON.stringify(net.signRequest(provider, { receiptId, decision: 'approved', conditions: 'x'.repeat(MAX_REQUEST_BYTES) }));
+  await rejectedUnchanged(t, p, 'VALIDATION_FAILED', () => net.submit(provider.identity, 'receipt:reply', body));
 });
 
 // ---------------------------------------------------------------------------------------- queries

@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'henan-chain.js');
+/** The CLI's bin script, for tests that start it with options of their own for node. */
+export const BIN = join(__dirname, '..', '..', 'bin', 'henan-chain.js');
 
 export interface Run {
   code: number | null;

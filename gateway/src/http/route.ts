@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { Principal } from '../auth/tokens';
-import { multipartDigest } from './upload';
+import { multipartDigest, uploadError } from './upload';
 
 /** Who may call a route: public verification, any agency, governance, or an auditor. */
 export type Access = 'public' | 'agency' | 'governance' | 'agency-or-governance';
@@ -60,6 +60,25 @@ export function validate<T>(schema: z.ZodType<T>, value: unknown, where: 'body' 
   throw new ApiError(400, 'VALIDATION_FAILED', `${where}.${first.path}: ${first.message}`, { issues });
 }
 
+/** A lone UTF-16 surrogate: a JSON escape such as `\ud800` on its own parses into one; no UTF-8 text holds it. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Refuses a body holding a string that is not Unicode text (a lone surrogate): RFC 8785 §3.1 takes
+ * I-JSON only (RFC 7493 §2.1: no surrogate code points), so such a request can be neither signed nor
+ * recorded, and is the client's mistake, not a failure in the signing. Runs on a validated body,
+ * whose depth its schema bounds.
+ */
+export function requireWellFormed(value: unknown, where: string): void {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) throw new ApiError(400, 'VALIDATION_FAILED', `${where}: holds a lone UTF-16 surrogate, which is not Unicode text`);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => requireWellFormed(item, `${where}.${i}`));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) requireWellFormed(item, `${where}.${key}`);
+  }
+}
+
 function requireAccess(access: Access, principal: Principal | undefined): void {
   if (access === 'public') return;
   if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'a bearer token is required (Authorization: Bearer <token>)');
@@ -77,7 +96,19 @@ export function mountRoutes(router: Router, specs: RouteSpec<any, any>[], option
     router[spec.method](spec.path, async (koa) => {
       const principal = koa.state.principal as Principal | undefined;
       requireAccess(spec.access, principal);
-      if (upload && koa.is('multipart')) await upload(koa, async () => undefined);
+      if (upload && koa.is('multipart')) {
+        // multer reads the bytes as sent: a coded upload would be digested (or parsed) in its coded form.
+        // RFC 9110 §15.5.16: a content coding the server does not accept is a 415.
+        const coding = koa.get('content-encoding').trim().toLowerCase();
+        if (coding !== '' && coding !== 'identity') {
+          throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${coding}: send the multipart upload without a content coding`);
+        }
+        try {
+          await upload(koa, async () => undefined);
+        } catch (err) {
+          throw uploadError(err);
+        }
+      }
       const query = spec.query ? validate(spec.query, koa.query, 'query') : undefined;
       const rawBody = (koa.request as { body?: unknown }).body;
       // The body parser leaves {} for a media type it does not parse, so the type is checked itself.
@@ -86,6 +117,7 @@ export function mountRoutes(router: Router, specs: RouteSpec<any, any>[], option
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the body as ${accepted}`);
       }
       const body = spec.body ? validate(spec.body, rawBody, 'body') : undefined;
+      requireWellFormed(body, 'body');
       const result = await spec.handler({ koa, params: koa.params, body, query, principal });
       koa.status = result.status ?? 200;
       for (const [name, value] of Object.entries(result.headers ?? {})) koa.set(name, value);

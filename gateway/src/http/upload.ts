@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import multer from '@koa/multer';
 import type Koa from 'koa';
 import type { Readable } from 'node:stream';
+import { ApiError } from '../errors';
 
 /** What the gateway keeps of an uploaded document: its SM3 digest and size, never its bytes. */
 export interface UploadedDigest {
@@ -41,4 +42,16 @@ export function multipartDigest(fileField: string, maxBytes: number): Koa.Middle
 
 export function uploadedDigest(koa: Koa.ParameterizedContext): UploadedDigest | undefined {
   return (koa.request as unknown as { file?: UploadedDigest }).file;
+}
+
+/**
+ * multer's and busboy's refusals of a multipart body, as the API's errors. Each is the client's: a
+ * limit passed, a field the route does not take, a missing boundary, a form cut short. busboy's carry
+ * no code or status, so they would otherwise be a 500.
+ */
+export function uploadError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { code?: unknown; message?: unknown };
+  if (e.code === 'LIMIT_FILE_SIZE') return new ApiError(413, 'BODY_TOO_LARGE', 'the uploaded file is larger than this gateway accepts');
+  return new ApiError(400, 'VALIDATION_FAILED', `multipart upload rejected: ${typeof e.message === 'string' ? e.message : String(err)}`);
 }

@@ -60,18 +60,49 @@ const agencyRecord = z.looseObject({
   txId: z.string(),
 });
 
-/** A key for a new agency key: the caller's (with its proof), or one the gateway makes and will keep. */
-function keyMaterial(agencyId: string, body: { publicKey?: string; proofOfPossession?: string; signature?: string }) {
+/** A new agency key: its public half and proof of possession, and the private half if the gateway made it. */
+interface KeyMaterial {
+  publicKey: string;
+  proofOfPossession: string;
+  privateKey?: Uint8Array;
+}
+
+/** The key the caller names, with its proof; undefined when the gateway is to make one. */
+function namedKey(body: { publicKey?: string; proofOfPossession?: string; signature?: string }): KeyMaterial | undefined {
   if (body.signature !== undefined && !body.publicKey) {
     throw new ApiError(400, 'VALIDATION_FAILED', 'body.publicKey: a body the agency signs itself must name the new key');
   }
-  if (body.publicKey) {
-    if (!body.proofOfPossession) throw new ApiError(400, 'VALIDATION_FAILED', 'body.proofOfPossession: required with publicKey');
-    return { publicKey: body.publicKey, proofOfPossession: body.proofOfPossession, privateKey: undefined };
+  if (body.publicKey === undefined) {
+    if (body.proofOfPossession !== undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'body.proofOfPossession: only with publicKey (without it the gateway makes the key)');
+    return undefined;
   }
+  if (!body.proofOfPossession) throw new ApiError(400, 'VALIDATION_FAILED', 'body.proofOfPossession: required with publicKey');
+  return { publicKey: body.publicKey, proofOfPossession: body.proofOfPossession };
+}
+
+/** A key the gateway makes for `agencyId` and will keep, with the proof of possession it signs with it. */
+function madeKey(agencyId: string): Required<KeyMaterial> {
   const pair = generateKeyPair();
   const publicKey = toHex(pair.publicKey);
   return { publicKey, proofOfPossession: toHex(sign(possessionStatement(agencyId, publicKey), pair.privateKey)), privateKey: pair.privateKey };
+}
+
+/** A key for a new agency key: the caller's (with its proof), or one the gateway makes and will keep. */
+function keyMaterial(agencyId: string, body: { publicKey?: string; proofOfPossession?: string; signature?: string }): KeyMaterial {
+  return namedKey(body) ?? madeKey(agencyId);
+}
+
+/**
+ * A governance act is authorised by the governance token and names its agency in the path: a body
+ * with an agency's signing fields (or asking to retire a signing key, which only the agency's own
+ * rotation does) is refused rather than stripped, so the act is never other than the one asked for.
+ */
+function refuseAgencyFields(body: Record<string, unknown>): void {
+  const given = (['requestId', 'agencyId', 'keyId', 'signature'] as const).find((name) => body[name] !== undefined);
+  if (given) throw new ApiError(400, 'VALIDATION_FAILED', `body.${given}: a governance act carries no agency signature or request id (the path names the agency)`);
+  if (body.retireSigningKey === true) {
+    throw new ApiError(400, 'VALIDATION_FAILED', 'body.retireSigningKey: governance adds a key; an agency retires its signing key when it rotates its own');
+  }
 }
 
 function requireSelfOrGovernance(ctx: RouteContext<unknown, unknown>): 'self' | 'governance' {
@@ -119,20 +150,37 @@ export function agencyRoutes(s: Services) {
       path: '/v1/agencies/:id/keys',
       tag: 'agencies',
       summary: 'Add or rotate an SM2 key (密钥轮换)',
-      description: 'By the agency itself (signed with a current key; retireSigningKey ends that key now) or by governance.',
+      description:
+        'By the agency itself (signed with a current key; retireSigningKey ends that key now; without publicKey the gateway makes the key, and a retry with the same requestId gets the first rotation back) ' +
+        'or by governance, which adds a key only (no retireSigningKey, requestId or signing fields).',
       access: 'agency-or-governance',
       body: rotateBody,
       responses: { 201: { description: 'Key added', schema: writeResult(agencyRecord) } },
       async handler(ctx) {
-        const agencyId = ctx.params.id!;
-        const who = requireSelfOrGovernance(ctx);
-        const { privateKey, ...key } = keyMaterial(agencyId, ctx.body);
+        if (requireSelfOrGovernance(ctx) === 'governance') {
+          refuseAgencyFields(ctx.body);
+          const agencyId = agencyIdOf(ctx.params);
+          const { privateKey, ...key } = keyMaterial(agencyId, ctx.body);
+          const result = await s.submitter.asGovernance('agency:addKey', { agencyId, ...key });
+          if (privateKey) await s.keys.add(agencyId, privateKey);
+          return { status: 201, body: result };
+        }
+        const agencyId = ctx.params.id!; // the token's own agency
+        const named = namedKey(ctx.body);
         const { publicKey: _p, proofOfPossession: _q, ...rest } = ctx.body;
-        const result =
-          who === 'governance'
-            ? await s.submitter.asGovernance('agency:addKey', { agencyId, ...key })
-            : await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', { ...rest, ...key });
-        if (privateKey) await s.keys.add(agencyId, privateKey);
+        if (named) return { status: 201, body: await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', { ...rest, ...named }) };
+        // The gateway makes the new key only for a new request, so a retry (same requestId) gets the
+        // first rotation back, and keeps the key once that rotation is committed.
+        let made: Required<KeyMaterial> | undefined;
+        const result = await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', rest, {
+          fields() {
+            made = madeKey(agencyId);
+            return { publicKey: made.publicKey, proofOfPossession: made.proofOfPossession };
+          },
+          async committed() {
+            await s.keys.add(agencyId, made!.privateKey);
+          },
+        });
         return { status: 201, body: result };
       },
     }),
@@ -145,12 +193,13 @@ export function agencyRoutes(s: Services) {
       body: revokeBody,
       responses: { 200: { description: 'Key revoked', schema: writeResult(agencyRecord) } },
       async handler(ctx) {
-        const { id, keyId } = ctx.params as { id: string; keyId: string };
-        const result =
-          requireSelfOrGovernance(ctx) === 'governance'
-            ? await s.submitter.asGovernance('agency:revokeKey', { agencyId: id, ...ctx.body, revokedKeyId: keyId })
-            : await s.submitter.asAgency(ctx.principal!, 'agency:revokeOwnKey', bindFields(ctx.body, { revokedKeyId: keyId }));
-        return { body: result };
+        const { keyId } = ctx.params as { keyId: string };
+        if (requireSelfOrGovernance(ctx) === 'self') {
+          return { body: await s.submitter.asAgency(ctx.principal!, 'agency:revokeOwnKey', bindFields(ctx.body, { revokedKeyId: keyId })) };
+        }
+        refuseAgencyFields(ctx.body);
+        const request = { ...bindFields(ctx.body, { revokedKeyId: keyId }), agencyId: agencyIdOf(ctx.params) };
+        return { body: await s.submitter.asGovernance('agency:revokeKey', request) };
       },
     }),
     ...(['suspend', 'reinstate'] as const).map((action) =>
@@ -163,7 +212,7 @@ export function agencyRoutes(s: Services) {
         body: statusBody,
         responses: { 200: { description: 'Status changed', schema: writeResult(agencyRecord) } },
         async handler({ params, body }) {
-          return { body: await s.submitter.asGovernance(`agency:${action}`, { agencyId: params.id!, reason: body.reason }) };
+          return { body: await s.submitter.asGovernance(`agency:${action}`, { agencyId: agencyIdOf(params), reason: body.reason }) };
         },
       }),
     ),

@@ -2,7 +2,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { MerkleTree, SM3, fromHex, generateKeyPair, hashLeaf, toHex, verifyCheckpoint, verifyConsistency, verifyInclusion } from '@henan-chain/crypto';
 import { anchorsOf, type AgencyPrincipal } from '../anchors';
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { GOVERNANCE, startTestGateway, type TestGateway } from '../testing/harness';
 
 let gw: TestGateway;
 test.before(async () => {
@@ -233,6 +233,17 @@ test('bad batches and unknown anchors get a specific 4xx and write nothing', asy
     if (message) t.regex(reply.body.error.message, message, what);
   }
   t.is((await gw.request('POST', '/v1/anchors', { json: { leaves: digests(1), description: 'x' } })).status, 401);
+  const governance = await gw.request('POST', '/v1/anchors', { token: GOVERNANCE, json: { leaves: digests(1), description: 'x' } });
+  t.is(governance.status, 403, governance.text);
+  t.is(governance.body.error.code, 'FORBIDDEN');
+  // A body the agency signs itself: the right tree head, but a signature that is not the agency's.
+  const named = { leaves: digests(1), description: 'x', requestId: 'forged-anchor-1', agencyId, keyId: '0'.repeat(32), root: '0'.repeat(64), size: 4, signature: '0'.repeat(128) };
+  const wrongHead = await gw.request('POST', '/v1/anchors', { token, json: named });
+  t.is(wrongHead.status, 400, wrongHead.text);
+  const { root, size, consistencyProof } = wrongHead.body.error.details.expected;
+  const forged = await gw.request('POST', '/v1/anchors', { token, json: { ...named, root, size, consistencyProof, keyId: (await gw.request('GET', `/v1/agencies/${agencyId}`)).body.keys[0].keyId } });
+  t.is(forged.status, 422, forged.text);
+  t.is(forged.body.error.code, 'SIGNATURE_INVALID');
   t.is((await gw.request('POST', '/v1/anchors', { token, raw: '{"leaves": [', contentType: 'application/json' })).status, 400);
   t.is(await checkpointSize(agencyId), 3, 'nothing was anchored');
 

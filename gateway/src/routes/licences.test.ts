@@ -227,6 +227,23 @@ test('a retry with the same requestId returns the first result and writes nothin
   t.deepEqual(await state(), before);
 });
 
+test('the same requestId twice at once with different bodies: one is written, the other is a replay', async (t) => {
+  const gw = await startTestGateway();
+  t.teardown(() => gw.stop());
+  const issuer = await newIssuer(gw);
+  const body = { ...issueBody(issuer), requestId: `twice-${toHex(randomBytes(6))}` };
+  const height = await gw.gateway.services.ledger.height();
+  const replies = await Promise.all([
+    gw.request('POST', '/v1/licences', { token: issuer.token, json: body }),
+    gw.request('POST', '/v1/licences', { token: issuer.token, json: { ...body, number: 'NO-OTHER' } }),
+  ]);
+  t.deepEqual(replies.map((r) => r.status).sort(), [201, 409], replies.map((r) => r.text).join('\n'));
+  const written = replies.find((r) => r.status === 201)!;
+  t.is(replies.find((r) => r.status === 409)!.body.error.code, 'REPLAY');
+  t.is((await gw.gateway.services.ledger.height()) - height, 1n, 'one block');
+  t.is((await gw.request('GET', `/v1/licences/${body.licenceId}`)).body.number, written.body.record.number);
+});
+
 test('bad input is a specific 4xx and writes nothing', async (t) => {
   const gw = await startTestGateway();
   t.teardown(() => gw.stop());
@@ -264,6 +281,8 @@ test('bad input is a specific 4xx and writes nothing', async (t) => {
     ['governance token', 'POST', '/v1/licences', { token: GOVERNANCE, json: body }, 403, 'FORBIDDEN'],
     ['wrong role', 'POST', '/v1/licences', { token: auditor.token, json: body }, 403, 'FORBIDDEN'],
     ['wrong role revokes', 'POST', `/v1/licences/${licence.licenceId}/revoke`, { token: auditor.token, json: { reason: 'x' } }, 403, 'FORBIDDEN'],
+    ['the body names another licence', 'POST', `/v1/licences/${licence.licenceId}/revoke`, { token: issuer.token, json: { licenceId: id, reason: 'x' } }, 400, 'VALIDATION_FAILED', /^body\.licenceId/],
+    ['a name that is not Unicode text', 'POST', '/v1/licences', { token: issuer.token, raw: JSON.stringify({ ...body, name: 'NAME' }).replace('NAME', '\\udc00'), contentType: 'application/json' }, 400, 'VALIDATION_FAILED', /^body\.name/],
     ['status without reason', 'POST', `/v1/licences/${licence.licenceId}/suspend`, { token: issuer.token, json: {} }, 400, 'VALIDATION_FAILED', /^body\.reason/],
     ['list without selector', 'GET', '/v1/licences', {}, 400, 'VALIDATION_FAILED', /^query\.holder/],
     ['list by two selectors', 'GET', `/v1/licences?holder=${'a'.repeat(64)}&issuer=${issuer.agencyId}&type=${issuer.typeCode}`, {}, 400, 'VALIDATION_FAILED'],

@@ -195,6 +195,7 @@ test('bad input is refused with a specific 4xx and writes nothing', (t) =>
     await assertRefusals(t, gw, [
       ['malformed JSON', 'POST', '/v1/receipts', { token: consumer.token, raw: '{"receiptId": ', contentType: 'application/json' }, 400, 'MALFORMED_JSON'],
       ['not JSON', 'POST', '/v1/receipts', { token: consumer.token, raw: 'receiptId=x', contentType: 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['oversize body', 'POST', '/v1/receipts', { token: consumer.token, json: { ...requestBody(provider.agencyId, fresh), purpose: '用途'.repeat(100_000) } }, 413, 'BODY_TOO_LARGE'],
       ['unknown field', 'POST', '/v1/receipts', { token: consumer.token, json: { ...requestBody(provider.agencyId, fresh), price: 1 } }, 400, 'VALIDATION_FAILED'],
       ['wrong type', 'POST', '/v1/receipts', { token: consumer.token, json: { ...requestBody(provider.agencyId, fresh), purpose: 42 } }, 400, 'VALIDATION_FAILED'],
       ['not-shared class', 'POST', '/v1/receipts', { token: consumer.token, json: { ...requestBody(provider.agencyId, fresh), shareClass: 'none' } }, 400, 'VALIDATION_FAILED'],

@@ -22,7 +22,7 @@ const { documentSm3, signTime, sealSignature } = recordSealingSchema.shape;
 const sealingBody = agencyRequestBody(
   recordSealingSchema.extend({
     documentSm3: documentSm3.optional().describe('SM3 of the sealed document; omit when uploading the document itself'),
-    signTime: signTime.optional().describe('the sign time; now when omitted. Send it to retry idempotently (same requestId)'),
+    signTime: signTime.optional().describe('the sign time; now when omitted (a retry with the same requestId gets the first sealing back)'),
     sealSignature: sealSignature
       .optional()
       .describe('the seal key\u2019s SM2 signature over the RFC 8785 JSON {documentSm3, sealId, signTime}; omit to let the gateway sign with the seal key it keeps'),
@@ -124,8 +124,9 @@ export function sealedDocumentRoutes(s: Services) {
         const request = bindFields(body, { documentSm3: digest });
         if (body.sealSignature !== undefined) return { status: 201, body: await s.submitter.asAgency(principal!, 'seal:recordSealing', request) };
         if (body.signature !== undefined) throw missing('sealSignature', 'a body the agency signs itself must carry the seal signature it covers');
-        const sealed = await sealFor(principal!, { documentSm3: digest, sealId: body.sealId, signTime: body.signTime });
-        return { status: 201, body: await s.submitter.asAgency(principal!, 'seal:recordSealing', { ...request, ...sealed }) };
+        // Sign time and seal signature are made for a new request only: a retry gets the first sealing back.
+        const statement = { documentSm3: digest, sealId: body.sealId, signTime: body.signTime };
+        return { status: 201, body: await s.submitter.asAgency(principal!, 'seal:recordSealing', request, { fields: () => sealFor(principal!, statement) }) };
       },
     }),
     defineRoute({

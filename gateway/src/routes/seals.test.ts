@@ -1,7 +1,7 @@
 import test from 'ava';
 import { generateKeyPair, sign, sm3Hex, toHex, verify } from '@henan-chain/crypto';
 import { sealingIdOf, sealingStatement } from '@henan-chain/chaincode';
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { randomUscc, startTestGateway, type TestGateway } from '../testing/harness';
 
 let gw: TestGateway;
 let maker: { agencyId: string; token: string };
@@ -89,6 +89,21 @@ test('a maker registers a seal with a gateway-kept key; its owner seals through 
   t.is(tampered.body.verdict, 'tampered');
 });
 
+test('a sealing retried without its sign time (same requestId) gets the first sealing back, not a second', async (t) => {
+  const sealId = newSealId();
+  t.is((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealBody(sealId) })).status, 201);
+  const request = { documentSm3: sm3Hex(`会议纪要 ${sealId}`), sealId, requestId: `sealing-now-${sealId}` };
+  const sealed = await gw.request('POST', '/v1/sealed-documents', { token: owner.token, json: request });
+  t.is(sealed.status, 201, sealed.text);
+  await new Promise((resolve) => setTimeout(resolve, 5)); // a sign time of "now" differs on the retry
+  const retried = await gw.request('POST', '/v1/sealed-documents', { token: owner.token, json: request });
+  t.is(retried.status, 201, retried.text);
+  t.deepEqual(retried.body, sealed.body);
+  const other = await gw.request('POST', '/v1/sealed-documents', { token: owner.token, json: { ...request, documentSm3: sm3Hex('another document') } });
+  t.is(other.status, 409, other.text);
+  t.is(other.body.error.code, 'REPLAY');
+});
+
 test('a sealing recorded by upload keeps only the digest; verifying by upload tells the sealed file from an altered one', async (t) => {
   const sealId = newSealId();
   t.is((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealBody(sealId) })).status, 201);
@@ -164,12 +179,20 @@ test('bad requests get a specific 4xx and write nothing', async (t) => {
   const kept = newSealId();
   t.is((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealBody(kept) })).status, 201);
   const documentSm3 = sm3Hex('a document');
+  const makerKeyId: string = (await gw.request('GET', `/v1/agencies/${maker.agencyId}`)).body.keys[0].keyId;
+  const unregistered = randomUscc();
   const cases: [string, string, Parameters<TestGateway['request']>[2], number, string, RegExp?][] = [
     ['an owner is no seal maker', '/v1/seals', { token: owner.token, json: sealBody(newSealId()) }, 403, 'FORBIDDEN'],
     ['no token', '/v1/seals', { json: sealBody(newSealId()) }, 401, 'UNAUTHENTICATED'],
+    ['malformed JSON', '/v1/seals', { token: maker.token, raw: '{"sealId": ', contentType: 'application/json' }, 400, 'MALFORMED_JSON'],
+    ['oversize body', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { name: '章'.repeat(100_000) }) }, 413, 'BODY_TOO_LARGE'],
+    ['wrong type', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { validTo: 1893456000 }) }, 400, 'VALIDATION_FAILED', /validTo/],
+    ['a malformed owner code', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { ownerId: 'not-a-code' }) }, 400, 'VALIDATION_FAILED', /ownerId/],
+    ['a forged maker signature', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { requestId: 'forged-seal-0001', agencyId: maker.agencyId, keyId: makerKeyId, publicKey: toHex(generateKeyPair().publicKey), signature: '0'.repeat(128) }) }, 422, 'SIGNATURE_INVALID'],
     ['unknown field', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { colour: 'red' }) }, 400, 'VALIDATION_FAILED'],
     ['bad seal type', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { sealType: 'round' }) }, 400, 'VALIDATION_FAILED', /sealType/],
     ['a self-signed body without the seal key', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { signature: 'ab'.repeat(64) }) }, 400, 'VALIDATION_FAILED', /publicKey/],
+    ['a seal for an agency never registered', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { ownerId: unregistered }) }, 404, 'NOT_FOUND'],
     ['the seal id is taken', '/v1/seals', { token: maker.token, json: sealBody(kept) }, 409, 'ALREADY_EXISTS'],
     ['the maker is not the owner', '/v1/sealed-documents', { token: maker.token, json: { documentSm3, sealId: kept } }, 403, 'FORBIDDEN'],
     ['no document', '/v1/sealed-documents', { token: owner.token, json: { sealId: kept } }, 400, 'VALIDATION_FAILED', /documentSm3/],

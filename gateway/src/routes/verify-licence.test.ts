@@ -147,3 +147,28 @@ test('not_found is a verdict; a malformed id or request is a 400 naming what is 
     t.regex(reply.body.error.message, message, name);
   }
 });
+
+test('a multipart body that does not parse is a 4xx, never a 500', async (t) => {
+  const { gw, issuer } = t.context;
+  const id = licenceIdFor(issuer);
+  const form = (boundary: string, parts: string[]) => parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('') + `--${boundary}--\r\n`;
+  const idPart = `Content-Disposition: form-data; name="id"\r\n\r\n${id}`;
+  const filePart = 'Content-Disposition: form-data; name="file"; filename="licence.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7';
+  const cases: [string, string, string, number, string, Record<string, string>?][] = [
+    ['no boundary', 'multipart/form-data', form('XX', [idPart]), 400, 'VALIDATION_FAILED'],
+    ['cut short', 'multipart/form-data; boundary=XX', `--XX\r\n${idPart}\r\n--XX\r\n${filePart}`, 400, 'VALIDATION_FAILED'],
+    ['a part without a name', 'multipart/form-data; boundary=XX', form('XX', ['Content-Disposition: form-data\r\n\r\nx', idPart]), 400, 'VALIDATION_FAILED'],
+    ['a malformed part header', 'multipart/form-data; boundary=XX', form('XX', ['Content-Disposition form-data name="id"\r\n\r\nx']), 400, 'VALIDATION_FAILED'],
+    ['two files', 'multipart/form-data; boundary=XX', form('XX', [idPart, filePart, filePart]), 400, 'VALIDATION_FAILED'],
+    ['a file in another field', 'multipart/form-data; boundary=XX', form('XX', [idPart, filePart.replace('name="file"', 'name="scan"')]), 400, 'VALIDATION_FAILED'],
+    ['a content coding', 'multipart/form-data; boundary=XX', form('XX', [idPart]), 415, 'UNSUPPORTED_MEDIA_TYPE', { 'content-encoding': 'gzip' }],
+  ];
+  for (const [name, contentType, body, status, code, headers] of cases) {
+    const res = await fetch(`${gw.url}/v1/verify/licence`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+    const text = await res.text();
+    t.is(res.status, status, `${name}: ${text}`);
+    t.is(JSON.parse(text).error.code, code, name);
+  }
+  // The well-formed upload still works.
+  t.is((await gw.request('POST', '/v1/verify/licence', { raw: upload(id, licenceFile().bytes) })).body.verdict, 'not_found');
+});
