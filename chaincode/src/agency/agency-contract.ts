@@ -40,13 +40,24 @@ function newKey(agency: Pick<Agency, 'agencyId' | 'keys'>, publicKey: string, pr
   return { keyId, publicKey, validFrom: now };
 }
 
-function revoke(agency: Agency, keyId: string, effectiveFrom: string | undefined, reason: string, now: string): void {
+/**
+ * Revokes `keyId` from `effectiveFrom` (default: now). Only governance may date a revocation back to
+ * when a compromise began: an agency revoking its own key backwards could disown signatures it made,
+ * such as a provider's on a data delivery, so `backdating` is false for the agency's own request.
+ */
+function revoke(agency: Agency, keyId: string, effectiveFrom: string | undefined, reason: string, now: string, backdating: boolean): void {
   const key = agency.keys.find((k) => k.keyId === keyId);
   if (!key) throw new ChaincodeError('KEY_NOT_FOUND', `agency ${agency.agencyId} has no key ${keyId}`, { keyId });
   if (key.revokedAt !== undefined) throw new ChaincodeError('INVALID_STATE', `key ${keyId} is already revoked`, { keyId });
   const from = effectiveFrom ?? now;
   if (Date.parse(from) > Date.parse(now)) {
     throw new ChaincodeError('VALIDATION_FAILED', 'effectiveFrom may not lie after the transaction time', { effectiveFrom: from, now });
+  }
+  if (!backdating && Date.parse(from) < Date.parse(now)) {
+    throw new ChaincodeError('FORBIDDEN', 'an agency revokes its own key from now on; a revocation dated back is made by governance', {
+      effectiveFrom: from,
+      now,
+    });
   }
   // A revocation dated before the key existed would say nothing more than "from its start".
   key.revokedAt = Date.parse(from) < Date.parse(key.validFrom) ? key.validFrom : from;
@@ -148,7 +159,7 @@ export class AgencyContract extends Contract {
     await requireGovernanceAdmin(ctx);
     const request = parseArgument(governanceRevokeKeySchema, requestJson);
     const agency = await loadAgency(ctx, request.agencyId);
-    revoke(agency, request.revokedKeyId, request.effectiveFrom, request.reason, txTimeIso(ctx));
+    revoke(agency, request.revokedKeyId, request.effectiveFrom, request.reason, txTimeIso(ctx), true);
     return this.save(ctx, this.touched(ctx, agency, governanceAction(ctx, 'revokeKey', request)), 'key_revoked');
   }
 
@@ -158,7 +169,7 @@ export class AgencyContract extends Contract {
   async revokeOwnKey(ctx: Context, requestJson: string): Promise<string> {
     const auth = await authenticate(ctx, revokeOwnKeySchema, requestJson);
     const { agency, request } = auth;
-    revoke(agency, request.revokedKeyId, request.effectiveFrom, request.reason, txTimeIso(ctx));
+    revoke(agency, request.revokedKeyId, request.effectiveFrom, request.reason, txTimeIso(ctx), false);
     return this.save(ctx, this.touched(ctx, agency, auth.action('revokeOwnKey')), 'key_revoked');
   }
 

@@ -154,6 +154,10 @@ test('an agency revokes its own key with a request signed by a current key', asy
   t.is(record.lastAction.action, 'revokeOwnKey');
   t.is((await verify(net, licence.licenceId)).verdict, 'valid', 'signed before the revocation took effect');
   t.is(await net.errorCode(issueLicence(net, signedBySecond)), 'KEY_NOT_VALID');
+  // It cannot date its own revocation back and so disown what it signed: that is governance's call.
+  const backdated = { revokedKeyId: issuer.keyId, reason: '密钥泄露', effectiveFrom: new Date(Date.now() - 86_400_000).toISOString() };
+  t.is(await net.errorCode(net.submitSigned(issuer, 'agency:revokeOwnKey', backdated)), 'FORBIDDEN');
+  t.is((await verify(net, licence.licenceId)).verdict, 'valid');
   // Another agency cannot revoke this one's key, even with a request it signed properly.
   const outsider = await newIssuer(net);
   const foreign = { ...outsider, agencyId: issuer.agencyId };
@@ -201,4 +205,14 @@ test('get refuses an id that is not a credit code with a structured error, and s
   t.is(await ask('agency:get', randomUscc()), 'NOT_FOUND');
   t.is(await ask('receipt:get', 'RCPT-000000000000'), 'NOT_FOUND');
   t.is(await ask('case:get', 'CASE-000000000000'), 'NOT_FOUND');
+});
+
+test('text that RFC 8785 cannot serialise (a lone surrogate) is refused as invalid input, and nothing changes', async (t) => {
+  const { net } = t.context;
+  const issuer = await newIssuer(net);
+  const before = await net.evaluate(net.admins.province, 'agency:get', issuer.agencyId);
+  // Written by hand: JSON.stringify keeps the lone surrogate as the escape \ud800.
+  const body = `{"agencyId":"${issuer.agencyId}","reason":"\\ud800"}`;
+  t.is(await net.errorCode(net.submit(net.admins.province, 'agency:suspend', body)), 'VALIDATION_FAILED');
+  t.deepEqual(await net.evaluate(net.admins.province, 'agency:get', issuer.agencyId), before);
 });

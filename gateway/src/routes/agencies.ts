@@ -189,6 +189,7 @@ export function agencyRoutes(s: Services) {
       path: '/v1/agencies/:id/keys/:keyId/revoke',
       tag: 'agencies',
       summary: 'Revoke a key: signatures made with it from effectiveFrom on are invalid',
+      description: 'By the agency itself from now on (omit effectiveFrom), or by governance, which may date it back to when a compromise began.',
       access: 'agency-or-governance',
       body: revokeBody,
       responses: { 200: { description: 'Key revoked', schema: writeResult(agencyRecord) } },
