@@ -13,7 +13,7 @@ const ANCHOR_BODY_LIMIT = 12 * 1024 * 1024;
 
 /**
  * The whole request pipeline, in order: request id and access log, metrics, errors as
- * `{"error": {...}}`, JSON bodies with size limits, bearer-token authentication, then the routes.
+ * `{"error": {...}}`, bearer-token authentication, JSON bodies with size limits, then the routes.
  */
 export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa {
   const app = new Koa();
@@ -22,7 +22,9 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
 
   app.use(async (ctx, next) => {
     const started = process.hrtime.bigint();
-    ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
+    // A caller's request id is echoed and logged, so only a short, plain one is taken.
+    const given = ctx.get('x-request-id');
+    ctx.state.requestId = /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     ctx.set('x-request-id', ctx.state.requestId);
     try {
       await next();
@@ -49,13 +51,6 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
     }
   });
 
-  const onError = (err: Error) => {
-    throw bodyError(err);
-  };
-  const json = bodyParser({ enableTypes: ['json'], jsonLimit: services.config.bodyLimit, jsonStrict: true, encoding: 'utf-8', onError });
-  const anchorJson = bodyParser({ enableTypes: ['json'], jsonLimit: ANCHOR_BODY_LIMIT, jsonStrict: true, encoding: 'utf-8', onError });
-  app.use((ctx, next) => (ctx.method === 'POST' && ctx.path === '/v1/anchors' ? anchorJson : json)(ctx, next));
-
   app.use(async (ctx, next) => {
     const header = ctx.get('authorization');
     if (header) {
@@ -65,6 +60,18 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
       ctx.state.principal = principal;
     }
     await next();
+  });
+
+  const onError = (err: Error) => {
+    throw bodyError(err);
+  };
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: services.config.bodyLimit, jsonStrict: true, encoding: 'utf-8', onError });
+  const anchorJson = bodyParser({ enableTypes: ['json'], jsonLimit: ANCHOR_BODY_LIMIT, jsonStrict: true, encoding: 'utf-8', onError });
+  app.use((ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== '/v1/anchors') return json(ctx, next);
+    // Only an authenticated caller gets a batch's 12 MiB read and parsed.
+    if (!ctx.state.principal) throw new ApiError(401, 'UNAUTHENTICATED', 'a bearer token is required (Authorization: Bearer <token>)');
+    return anchorJson(ctx, next);
   });
 
   const router = new Router();

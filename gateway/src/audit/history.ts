@@ -54,8 +54,5 @@ export async function recordHistory(s: Services, kind: RecordKind, id: string): 
 async function indexReached(index: AuditIndex, tx: { txId: string; blockNumber: string }): Promise<void> {
   const checkpoint = await index.checkpoint();
   if (checkpoint && BigInt(checkpoint.blockNumber) >= BigInt(tx.blockNumber)) return;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, INDEX_WAIT_MS)));
-  await Promise.race([index.indexed(tx.txId), timeout]);
-  clearTimeout(timer);
+  await index.indexed(tx.txId, INDEX_WAIT_MS);
 }

@@ -98,11 +98,21 @@ export class AuditIndex {
     return (await this.progress?.caughtUp()) ?? false;
   }
 
-  /** Resolves once the event of `txId` is indexed (so a client reading right after a write sees it). */
-  indexed(txId: string): Promise<void> {
-    // For transactions just committed: `seen` remembers the latest 10,000 applied.
-    if (this.seen.has(txId)) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ txId, resolve }));
+  /**
+   * Resolves true once the event of `txId` is indexed (so a client reading right after a write sees
+   * it), or false after `timeoutMs`, when the waiter is dropped. For transactions just committed:
+   * `seen` remembers the latest 10,000 applied.
+   */
+  indexed(txId: string, timeoutMs = 30_000): Promise<boolean> {
+    if (this.seen.has(txId)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { txId, resolve: () => (clearTimeout(timer), resolve(true)) };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
   }
 
   /** Deletes every projection and the checkpoint (for a rebuild from block 0). */

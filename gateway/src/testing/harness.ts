@@ -107,8 +107,8 @@ export class TestGateway {
   }
 
   /** Resolves once the audit index holds the event of `txId`, written by this gateway since it started. */
-  indexed(txId: string): Promise<void> {
-    return this.gateway.services.index.indexed(txId);
+  async indexed(txId: string): Promise<void> {
+    if (!(await this.gateway.services.index.indexed(txId))) throw new Error(`the audit index did not take in ${txId}`);
   }
 
   async stop(options: { keepData?: boolean } = {}): Promise<void> {
