@@ -114,6 +114,8 @@ test('the checkpoint verifies with the gateway key; consistency proofs between a
     [`agency=${agencyId}&from=8&to=17`, 404, /no anchor .* has 8 leaves/],
     [`agency=${agencyId}&from=17&to=7`, 400, /from lies after to/],
     [`agency=${agencyId}&from=abc`, 400, /from/],
+    [`agency=${agencyId}&from=0x7`, 400, /plain decimal/],
+    [`agency=${agencyId}&from=7e0`, 400, /plain decimal/],
     [`agency=${agencyId}`, 400, /from/],
     [`agency=NOT-A-CODE&from=7`, 400, /agency/],
     [`agency=${agencyId}&from=7&colour=red`, 400, /colour|Unrecognized/],

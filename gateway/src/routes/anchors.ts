@@ -79,7 +79,12 @@ const proofVerdict = z.object({
 });
 
 const agencyQuery = { agency: fields.uscc.describe('the agency (unified social credit code) whose log') };
-const sizeParam = z.coerce.number().int().min(1).max(anchorSchemas.MAX_TREE_SIZE);
+// Plain decimal only: Number() would also take '0x10', '1e1' or ' 16'.
+const sizeParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'must be a tree size in plain decimal')
+  .transform(Number)
+  .pipe(z.number().max(anchorSchemas.MAX_TREE_SIZE));
 const consistencyQuery = z
   .strictObject({ ...agencyQuery, from: sizeParam.describe('an anchored tree size'), to: sizeParam.optional().describe('an anchored tree size; the latest when omitted') })
   .refine((q) => q.to === undefined || q.from <= q.to, { message: 'from lies after to', path: ['from'] });
