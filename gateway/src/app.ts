@@ -55,8 +55,12 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
     const header = ctx.get('authorization');
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const principal = match ? await services.tokens.resolve(match[1]!) : undefined;
-      if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'the bearer token is not valid');
+      if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'the bearer token is not valid');
+      const principal = await services.tokens.authenticate(match[1]!);
+      // Wherever it is presented: a public route may still act on who the caller is (a lookup by holder).
+      if (principal.kind === 'agency' && (await services.agencyStatus.status(principal.agencyId)) === 'suspended') {
+        throw new ApiError(403, 'AGENCY_SUSPENDED', `agency ${principal.agencyId} is suspended: its tokens are refused until it is reinstated`);
+      }
       ctx.state.principal = principal;
     }
     await next();

@@ -25,6 +25,8 @@ const settingsSchema = z.object({
     .string()
     .regex(/^(?:[0-9a-fA-F]{2}){32,}$/, 'HOLDER_SECRET must be hex of at least 32 bytes (64 hex digits)')
     .optional(),
+  /** Lifetime of the agency tokens issued from now on, in days; unset, they do not expire. */
+  TOKEN_TTL_DAYS: z.coerce.number().positive('TOKEN_TTL_DAYS must be a positive number of days').max(36_500).optional(),
 });
 
 export interface GatewayConfig {
@@ -38,6 +40,7 @@ export interface GatewayConfig {
   bodyLimit: number;
   uploadLimit: number;
   holderSecret?: string;
+  tokenTtlDays?: number;
 }
 
 export class ConfigError extends Error {
@@ -65,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<key
     bodyLimit: s.BODY_LIMIT,
     uploadLimit: s.UPLOAD_LIMIT,
     holderSecret: s.HOLDER_SECRET,
+    tokenTtlDays: s.TOKEN_TTL_DAYS,
   };
 }

@@ -6,6 +6,8 @@ export type GatewayErrorCode =
   | 'BODY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNAUTHENTICATED'
+  | 'TOKEN_EXPIRED' // the bearer token is past its expiry (TOKEN_TTL_DAYS)
+  | 'TOKEN_REVOKED'
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'NO_SIGNING_KEY' // the body is unsigned and the gateway keeps no key for the agency (or the seal)

@@ -226,7 +226,13 @@ test('every response of every operation, successes and refusals, matches the doc
   await post(`/v1/agencies/${kaifeng}/keys`, {}, GOVERNANCE, 201);
   await post(`/v1/agencies/${kaifeng}/keys/${firstKey}/revoke`, { reason: '密钥轮换后停用' }, GOVERNANCE);
   await post(`/v1/agencies/${kaifeng}/suspend`, { reason: '机构调整' }, GOVERNANCE);
+  // A suspended agency's token is refused wherever it is presented, public routes included.
+  expectStatus(await call({ method: 'GET', path: `/v1/agencies/${kaifeng}`, token: registered.token }), 403, 'a suspended agency\u2019s token');
   await post(`/v1/agencies/${kaifeng}/reinstate`, { reason: '调整完成' }, GOVERNANCE);
+  // Its tokens: a second one issued (as when the first is lost), listed, and revoked by the agency itself.
+  const spare = await post(`/v1/agencies/${kaifeng}/tokens`, { label: '备用令牌' }, GOVERNANCE, 201);
+  await get(`/v1/agencies/${kaifeng}/tokens`, GOVERNANCE);
+  await post(`/v1/agencies/${kaifeng}/tokens/${spare.id}/revoke`, { reason: '不再使用' }, registered.token);
 
   // Licences: reads, listings, the one status change the seed leaves out, and verification three ways.
   await get(`/v1/licences/${valid.licenceId}`);
@@ -304,6 +310,10 @@ test('every response of every operation, successes and refusals, matches the doc
     [{ method: 'POST', path: `/v1/agencies/${kaifeng}/keys/${'0'.repeat(32)}/revoke`, token: GOVERNANCE, json: { reason: '测试' } }, 422],
     [{ method: 'POST', path: `/v1/agencies/${kaifeng}/suspend`, json: { reason: '测试' } }, 401],
     [{ method: 'POST', path: `/v1/agencies/${unknownAgency}/reinstate`, token: GOVERNANCE, json: { reason: '测试' } }, 404],
+    [{ method: 'POST', path: `/v1/agencies/${kaifeng}/tokens`, token: registered.token, json: {} }, 403],
+    [{ method: 'GET', path: `/v1/agencies/${unknownAgency}/tokens`, token: GOVERNANCE }, 404],
+    [{ method: 'POST', path: `/v1/agencies/${kaifeng}/tokens/${spare.id}/revoke`, token: GOVERNANCE, json: {} }, 409],
+    [{ method: 'GET', path: `/v1/agencies/${kaifeng}/tokens`, token: spare.token }, 401],
     [{ method: 'POST', path: '/v1/licences', token: market, json: {} }, 400],
     [{ method: 'GET', path: '/v1/licences' }, 400],
     [{ method: 'GET', path: '/v1/licences/not-a-licence-id' }, 400],

@@ -2,6 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { generateKeyPair } from '@henan-chain/crypto';
+import { AgencyStatusCache } from './auth/agency-status';
+import { chainKeysOf, KeyCustody } from './auth/key-custody';
 import { KeyStore, type StoredKey } from './auth/keystore';
 import { TokenStore } from './auth/tokens';
 import type { GatewayConfig } from './config';
@@ -25,7 +27,11 @@ export interface Services {
   wallet: Wallet;
   db: GatewayDb;
   tokens: TokenStore;
+  /** Agencies' status on chain, for refusing a suspended agency's tokens. */
+  agencyStatus: AgencyStatusCache;
   keys: KeyStore;
+  /** Keys the gateway makes for records on chain: pending until committed, settled with the chain. */
+  keyCustody: KeyCustody;
   submitter: Submitter;
   index: AuditIndex;
   /** Licence verdicts served again until a chaincode event or the clock may change them. */
@@ -59,13 +65,20 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
   const db = await openGatewayDb(join(config.dataDir, 'gateway'));
   const keys = new KeyStore(join(config.dataDir, 'keys'));
   const gatewayKey = (await keys.active(GATEWAY_KEY_OWNER)) ?? (await keys.add(GATEWAY_KEY_OWNER, generateKeyPair().privateKey));
+  // Keys made for requests whose outcome this gateway did not see through (it stopped, or keeping one failed).
+  const keyCustody = new KeyCustody(keys, chainKeysOf(query), log);
+  await keyCustody.reconcileAll();
   const holderSecret = await loadHolderSecret(config.dataDir, config.holderSecret);
   const metrics = createMetrics();
   const index = new AuditIndex(db, log, metrics);
   const licenceVerdicts = new LicenceVerdictCache(() => index.caughtUp());
   index.follow((event) => licenceVerdicts.evict(event));
+  const agencyStatus = new AgencyStatusCache(query);
+  index.follow((event) => {
+    if (event.kind === 'agency') agencyStatus.evict(event.id);
+  });
   await index.start(ledger);
-  const tokens = new TokenStore(db);
+  const tokens = await TokenStore.open(db, { ttlDays: config.tokenTtlDays });
   const governanceToken = await governanceTokenOf(config, tokens);
 
   return {
@@ -76,7 +89,9 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     wallet,
     db,
     tokens,
+    agencyStatus,
     keys,
+    keyCustody,
     submitter: new Submitter(ledger, wallet, keys, db, metrics),
     index,
     licenceVerdicts,
@@ -108,6 +123,13 @@ async function initialiseChain(ledger: Ledger, wallet: Wallet, query: Services['
  * first start and kept in DATA_DIR/governance-token (mode 0600), so the operator can read it again.
  */
 async function governanceTokenOf(config: GatewayConfig, tokens: TokenStore): Promise<string> {
+  const token = await currentGovernanceToken(config, tokens);
+  // Exactly one governance token works: a replaced GOVERNANCE_TOKEN (or the generated one it replaced) stops.
+  await tokens.revokeAllBut('governance', token, 'replaced by the configured governance token');
+  return token;
+}
+
+async function currentGovernanceToken(config: GatewayConfig, tokens: TokenStore): Promise<string> {
   const principal = { kind: 'governance', label: 'governance' } as const;
   if (config.governanceToken) {
     await tokens.register(config.governanceToken, principal);
@@ -115,11 +137,13 @@ async function governanceTokenOf(config: GatewayConfig, tokens: TokenStore): Pro
   }
   const file = join(config.dataDir, 'governance-token');
   try {
-    return (await readFile(file, 'utf8')).trim();
+    const kept = (await readFile(file, 'utf8')).trim();
+    // A kept token may have been revoked while GOVERNANCE_TOKEN was set: then make a new one.
+    if (await tokens.resolve(kept)) return kept;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const token = await tokens.issue(principal);
+  const { token } = await tokens.issue(principal);
   await writeFile(file, token + '\n', { mode: 0o600 });
   return token;
 }

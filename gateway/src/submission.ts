@@ -34,8 +34,15 @@ interface StoredResult {
 export interface GatewayMade {
   /** Fields added to the request before the gateway signs it. */
   fields(): Record<string, unknown> | Promise<Record<string, unknown>>;
-  /** Runs once the request is committed, before its result is kept (e.g. keeping the new key). */
+  /** Runs when the request, once fields() ran, fails before or in its submission (e.g. dropping the new key). */
+  failed?(err: unknown): Promise<void>;
+  /**
+   * Runs once the request is committed and its result kept (e.g. keeping the new key): when it
+   * fails, a retry of the request gets that result and runs replayed().
+   */
   committed?(result: WriteResult): Promise<void>;
+  /** Runs when a retry of the request gets its first result (e.g. settling a new key not yet kept). */
+  replayed?(result: WriteResult): Promise<void>;
 }
 
 /**
@@ -95,12 +102,22 @@ export class Submitter {
       const stored = await this.results.get(slot);
       if (stored) {
         if (stored.fingerprint !== fingerprint) throw replay();
+        await made?.replayed?.(stored.result);
         return stored.result;
       }
-      const signed = selfSigned ? body : await this.signFor(principal.agencyId, { ...body, ...(await made?.fields()), requestId });
-      const result = await this.commit(org.client, fn, signed);
-      await made?.committed?.(result);
-      await this.results.put(slot, { fingerprint, result });
+      let result: WriteResult;
+      try {
+        const signed = selfSigned ? body : await this.signFor(principal.agencyId, { ...body, ...(await made?.fields()), requestId });
+        result = await this.commit(org.client, fn, signed);
+      } catch (err) {
+        await made?.failed?.(err);
+        throw err;
+      }
+      try {
+        await this.results.put(slot, { fingerprint, result });
+      } finally {
+        await made?.committed?.(result);
+      }
       return result;
     })();
     this.inFlight.set(slot, { fingerprint, work });

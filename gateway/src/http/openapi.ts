@@ -16,7 +16,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'The request is malformed or fails validation',
   401: 'No or an unknown bearer token',
-  403: 'The caller may not do this',
+  403: 'The caller may not do this, or its token is of a suspended agency (AGENCY_SUSPENDED)',
   404: 'No such record',
   409: 'Conflicts with the record\u2019s state, or a reused request id',
   413: 'The body is too large',
@@ -27,14 +27,13 @@ const ERROR_RESPONSES: Record<number, string> = {
 
 /**
  * The errors an operation can answer with, from what it takes: only what it takes can be malformed,
- * too large or of the wrong type; only what needs a token can be forbidden; only writes conflict or
- * carry signatures. Any request may carry a bad token (401) and meet an unavailable ledger (503).
+ * too large or of the wrong type; only writes conflict or carry signatures. Any request may carry a
+ * bad token (401) or a suspended agency's (403), and meet an unavailable ledger (503).
  */
 function errorStatuses(spec: RouteSpec<any, any>): number[] {
   const takesInput = spec.body !== undefined || spec.query !== undefined || spec.path.includes(':');
-  const statuses = [401, 503];
+  const statuses = [401, 403, 503];
   if (takesInput) statuses.push(400, 404);
-  if (spec.access !== 'public') statuses.push(403);
   if (spec.body !== undefined) statuses.push(413, 415);
   if (spec.method === 'post') statuses.push(409, 422);
   return statuses.sort();

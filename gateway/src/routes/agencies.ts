@@ -33,7 +33,7 @@ const revokeBody = z.strictObject({
 });
 const statusBody = z.strictObject({ reason: fields.text(500) });
 
-const agencyIdOf = pathId(fields.uscc);
+export const agencyIdOf = pathId(fields.uscc);
 
 /** An agency as the chaincode keeps it (the fields a client relies on; others may be added). */
 const agencyRecord = z.looseObject({
@@ -105,7 +105,7 @@ function refuseAgencyFields(body: Record<string, unknown>): void {
   }
 }
 
-function requireSelfOrGovernance(ctx: RouteContext<unknown, unknown>): 'self' | 'governance' {
+export function requireSelfOrGovernance(ctx: RouteContext<unknown, unknown>): 'self' | 'governance' {
   const p = ctx.principal!;
   if (p.kind === 'governance') return 'governance';
   if (p.agencyId !== ctx.params.id) throw new ApiError(403, 'FORBIDDEN', `the token belongs to agency ${p.agencyId}, not ${ctx.params.id}`);
@@ -122,16 +122,25 @@ export function agencyRoutes(s: Services) {
       description: 'Governance only. Without publicKey the gateway makes the agency\u2019s SM2 key and keeps it, so it can sign for the agency.',
       access: 'governance',
       body: registerBody,
-      responses: { 201: { description: 'Registered', schema: writeResult(agencyRecord).extend({ token: z.string().optional() }) } },
+      responses: {
+        201: {
+          description: 'Registered',
+          schema: writeResult(agencyRecord).extend({
+            token: z.string().optional().describe('the agency\u2019s bearer token, shown this once (when this gateway serves its organisation)'),
+            tokenId: z.string().optional().describe('the token\u2019s id, to list or revoke it'),
+          }),
+        },
+      },
       async handler({ body }) {
         const { privateKey, ...key } = keyMaterial(body.agencyId, body);
-        const result = await s.submitter.asGovernance('agency:register', { ...body, ...key, licenceTypes: body.licenceTypes ?? [] });
-        if (privateKey) await s.keys.add(body.agencyId, privateKey);
+        const result = await s.keyCustody.registering(body.agencyId, privateKey, () =>
+          s.submitter.asGovernance('agency:register', { ...body, ...key, licenceTypes: body.licenceTypes ?? [] }),
+        );
         const served = organisationOf(s.wallet, body.mspId) !== undefined;
-        const token = served
+        const issued = served
           ? await s.tokens.issue({ kind: 'agency', agencyId: body.agencyId, mspId: body.mspId, label: body.name })
           : undefined;
-        return { status: 201, body: { ...result, ...(token ? { token } : {}) } };
+        return { status: 201, body: { ...result, ...(issued ? { token: issued.token, tokenId: issued.info.id } : {}) } };
       },
     }),
     defineRoute({
@@ -161,8 +170,7 @@ export function agencyRoutes(s: Services) {
           refuseAgencyFields(ctx.body);
           const agencyId = agencyIdOf(ctx.params);
           const { privateKey, ...key } = keyMaterial(agencyId, ctx.body);
-          const result = await s.submitter.asGovernance('agency:addKey', { agencyId, ...key });
-          if (privateKey) await s.keys.add(agencyId, privateKey);
+          const result = await s.keyCustody.registering(agencyId, privateKey, () => s.submitter.asGovernance('agency:addKey', { agencyId, ...key }));
           return { status: 201, body: result };
         }
         const agencyId = ctx.params.id!; // the token's own agency
@@ -170,18 +178,12 @@ export function agencyRoutes(s: Services) {
         const { publicKey: _p, proofOfPossession: _q, ...rest } = ctx.body;
         if (named) return { status: 201, body: await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', { ...rest, ...named }) };
         // The gateway makes the new key only for a new request, so a retry (same requestId) gets the
-        // first rotation back, and keeps the key once that rotation is committed.
-        let made: Required<KeyMaterial> | undefined;
-        const result = await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', rest, {
-          fields() {
-            made = madeKey(agencyId);
-            return { publicKey: made.publicKey, proofOfPossession: made.proofOfPossession };
-          },
-          async committed() {
-            await s.keys.add(agencyId, made!.privateKey);
-          },
+        // first rotation back; the key is kept pending until that rotation is committed.
+        const made = s.keyCustody.made(agencyId, () => {
+          const { privateKey, ...fields } = madeKey(agencyId);
+          return { privateKey, fields };
         });
-        return { status: 201, body: result };
+        return { status: 201, body: await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', rest, made) };
       },
     }),
     defineRoute({
@@ -213,7 +215,10 @@ export function agencyRoutes(s: Services) {
         body: statusBody,
         responses: { 200: { description: 'Status changed', schema: writeResult(agencyRecord) } },
         async handler({ params, body }) {
-          return { body: await s.submitter.asGovernance(`agency:${action}`, { agencyId: agencyIdOf(params), reason: body.reason }) };
+          const agencyId = agencyIdOf(params);
+          const result = await s.submitter.asGovernance(`agency:${action}`, { agencyId, reason: body.reason });
+          s.agencyStatus.evict(agencyId); // the agency's tokens follow at once, not when the audit index gets the event
+          return { body: result };
         },
       }),
     ),

@@ -1,6 +1,7 @@
 import type { RouteSpec } from '../http/route';
 import type { Services } from '../services';
 import { agencyRoutes } from './agencies';
+import { agencyTokenRoutes } from './agency-tokens';
 import { healthRoutes } from './health';
 import { receiptRoutes } from './receipts';
 import { caseRoutes } from './cases';
@@ -12,5 +13,5 @@ import { auditRoutes } from './audit';
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function allRoutes(s: Services): RouteSpec<any, any>[] {
-  return [...healthRoutes(s), ...agencyRoutes(s), ...licenceRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...anchorRoutes(s), ...auditRoutes(s)];
+  return [...healthRoutes(s), ...agencyRoutes(s), ...agencyTokenRoutes(s), ...licenceRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...anchorRoutes(s), ...auditRoutes(s)];
 }

@@ -22,17 +22,6 @@ const registerBody = agencyRequestBody(
 export const sealIdOf = (params: Record<string, string>) => validate(z.strictObject({ id: sealSchemas.sealId }), params, 'path').id;
 
 export function sealRoutes(s: Services) {
-  /**
-   * The key for a registration that names none: the one already kept for this seal id (so a retried
-   * registration sends the same request and gets the first result), else a new one, kept after commit.
-   */
-  async function sealKeyFor(sealId: string): Promise<{ publicKey: string; privateKey?: Uint8Array }> {
-    const kept = await s.keys.active(sealKeyOwner(sealId));
-    if (kept) return { publicKey: kept.publicKey };
-    const pair = generateKeyPair();
-    return { publicKey: toHex(pair.publicKey), privateKey: pair.privateKey };
-  }
-
   return [
     defineRoute({
       method: 'post',
@@ -47,10 +36,16 @@ export function sealRoutes(s: Services) {
         if (body.publicKey === undefined && body.signature !== undefined) {
           throw new ApiError(400, 'VALIDATION_FAILED', 'body.publicKey: a body the agency signs itself must name the seal key');
         }
-        const made = body.publicKey === undefined ? await sealKeyFor(body.sealId) : undefined;
-        const result = await s.submitter.asAgency(principal!, 'seal:register', made ? { ...body, publicKey: made.publicKey } : body);
-        if (made?.privateKey) await s.keys.add(sealKeyOwner(body.sealId), made.privateKey);
-        return { status: 201, body: result };
+        // The gateway makes the seal key only for a new request (a retry with the same requestId gets the
+        // first registration back); the key is kept pending until the registration is committed.
+        const made =
+          body.publicKey === undefined
+            ? s.keyCustody.made(sealKeyOwner(body.sealId), () => {
+                const pair = generateKeyPair();
+                return { privateKey: pair.privateKey, fields: { publicKey: toHex(pair.publicKey) } };
+              })
+            : undefined;
+        return { status: 201, body: await s.submitter.asAgency(principal!, 'seal:register', body, made) };
       },
     }),
     defineRoute({

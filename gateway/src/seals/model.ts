@@ -34,11 +34,18 @@ export const sealingRecord = z.looseObject({
   txId: z.string(),
 });
 
+const SEAL_KEY_PREFIX = 'seal-';
+
 /**
  * The key-store owner of a seal's key. A seal id may be spelt like a credit code or "gateway", and the
  * store would then hand the seal's key out as that agency's (or the gateway's): seal keys get their
  * own namespace.
  */
 export function sealKeyOwner(sealId: string): string {
-  return `seal-${sealId}`;
+  return SEAL_KEY_PREFIX + sealId;
+}
+
+/** The seal id of a key-store owner of sealKeyOwner(), or undefined for an agency's or the gateway's. */
+export function sealIdOfKeyOwner(owner: string): string | undefined {
+  return owner.startsWith(SEAL_KEY_PREFIX) ? owner.slice(SEAL_KEY_PREFIX.length) : undefined;
 }

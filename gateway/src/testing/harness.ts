@@ -12,7 +12,7 @@ import { startGateway, type RunningGateway } from '../server';
 export const GOVERNANCE = `test-governance-${randomBytes(8).toString('hex')}`;
 
 /** A gateway on an ephemeral port over a fresh data directory, without demo data. */
-export async function startTestGateway(options: { dataDir?: string; settings?: { HOLDER_SECRET?: string } } = {}): Promise<TestGateway> {
+export async function startTestGateway(options: { dataDir?: string; settings?: { HOLDER_SECRET?: string; TOKEN_TTL_DAYS?: string; GOVERNANCE_TOKEN?: string } } = {}): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hnc-gw-')));
   const config = loadConfig({}, { PORT: '0', DATA_DIR: dataDir, GOVERNANCE_TOKEN: GOVERNANCE, DEMO: 'false', LOG_LEVEL: 'silent', ...options.settings });
   return new TestGateway(await startGateway(config, pino({ level: 'silent' })), dataDir);
@@ -86,7 +86,7 @@ export class TestGateway {
     regionCode?: string;
     licenceTypes?: string[];
     key?: { publicKey: string; sign(message: Uint8Array): string };
-  }): Promise<{ agencyId: string; token: string; record: any }> {
+  }): Promise<{ agencyId: string; token: string; tokenId: string; record: any }> {
     const regionCode = options.regionCode ?? '410000';
     const agencyId = randomUscc(regionCode);
     const key = options.key && { publicKey: options.key.publicKey, proofOfPossession: options.key.sign(possessionStatement(agencyId, options.key.publicKey)) };
@@ -103,7 +103,7 @@ export class TestGateway {
       },
     });
     if (reply.status !== 201) throw new Error(`registration failed: ${reply.status} ${reply.text}`);
-    return { agencyId, token: reply.body.token, record: reply.body.record };
+    return { agencyId, token: reply.body.token, tokenId: reply.body.tokenId, record: reply.body.record };
   }
 
   /** Resolves once the audit index holds the event of `txId`, written by this gateway since it started. */
