@@ -239,7 +239,7 @@ test('every response of every operation, successes and refusals, matches the doc
   await get(`/v1/licences/${renewed.licenceId}?versions=all`);
   await get(`/v1/licences?issuer=${ids.market}&type=${LICENCE_TYPES.businessLicence.code}`);
   await get(`/v1/licences?holder=${valid.holder.commitment}`);
-  await get(`/v1/licences?holderCodeType=001&holderCode=${DEMO_HOLDERS[0].code}`, market);
+  await post('/v1/licences/holder-lookup', { holderCodeType: '001', holderCode: DEMO_HOLDERS[0].code }, market);
   await post(`/v1/licences/${suspended.licenceId}/reinstate`, { reason: '已完成整改' }, market);
   // Every verdict the seed's licences give (valid, suspended, revoked, cancelled, expired, superseded) and not_found.
   for (const { licenceId } of [...licences, renewed]) await post('/v1/verify/licence', { id: licenceId });
@@ -316,6 +316,7 @@ test('every response of every operation, successes and refusals, matches the doc
     [{ method: 'GET', path: `/v1/agencies/${kaifeng}/tokens`, token: spare.token }, 401],
     [{ method: 'POST', path: '/v1/licences', token: market, json: {} }, 400],
     [{ method: 'GET', path: '/v1/licences' }, 400],
+    [{ method: 'POST', path: '/v1/licences/holder-lookup', json: { holderCodeType: '001', holderCode: 'x' } }, 401],
     [{ method: 'GET', path: '/v1/licences/not-a-licence-id' }, 400],
     [{ method: 'POST', path: `/v1/licences/${valid.licenceId}/renew`, json: { reason: '测试' } }, 401],
     [{ method: 'POST', path: `/v1/licences/${revoked.licenceId}/suspend`, token: market, json: { reason: '测试' } }, 409],

@@ -52,14 +52,16 @@ test('issue with the holder in the clear: the gateway commits to it and keeps no
   // By commitment (public), and by the clear code (agency tokens only).
   const byCommitment = await gw.request('GET', `/v1/licences?holder=${commitment}`);
   t.deepEqual(byCommitment.body.records.map((l: any) => l.licenceId), [body.licenceId]);
-  const byCode = `/v1/licences?holderCodeType=111&holderCode=${code}`;
-  t.is((await gw.request('GET', byCode)).status, 401);
-  t.is((await gw.request('GET', byCode, { token: GOVERNANCE })).status, 403);
-  const found = await gw.request('GET', byCode, { token: issuer.token });
+  const lookup = (holderCode: string, token?: string) =>
+    gw.request('POST', '/v1/licences/holder-lookup', { json: { holderCodeType: '111', holderCode }, ...(token ? { token } : {}) });
+  t.is((await lookup(code)).status, 401);
+  t.is((await lookup(code, GOVERNANCE)).status, 403);
+  const found = await lookup(code, issuer.token);
   t.is(found.status, 200, found.text);
   t.deepEqual(found.body.records.map((l: any) => l.licenceId), [body.licenceId]);
+  t.is((await gw.request('GET', `/v1/licences?holderCodeType=111&holderCode=${code}`)).status, 400, 'never in a URL');
   const wrongCheck = code.slice(0, 17) + (code.endsWith('0') ? '1' : '0');
-  const badCode = await gw.request('GET', `/v1/licences?holderCodeType=111&holderCode=${wrongCheck}`, { token: issuer.token });
+  const badCode = await lookup(wrongCheck, issuer.token);
   t.is(badCode.status, 400);
   t.is(badCode.body.error.details.part, 'checkCharacter');
 
@@ -287,7 +289,7 @@ test('bad input is a specific 4xx and writes nothing', async (t) => {
     ['list without selector', 'GET', '/v1/licences', {}, 400, 'VALIDATION_FAILED', /^query\.holder/],
     ['list by two selectors', 'GET', `/v1/licences?holder=${'a'.repeat(64)}&issuer=${issuer.agencyId}&type=${issuer.typeCode}`, {}, 400, 'VALIDATION_FAILED'],
     ['issuer without type', 'GET', `/v1/licences?issuer=${issuer.agencyId}`, {}, 400, 'VALIDATION_FAILED', /^query\.type/],
-    ['code without type', 'GET', '/v1/licences?holderCode=1', { token: issuer.token }, 400, 'VALIDATION_FAILED', /^query\.holderCode/],
+    ['code without type', 'POST', '/v1/licences/holder-lookup', { token: issuer.token, json: { holderCode: '1' } }, 400, 'VALIDATION_FAILED', /^body\.holderCodeType/],
     ['bad credit code', 'GET', `/v1/licences?issuer=${issuer.agencyId.slice(0, 17)}I&type=${issuer.typeCode}`, {}, 400, 'VALIDATION_FAILED', /^query\.issuer/],
     ['unknown parameter', 'GET', `/v1/licences?issuer=${issuer.agencyId}&type=${issuer.typeCode}&colour=red`, {}, 400, 'VALIDATION_FAILED'],
     ['forged bookmark', 'GET', `/v1/licences?issuer=${issuer.agencyId}&type=${issuer.typeCode}&bookmark=a+b`, {}, 400, 'VALIDATION_FAILED', /^query\.bookmark/],

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { CryptoError, nextLicenceVersion, parseLicenceId } from '@henan-chain/crypto';
 import { LICENCE_STATUSES, fields, licenceSchemas, type Licence } from '@henan-chain/chaincode';
-import type { Principal } from '../auth/tokens';
 import { ApiError } from '../errors';
 import { commitHolder } from '../holders';
 import { type ChaincodePage, collectPage, pagingQuery } from '../http/paging';
@@ -83,18 +82,19 @@ const getQuery = z.strictObject({ versions: z.literal('all').optional().describe
 const listQuery = z
   .strictObject({
     holder: fields.sm3Hex.optional().describe('a holder commitment: every licence (and version) of that holder'),
-    holderCodeType: chaincodeHolder.codeType.optional().describe('with holderCode: the holder in the clear (needs an agency token)'),
-    holderCode: holderCode.optional().describe('身份证号 or credit code; the gateway computes the commitment and forgets the code'),
     issuer: fields.uscc.optional().describe('with type: licences of one type issued by this agency'),
     type: licenceSchemas.licenceTypeCode.optional().describe('证照类型代码'),
     ...pagingQuery,
   })
-  .refine((q) => (q.holderCodeType === undefined) === (q.holderCode === undefined), { message: 'holderCodeType and holderCode go together', path: ['holderCode'] })
   .refine((q) => (q.issuer === undefined) === (q.type === undefined), { message: 'issuer and type go together', path: ['type'] })
-  .refine((q) => [q.holder, q.holderCode, q.issuer].filter((v) => v !== undefined).length === 1, {
-    message: 'give one of: holder; holderCodeType with holderCode; issuer with type',
-    path: ['holder'],
-  });
+  .refine((q) => (q.holder === undefined) !== (q.issuer === undefined), { message: 'give one of: holder; issuer with type', path: ['holder'] });
+
+/** A lookup by the holder's clear code travels in a body, never in a URL that proxies and logs keep. */
+const holderLookupBody = z.strictObject({
+  holderCodeType: chaincodeHolder.codeType.describe('111 resident ID number (身份证号), 001 unified social credit code'),
+  holderCode: holderCode.describe('the clear code; the gateway computes the commitment and forgets the code'),
+  ...pagingQuery,
+});
 
 /** 暂扣 / 恢复 / 吊销 / 撤销: the status changes, each the chaincode transaction of the same name. */
 const STATUS_CHANGES = [
@@ -105,20 +105,13 @@ const STATUS_CHANGES = [
 ] as const;
 
 export function licenceRoutes(s: Services) {
-  /** The chaincode listing a query selects, and the check each listed record must pass. */
-  function listing(q: z.infer<typeof listQuery>, principal: Principal | undefined) {
-    if (q.issuer !== undefined) {
-      return { fn: 'licence:byIssuerType', key: [q.issuer, q.type!], keep: (l: Licence) => l.issuerId === q.issuer && l.licenceTypeCode === q.type };
-    }
-    if (q.holderCode !== undefined) {
-      // A lookup by ID number tells who holds what: not for the public.
-      if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'a lookup by holderCode needs an agency token (Authorization: Bearer <token>)');
-      if (principal.kind !== 'agency') throw new ApiError(403, 'FORBIDDEN', 'a lookup by holderCode needs an agency token');
-    }
-    const commitment = q.holder ?? commitHolder(s.holderSecret, q.holderCodeType!, q.holderCode!, 'query.holderCode');
-    // The index walked selects by the key already; checking again keeps a forged bookmark from wandering.
-    return { fn: 'licence:byHolder', key: [commitment], keep: (l: Licence) => l.holder.commitment === commitment };
+  /** One page of a chaincode listing, each record checked again (so a forged bookmark cannot wander). */
+  function list(fn: string, key: string[], keep: (l: Licence) => boolean, limit: number, bookmark: string | undefined) {
+    const read = (pageSize: number, next: string) => s.query<ChaincodePage<Licence>>(fn, ...key, String(pageSize), next);
+    return collectPage(read, keep, limit, bookmark);
   }
+  const byHolder = (commitment: string, limit: number, bookmark: string | undefined) =>
+    list('licence:byHolder', [commitment], (l) => l.holder.commitment === commitment, limit, bookmark);
 
   return [
     defineRoute({
@@ -147,15 +140,31 @@ export function licenceRoutes(s: Services) {
       tag: 'licences',
       summary: 'Licences of a holder, or of one type by one issuer, a page at a time',
       description:
-        'One of: holder (a commitment); holderCodeType with holderCode (the clear code, agency token only); issuer with type. ' +
+        'One of: holder (a commitment); issuer with type. ' +
         'Every version is listed; a page may hold fewer than `limit` licences and still carry a bookmark to the next.',
       access: 'public',
       query: listQuery,
       responses: { 200: { description: 'One page of licences', schema: page(licenceRecord) } },
-      async handler({ query, principal }) {
-        const { fn, key, keep } = listing(query, principal);
-        const read = (pageSize: number, bookmark: string) => s.query<ChaincodePage<Licence>>(fn, ...key, String(pageSize), bookmark);
-        return { body: await collectPage(read, keep, query.limit, query.bookmark) };
+      async handler({ query }) {
+        if (query.holder !== undefined) return { body: await byHolder(query.holder, query.limit, query.bookmark) };
+        const keep = (l: Licence) => l.issuerId === query.issuer && l.licenceTypeCode === query.type;
+        return { body: await list('licence:byIssuerType', [query.issuer!, query.type!], keep, query.limit, query.bookmark) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/licences/holder-lookup',
+      tag: 'licences',
+      summary: 'Licences of a holder named by the clear ID number or credit code (agency token only)',
+      description:
+        'A lookup by ID number tells who holds what, so it is not public. The gateway computes the holder commitment and forgets the code; ' +
+        'it travels in the body so that no URL, proxy or access log holds it.',
+      access: 'agency',
+      body: holderLookupBody,
+      responses: { 200: { description: 'One page of licences', schema: page(licenceRecord) } },
+      async handler({ body }) {
+        const commitment = commitHolder(s.holderSecret, body.holderCodeType, body.holderCode, 'body.holderCode');
+        return { body: await byHolder(commitment, body.limit, body.bookmark) };
       },
     }),
     defineRoute({
