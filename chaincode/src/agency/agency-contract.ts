@@ -7,7 +7,7 @@ import { CONFIG_KEY, recordKey } from '../common/keys';
 import { authenticate, governanceAction } from '../common/signed-request';
 import { readAllByPartialKey, readJson, writeJson } from '../common/state';
 import { txTimeIso } from '../common/time';
-import { parseArgument, uscc } from '../common/validation';
+import { checkArgument, parseArgument, uscc } from '../common/validation';
 import { type ActionRecord, type Agency, type AgencyKey, findAgency, keyIdOf, loadAgency } from './model';
 import {
   configSchema,
@@ -177,7 +177,7 @@ export class AgencyContract extends Contract {
   @Returns('string')
   async get(ctx: Context, agencyId: string): Promise<string> {
     // Checked first: fabric-shim refuses an empty composite-key attribute with an unstructured error.
-    return JSON.stringify(await loadAgency(ctx, parseArgument(uscc, JSON.stringify(agencyId), 'agencyId')));
+    return JSON.stringify(await loadAgency(ctx, checkArgument(uscc, agencyId, 'agencyId')));
   }
 
   @Transaction(false)

@@ -7,12 +7,12 @@ import { INDEX, putIndex, recordKey } from '../common/keys';
 import { authenticate } from '../common/signed-request';
 import { readIndexPage, writeJson } from '../common/state';
 import { txTimeIso } from '../common/time';
-import { pageSize, parseArgument, uscc } from '../common/validation';
+import { pageSize, checkArgument, uscc } from '../common/validation';
 import { type Anchor, type AnchorHead, anchorIdOf, findAnchor, findHead, headKey, loadAnchor, paddedSequence } from './model';
 import { anchorIdSchema, anchorSchema } from './schemas';
 
 const bookmark = z.string().max(1024);
-const agencyIdArg = (raw: string): string => parseArgument(uscc, JSON.stringify(raw), 'agencyId');
+const agencyIdArg = (raw: string): string => checkArgument(uscc, raw, 'agencyId');
 
 /** 批量存证: each agency's append-only log of Merkle tree heads, every new head proven to extend the last. */
 @Info({ title: 'Batch anchors', description: 'Batch anchors (批量存证): SM3 Merkle tree heads of each agency, RFC 9162 consistency-checked' })
@@ -63,7 +63,7 @@ export class AnchorContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async get(ctx: Context, anchorId: string): Promise<string> {
-    return JSON.stringify(await loadAnchor(ctx, parseArgument(anchorIdSchema, JSON.stringify(anchorId), 'anchorId')));
+    return JSON.stringify(await loadAnchor(ctx, checkArgument(anchorIdSchema, anchorId, 'anchorId')));
   }
 
   /** The agency's latest anchor. */
@@ -84,8 +84,8 @@ export class AnchorContract extends Contract {
       ctx,
       INDEX.anchorByAgency,
       [agencyIdArg(agencyId)],
-      parseArgument(pageSize, JSON.stringify(size), 'pageSize'),
-      parseArgument(bookmark, JSON.stringify(mark ?? ''), 'bookmark'),
+      checkArgument(pageSize, size, 'pageSize'),
+      checkArgument(bookmark, mark ?? '', 'bookmark'),
       (anchorId) => findAnchor(ctx, anchorId),
     );
     return JSON.stringify(page);

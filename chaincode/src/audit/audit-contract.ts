@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ActionRecord, Agency } from '../agency/model';
 import { ChaincodeError } from '../common/errors';
 import { RECORD_KINDS, type RecordKind, recordKey } from '../common/keys';
-import { parseArgument, text, uscc } from '../common/validation';
+import { checkArgument, text, uscc } from '../common/validation';
 import { parseIdentifier } from '../licence/model';
 import { type SignatureCheck, checkAction } from './action-check';
 
@@ -22,7 +22,7 @@ const historyQuery = z.strictObject({ kind: z.enum(RECORD_KINDS), id: text(256) 
 /** The record id in the form its family stores it: agencies by credit code, licences canonical. */
 function recordId(kind: RecordKind, id: string): string {
   if (kind === 'licence') return parseIdentifier(id).id;
-  if (kind === 'agency') return parseArgument(z.strictObject({ id: uscc }), JSON.stringify({ id }), 'query').id;
+  if (kind === 'agency') return checkArgument(z.strictObject({ id: uscc }), { id }, 'query').id;
   return id;
 }
 
@@ -42,7 +42,7 @@ export class AuditContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async history(ctx: Context, kind: string, id: string): Promise<string> {
-    const query = parseArgument(historyQuery, JSON.stringify({ kind, id }), 'query');
+    const query = checkArgument(historyQuery, { kind, id }, 'query');
     const key = recordId(query.kind, query.id);
     const iterator = await ctx.stub.getHistoryForKey(recordKey(ctx, query.kind, key));
     const entries: Omit<HistoryEntry, 'signature'>[] = [];

@@ -6,7 +6,7 @@ import { INDEX, putIndex, recordKey } from '../common/keys';
 import { authenticate } from '../common/signed-request';
 import { readIndexPage, writeJson } from '../common/state';
 import { txTime, txTimeIso } from '../common/time';
-import { parseArgument } from '../common/validation';
+import { checkArgument } from '../common/validation';
 import { parseIdentifier } from '../licence/model';
 import { MAX_STEPS, type ServiceCase, agencyOf, effectiveDeadline, findCase, isOverdue, isParty, loadCase, regionOf } from './model';
 import { byRegionQuery, caseId as caseIdSchema, createSchema, transitionSchema } from './schemas';
@@ -147,14 +147,14 @@ export class CaseContract extends Contract {
   @Returns('string')
   async get(ctx: Context, caseId: string): Promise<string> {
     // Checked first: fabric-shim refuses an empty composite-key attribute with an unstructured error.
-    return JSON.stringify(await loadCase(ctx, parseArgument(caseIdSchema, JSON.stringify(caseId), 'caseId')));
+    return JSON.stringify(await loadCase(ctx, checkArgument(caseIdSchema, caseId, 'caseId')));
   }
 
   /** Cases where the region collects or handles, in case-id order. */
   @Transaction(false)
   @Returns('string')
   async byRegion(ctx: Context, regionCode: string, pageSize: string, bookmark: string): Promise<string> {
-    const query = parseArgument(byRegionQuery, JSON.stringify({ regionCode, pageSize, bookmark }), 'query');
+    const query = checkArgument(byRegionQuery, { regionCode, pageSize, bookmark }, 'query');
     return JSON.stringify(await readIndexPage(ctx, INDEX.caseByRegion, [query.regionCode], query.pageSize, query.bookmark, (id) => findCase(ctx, id)));
   }
 
@@ -166,7 +166,7 @@ export class CaseContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async overdue(ctx: Context, regionCode: string, pageSize: string, bookmark: string): Promise<string> {
-    const query = parseArgument(byRegionQuery, JSON.stringify({ regionCode, pageSize, bookmark }), 'query');
+    const query = checkArgument(byRegionQuery, { regionCode, pageSize, bookmark }, 'query');
     const now = txTime(ctx);
     const page = await readIndexPage(ctx, INDEX.caseByRegion, [query.regionCode], query.pageSize, query.bookmark, async (id) => {
       const found = await findCase(ctx, id);

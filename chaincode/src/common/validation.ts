@@ -95,6 +95,14 @@ export function parseArgument<T>(schema: z.ZodType<T>, raw: string, what = 'requ
   } catch (err) {
     throw new ChaincodeError('VALIDATION_FAILED', `${what} is not valid JSON: ${(err as Error).message}`);
   }
+  return checkArgument(schema, value, what);
+}
+
+/**
+ * Checks an argument that is already a value (a query's plain string arguments), with the same
+ * VALIDATION_FAILED naming the field as parseArgument.
+ */
+export function checkArgument<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => ({

@@ -8,7 +8,7 @@ import { INDEX, recordKey } from '../common/keys';
 import { authenticate } from '../common/signed-request';
 import { readIndexPage, writeJson } from '../common/state';
 import { txTimeIso } from '../common/time';
-import { parseArgument } from '../common/validation';
+import { checkArgument } from '../common/validation';
 import { indexLicence, seriesVersions } from './indexes';
 import { type Licence, type LicenceStatus, findLicence, loadLicence, parseIdentifier, seriesIdOf } from './model';
 import { checkContent, issuedContent, renewedContent, requireIssuer, requireIssuerCode, requireLicenceType, requireStatus } from './rules';
@@ -159,7 +159,7 @@ export class LicenceContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async byHolder(ctx: Context, commitment: string, pageSize: string, bookmark: string): Promise<string> {
-    const query = parseArgument(byHolderQuery, JSON.stringify({ commitment, pageSize, bookmark }), 'query');
+    const query = checkArgument(byHolderQuery, { commitment, pageSize, bookmark }, 'query');
     const page = await readIndexPage(ctx, INDEX.licenceByHolder, [query.commitment], query.pageSize, query.bookmark, (id) => findLicence(ctx, id));
     return JSON.stringify(page);
   }
@@ -168,7 +168,7 @@ export class LicenceContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async byIssuerType(ctx: Context, issuerId: string, licenceTypeCode: string, pageSize: string, bookmark: string): Promise<string> {
-    const query = parseArgument(byIssuerTypeQuery, JSON.stringify({ issuerId, licenceTypeCode, pageSize, bookmark }), 'query');
+    const query = checkArgument(byIssuerTypeQuery, { issuerId, licenceTypeCode, pageSize, bookmark }, 'query');
     const page = await readIndexPage(
       ctx,
       INDEX.licenceByIssuerType,
@@ -185,7 +185,7 @@ export class LicenceContract extends Contract {
   @Returns('string')
   async verify(ctx: Context, licenceId: string, documentSm3: string): Promise<string> {
     // No default value: the decorator metadata would lose the parameter's type. A missing one is ''.
-    const query = parseArgument(verifyQuery, JSON.stringify({ documentSm3: documentSm3 ?? '' }), 'query');
+    const query = checkArgument(verifyQuery, { documentSm3: documentSm3 ?? '' }, 'query');
     return JSON.stringify(await verifyLicence(ctx, parseIdentifier(licenceId).id, query.documentSm3));
   }
 

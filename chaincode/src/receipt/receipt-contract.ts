@@ -7,7 +7,7 @@ import { INDEX, putIndex, recordKey } from '../common/keys';
 import { type Authenticated, type SignedFields, authenticate } from '../common/signed-request';
 import { readIndexPage, writeJson } from '../common/state';
 import { txTimeIso } from '../common/time';
-import { parseArgument } from '../common/validation';
+import { checkArgument } from '../common/validation';
 import {
   type Delivery,
   type DeliveryRecord,
@@ -251,14 +251,14 @@ export class ReceiptContract extends Contract {
   @Returns('string')
   async get(ctx: Context, receiptId: string): Promise<string> {
     // Checked first: fabric-shim refuses an empty composite-key attribute with an unstructured error.
-    return JSON.stringify(await loadReceipt(ctx, parseArgument(receiptIdSchema, JSON.stringify(receiptId), 'receiptId')));
+    return JSON.stringify(await loadReceipt(ctx, checkArgument(receiptIdSchema, receiptId, 'receiptId')));
   }
 
   /** Receipts where the agency is provider or consumer, in receipt-id order. */
   @Transaction(false)
   @Returns('string')
   async byAgency(ctx: Context, agencyId: string, pageSize: string, bookmark: string): Promise<string> {
-    const query = parseArgument(byAgencyQuery, JSON.stringify({ agencyId, pageSize, bookmark }), 'query');
+    const query = checkArgument(byAgencyQuery, { agencyId, pageSize, bookmark }, 'query');
     return this.page(ctx, INDEX.receiptByAgency, query.agencyId, query.pageSize, query.bookmark);
   }
 
@@ -266,7 +266,7 @@ export class ReceiptContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async byCatalogItem(ctx: Context, catalogItemId: string, pageSize: string, bookmark: string): Promise<string> {
-    const query = parseArgument(byCatalogItemQuery, JSON.stringify({ catalogItemId, pageSize, bookmark }), 'query');
+    const query = checkArgument(byCatalogItemQuery, { catalogItemId, pageSize, bookmark }, 'query');
     return this.page(ctx, INDEX.receiptByCatalogItem, query.catalogItemId, query.pageSize, query.bookmark);
   }
 

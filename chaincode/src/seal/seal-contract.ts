@@ -7,7 +7,7 @@ import { INDEX, putIndex, recordKey } from '../common/keys';
 import { authenticate } from '../common/signed-request';
 import { readIndexPage, writeJson } from '../common/state';
 import { txTime, txTimeIso } from '../common/time';
-import { pageSize, parseArgument } from '../common/validation';
+import { pageSize, checkArgument, parseArgument } from '../common/validation';
 import {
   type Seal,
   type Sealing,
@@ -162,13 +162,13 @@ export class SealContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async get(ctx: Context, id: string): Promise<string> {
-    return JSON.stringify(await loadSeal(ctx, parseArgument(sealId, JSON.stringify(id), 'sealId')));
+    return JSON.stringify(await loadSeal(ctx, checkArgument(sealId, id, 'sealId')));
   }
 
   @Transaction(false)
   @Returns('string')
   async getSealing(ctx: Context, id: string): Promise<string> {
-    const sealing = await findSealing(ctx, parseArgument(sealingId, JSON.stringify(id), 'sealingId'));
+    const sealing = await findSealing(ctx, checkArgument(sealingId, id, 'sealingId'));
     if (!sealing) throw new ChaincodeError('NOT_FOUND', `sealing ${id} is not recorded`, { sealingId: id });
     return JSON.stringify(sealing);
   }
@@ -177,13 +177,13 @@ export class SealContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async sealingsBySeal(ctx: Context, id: string, size: string, mark: string): Promise<string> {
-    const seal = await loadSeal(ctx, parseArgument(sealId, JSON.stringify(id), 'sealId'));
+    const seal = await loadSeal(ctx, checkArgument(sealId, id, 'sealId'));
     const page = await readIndexPage(
       ctx,
       INDEX.sealingBySeal,
       [seal.sealId],
-      parseArgument(pageSize, JSON.stringify(size), 'pageSize'),
-      parseArgument(bookmark, JSON.stringify(mark ?? ''), 'bookmark'),
+      checkArgument(pageSize, size, 'pageSize'),
+      checkArgument(bookmark, mark ?? '', 'bookmark'),
       (sealing) => findSealing(ctx, sealing),
     );
     return JSON.stringify(page);
@@ -198,8 +198,8 @@ export class SealContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async verifySealing(ctx: Context, id: string, documentSm3: string): Promise<string> {
-    const sealing = await findSealing(ctx, parseArgument(sealingId, JSON.stringify(id), 'sealingId'));
-    const digest = parseArgument(optionalSm3, JSON.stringify(documentSm3 ?? ''), 'documentSm3');
+    const sealing = await findSealing(ctx, checkArgument(sealingId, id, 'sealingId'));
+    const digest = checkArgument(optionalSm3, documentSm3 ?? '', 'documentSm3');
     const now = txTimeIso(ctx);
     if (!sealing) return JSON.stringify(notFound(`no sealing ${id} is recorded on the ledger`, now));
     const seal = await findSeal(ctx, sealing.sealId);
