@@ -1,20 +1,33 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** What `npm start` does, as a real process: start, seed the demo, print the URL and tokens, stop on SIGTERM. */
-async function start(dataDir: string) {
-  const child = spawn(process.execPath, [join(__dirname, 'main.js')], {
+/** The repository root, where a newcomer types `npm start`. */
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * `npm start` exactly as the README has it, as a real process: build, start, seed the demo, print the
+ * URL and tokens, stop on Ctrl-C. It runs in a process group of its own (npm and the gateway), which
+ * stop() signals as a whole with SIGINT, as a terminal's Ctrl-C does.
+ */
+async function start(t: ExecutionContext, dataDir: string) {
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', GOVERNANCE_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  // A failed assertion must not leave the gateway running.
+  t.teardown(() => {
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
   });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  for (let i = 0; i < 600 && !/demo licence to verify/.test(output); i++) {
+  for (let i = 0; i < 1200 && !/demo licence to verify/.test(output); i++) {
     if (child.exitCode !== null) throw new Error(`the gateway exited: ${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -26,7 +39,7 @@ async function start(dataDir: string) {
     licenceId,
     output,
     async stop() {
-      child.kill('SIGTERM');
+      process.kill(-child.pid!, 'SIGINT');
       return exited;
     },
   };
@@ -35,7 +48,7 @@ async function start(dataDir: string) {
 test('npm start serves the seeded demo, prints its tokens, and keeps them across a restart', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'hnc-start-'));
   try {
-    const first = await start(dataDir);
+    const first = await start(t, dataDir);
     const health: any = await (await fetch(`${first.url}/healthz`)).json();
     t.is(health.status, 'ok');
     const verdict: any = await (
@@ -47,9 +60,9 @@ test('npm start serves the seeded demo, prints its tokens, and keeps them across
     const tokens = [...first.output.matchAll(/^\s+(hnc_\S+)\s+(.+)$/gm)].map((m) => m[1]);
     t.true(tokens.length >= 5, 'governance and four agency tokens are printed');
     t.is((await stat(join(dataDir, 'demo.json'))).mode & 0o777, 0o600);
-    t.is(await first.stop(), 0, 'SIGTERM stops it cleanly');
+    t.is(await first.stop(), 0, 'Ctrl-C stops it cleanly');
 
-    const second = await start(dataDir);
+    const second = await start(t, dataDir);
     const height = ((await (await fetch(`${second.url}/healthz`)).json()) as any).ledger.height;
     t.is(height, health.ledger.height, 'a restart does not seed again');
     t.deepEqual([...second.output.matchAll(/^\s+(hnc_\S+)\s+(.+)$/gm)].map((m) => m[1]), tokens);
