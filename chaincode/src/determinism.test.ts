@@ -12,7 +12,7 @@ const test = networkTest();
 
 async function endorseTwice(t: { context: { net: any } }, agency: TestAgency, fn: string, body: Record<string, unknown>) {
   const { net } = t.context;
-  const args = [JSON.stringify(net.signRequest(agency, body))];
+  const args = [JSON.stringify(net.signRequest(agency, fn, body))];
   // One fixed instant for both runs, just after the agencies' keys became valid.
   const options = { txId: toHex(randomBytes(32)), timestamp: new Date(Date.now() + 1000) };
   const first: Endorsement = await net.ledger.endorse(agency.identity, fn, args, options);

@@ -4,7 +4,7 @@
  */
 export { contracts } from './contracts';
 export { ChaincodeError, parseChaincodeError, type ChaincodeErrorBody, type ChaincodeErrorCode } from './common/errors';
-export { signedBytes } from './common/signed-request';
+export { operationOf, signedBytes } from './common/signed-request';
 export type { RecordEvent } from './common/events';
 export { RECORD_KINDS, type RecordKind } from './common/keys';
 export { possessionStatement } from './agency/agency-contract';

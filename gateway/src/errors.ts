@@ -47,6 +47,7 @@ export const CHAINCODE_STATUS: Record<ChaincodeErrorCode, number> = {
   KEY_NOT_VALID: 422,
   SIGNATURE_INVALID: 422,
   REPLAY: 409,
+  OPERATION_MISMATCH: 400, // as the gateway refuses a body naming another operation than its route's
   INVALID_STATE: 409,
   PROOF_INVALID: 422,
 };

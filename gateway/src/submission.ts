@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sign, sm3Hex, toHex } from '@henan-chain/crypto';
-import { signedBytes } from '@henan-chain/chaincode';
+import { operationOf, signedBytes } from '@henan-chain/chaincode';
 import type { Principal } from './auth/tokens';
 import type { KeyStore } from './auth/keystore';
 import { ApiError } from './errors';
@@ -72,10 +72,12 @@ export class Submitter {
   }
 
   /**
-   * An agency's signed request; `body` may already carry the agency's signature. For a body the
-   * gateway signs, `made` adds what the gateway makes for a new request (never for a retry).
+   * An agency's signed request for chaincode transaction `fn`; `body` may already carry the agency's
+   * signature, over the `operation` that names `fn`. For a body the gateway signs, `made` adds what
+   * the gateway makes for a new request (never for a retry).
    */
-  async asAgency(principal: Principal, fn: string, body: Record<string, unknown>, made?: GatewayMade): Promise<WriteResult> {
+  async asAgency(principal: Principal, fn: string, request: Record<string, unknown>, made?: GatewayMade): Promise<WriteResult> {
+    const body = bindFields(request, { operation: operationOf(fn) });
     if (principal.kind !== 'agency') throw new ApiError(403, 'FORBIDDEN', 'this operation is made by an agency, with an agency token');
     if (body.agencyId !== undefined && body.agencyId !== principal.agencyId) {
       throw new ApiError(403, 'FORBIDDEN', `the token belongs to agency ${principal.agencyId}, the body names ${String(body.agencyId)}`);

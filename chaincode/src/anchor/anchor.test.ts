@@ -108,7 +108,7 @@ test('anchor passes the signature gate and refuses a replayed request and a susp
   t.is(await network.errorCode(head(t, agency)), 'NOT_FOUND');
 
   const other = await newAgency(t);
-  const signed = JSON.stringify(network.signRequest(other, anchorBody(tree(3))));
+  const signed = JSON.stringify(network.signRequest(other, 'anchor:anchor', anchorBody(tree(3))));
   await network.submit(other.identity, 'anchor:anchor', signed);
   t.is(await network.errorCode(network.submit(other.identity, 'anchor:anchor', signed)), 'REPLAY');
   t.is((await head(t, other)).sequence, 1);

@@ -162,7 +162,7 @@ test('side exits: returned by the handling region from forwarded, withdrawn by t
 test('each write emits its event naming both regions’ agencies', async (t) => {
   const { net } = t.context;
   const r = await regions(net);
-  const result = await net.ledger.submit(r.collecting.identity, 'case:create', [JSON.stringify(net.signRequest(r.collecting, createBody(r)))]);
+  const result = await net.ledger.submit(r.collecting.identity, 'case:create', [JSON.stringify(net.signRequest(r.collecting, 'case:create', createBody(r)))]);
   t.is(result.event?.eventName, 'case.created');
   t.like(JSON.parse(Buffer.from(result.event!.payload).toString('utf8')), {
     kind: 'case',
@@ -173,7 +173,7 @@ test('each write emits its event naming both regions’ agencies', async (t) => 
   });
   await move(r, r.collecting, 'collect');
   await move(r, r.collecting, 'forward');
-  const accept = net.signRequest(r.handling, { caseId: r.caseId, action: 'accept' });
+  const accept = net.signRequest(r.handling, 'case:transition', { caseId: r.caseId, action: 'accept' });
   const accepted = await net.ledger.submit(r.handling.identity, 'case:transition', [JSON.stringify(accept)]);
   t.is(accepted.event?.eventName, 'case.accept');
   t.like(JSON.parse(Buffer.from(accepted.event!.payload).toString('utf8')), { agencyId: r.handling.agencyId, counterparties: [r.collecting.agencyId] });
@@ -297,7 +297,7 @@ test('the signature gate on create and transition, and replay', async (t) => {
 
   const q = await regions(net);
   await create(q);
-  const signed = JSON.stringify(net.signRequest(q.collecting, { caseId: q.caseId, action: 'collect' }));
+  const signed = JSON.stringify(net.signRequest(q.collecting, 'case:transition', { caseId: q.caseId, action: 'collect' }));
   await net.submit(q.collecting.identity, 'case:transition', signed);
   await rejectedUnchanged(t, q, 'REPLAY', () => net.submit(q.collecting.identity, 'case:transition', signed));
 });

@@ -15,6 +15,7 @@ export type ChaincodeErrorCode =
   | 'KEY_NOT_VALID' // the signing key was not valid (window or revocation) at the transaction time
   | 'SIGNATURE_INVALID'
   | 'REPLAY' // a request id this agency already used
+  | 'OPERATION_MISMATCH' // the request was signed for another transaction than the one invoked
   | 'INVALID_STATE' // a transition the record's current state does not allow
   | 'PROOF_INVALID'; // a Merkle consistency proof that does not verify
 

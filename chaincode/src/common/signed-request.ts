@@ -8,6 +8,7 @@ import { txTimeIso } from './time';
 import { parseArgument } from './validation';
 
 export interface SignedFields {
+  operation: string;
   requestId: string;
   agencyId: string;
   keyId: string;
@@ -20,6 +21,22 @@ export interface Authenticated<T extends SignedFields> {
   key: AgencyKey;
   /** The provenance to store on the record this request writes. */
   action(name: string): ActionRecord;
+}
+
+/** The `operation` a request for chaincode transaction `fn` (`family:fn`, as invoked) names: `family.fn`. */
+export function operationOf(fn: string): string {
+  return fn.replace(':', '.');
+}
+
+/** Refuses a request signed for another transaction than the one invoked (a suspension sent to revoke). */
+function requireOperation(ctx: Context, request: SignedFields): void {
+  const invoked = ctx.stub.getFunctionAndParameters().fcn;
+  if (request.operation !== operationOf(invoked)) {
+    throw new ChaincodeError('OPERATION_MISMATCH', `the request was signed for ${request.operation}; it was invoked as ${invoked}`, {
+      signed: request.operation,
+      invoked,
+    });
+  }
 }
 
 /** The bytes an agency signs: the RFC 8785 form of the request without its `signature` field. */
@@ -57,8 +74,8 @@ export function requireAgencySignature(
 }
 
 /**
- * The gate of every agency-signed write: a valid request, from the agency's own organisation, by an
- * active agency, signed with a key valid now, never seen before. Nothing is written if any fails
+ * The gate of every agency-signed write: a valid request for the transaction invoked, from the
+ * agency's own organisation, by an active agency, signed with a key valid now, never seen before. Nothing is written if any fails
  * (Fabric discards the whole simulation on error), except the replay marker on success.
  */
 export async function authenticate<T extends SignedFields>(
@@ -67,6 +84,7 @@ export async function authenticate<T extends SignedFields>(
   raw: string,
 ): Promise<Authenticated<T>> {
   const request = parseArgument(schema, raw);
+  requireOperation(ctx, request);
   const agency = await loadAgency(ctx, request.agencyId);
   const mspId = ctx.clientIdentity.getMSPID();
   if (mspId !== agency.mspId) {

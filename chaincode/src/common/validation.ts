@@ -76,8 +76,15 @@ export const publicText = (max: number) =>
 
 export const pageSize = z.coerce.number().int().min(1).max(200);
 
+/**
+ * The chaincode transaction a signed request authorises, `family:fn` written `family.fn` (e.g.
+ * `licence.revoke`): requests of the same shape (suspend and revoke) cannot stand in for each other.
+ */
+export const operation = z.string().regex(/^[a-z]+\.[A-Za-z]+$/, 'must name the transaction it authorises, such as licence.revoke');
+
 /** The fields every agency-signed request carries. */
 export const signedFields = {
+  operation,
   requestId,
   agencyId: uscc,
   keyId,

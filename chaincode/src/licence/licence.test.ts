@@ -43,7 +43,7 @@ test('issue writes a valid licence with its issuance provenance and indexes', as
 test('issue emits a licence.issued event naming the record', async (t) => {
   const { net } = t.context;
   const issuer = await newIssuer(net);
-  const request = net.signRequest(issuer, issueBody(issuer));
+  const request = net.signRequest(issuer, 'licence:issue', issueBody(issuer));
   const result = await net.ledger.submit(issuer.identity, 'licence:issue', [JSON.stringify(request)]);
   t.is(result.event?.eventName, 'licence.issued');
   const payload = JSON.parse(Buffer.from(result.event!.payload).toString('utf8'));
@@ -103,7 +103,7 @@ test('issue through the other organisation is refused, in both directions', asyn
 test('a request refused for the wrong organisation leaves its request id unused', async (t) => {
   const { net } = t.context;
   const issuer = await newIssuer(net);
-  const request = net.signRequest(issuer, issueBody(issuer));
+  const request = net.signRequest(issuer, 'licence:issue', issueBody(issuer));
   t.is(await net.errorCode(net.submit(await net.client('province'), 'licence:issue', JSON.stringify(request))), 'FORBIDDEN');
   const record = await net.submit(issuer.identity, 'licence:issue', JSON.stringify(request));
   t.is(record.status, 'valid');
@@ -113,18 +113,18 @@ test('issue rejects a bad signature, a replayed request id and an unregistered k
   const { net } = t.context;
   const issuer = await newIssuer(net);
   // bad signature: a field changed after signing
-  const signed = net.signRequest(issuer, issueBody(issuer));
+  const signed = net.signRequest(issuer, 'licence:issue', issueBody(issuer));
   const tampered = { ...signed, number: 'ZZ-0000001' };
   await rejectedAbsent(t, net, () => net.submit(issuer.identity, 'licence:issue', JSON.stringify(tampered)), 'SIGNATURE_INVALID', signed.licenceId as string);
   // replay: the same signed request twice
-  const request = JSON.stringify(net.signRequest(issuer, issueBody(issuer)));
+  const request = JSON.stringify(net.signRequest(issuer, 'licence:issue', issueBody(issuer)));
   const first = await net.submit(issuer.identity, 'licence:issue', request);
   t.is(await net.errorCode(net.submit(issuer.identity, 'licence:issue', request)), 'REPLAY');
   t.deepEqual(await get(net, first.licenceId), first);
   // a key the agency never registered
   const stray = generateKeyPair();
   const strayBody = issueBody(issuer);
-  const strayRequest = net.signRequest(issuer, strayBody, { privateKey: stray.privateKey, keyId: keyIdOf(toHex(stray.publicKey)) });
+  const strayRequest = net.signRequest(issuer, 'licence:issue', strayBody, { privateKey: stray.privateKey, keyId: keyIdOf(toHex(stray.publicKey)) });
   await rejectedAbsent(t, net, () => net.submit(issuer.identity, 'licence:issue', JSON.stringify(strayRequest)), 'KEY_NOT_FOUND', strayBody.licenceId as string);
 });
 

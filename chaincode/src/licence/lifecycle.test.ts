@@ -24,7 +24,7 @@ test('renew writes the next version, carries unchanged fields and supersedes the
   const issuer = await newIssuer(net);
   const first = await issueLicence(net, issuer, { validUntil: '2027-01-05T00:00:00Z' });
   const document = { sm3: sm3Hex('renewed'), size: 50000, mediaType: 'application/pdf' };
-  const request = JSON.stringify(net.signRequest(issuer, renewBody(first, { validUntil: '2032-01-05T00:00:00Z', document })));
+  const request = JSON.stringify(net.signRequest(issuer, 'licence:renew', renewBody(first, { validUntil: '2032-01-05T00:00:00Z', document })));
   const second = await net.submit(issuer.identity, 'licence:renew', request);
   await rejectedUnchanged(t, net, () => net.submit(issuer.identity, 'licence:renew', request), 'REPLAY', second.licenceId);
 
@@ -170,10 +170,10 @@ test('status changes refuse the wrong transition, another agency, the wrong orga
   const provinceClient = await net.client('province');
   await rejectedUnchanged(t, net, () => submitAs(net, provinceClient, issuer, 'licence:suspend', statusBody(licence)), 'FORBIDDEN', id);
 
-  const bad = { ...net.signRequest(issuer, statusBody(licence)), reason: '改过的理由' };
+  const bad = { ...net.signRequest(issuer, 'licence:revoke', statusBody(licence)), reason: '改过的理由' };
   await rejectedUnchanged(t, net, () => net.submit(issuer.identity, 'licence:revoke', JSON.stringify(bad)), 'SIGNATURE_INVALID', id);
 
-  const suspend = JSON.stringify(net.signRequest(issuer, statusBody(licence)));
+  const suspend = JSON.stringify(net.signRequest(issuer, 'licence:suspend', statusBody(licence)));
   await net.submit(issuer.identity, 'licence:suspend', suspend);
   await net.submitSigned(issuer, 'licence:reinstate', statusBody(licence));
   await rejectedUnchanged(t, net, () => net.submit(issuer.identity, 'licence:suspend', suspend), 'REPLAY', id);

@@ -72,7 +72,7 @@ export async function verify(net: TestNetwork, id: string, documentSm3 = ''): Pr
 
 /** Signs `body` as `agency` and submits it with an arbitrary identity (e.g. of the wrong organisation). */
 export async function submitAs(net: TestNetwork, identity: TestAgency['identity'], agency: TestAgency, fn: string, body: Record<string, unknown>) {
-  return net.submit(identity, fn, JSON.stringify(net.signRequest(agency, body)));
+  return net.submit(identity, fn, JSON.stringify(net.signRequest(agency, fn, body)));
 }
 
 /** Asserts that the call is rejected with `code` and that the licence record is exactly as before. */

@@ -145,7 +145,7 @@ test('a provider may refuse with a reason, and nothing can follow a refusal', as
 test('each write emits its event naming both agencies', async (t) => {
   const { net } = t.context;
   const { consumer, provider, receiptId } = await parties(net);
-  const request = net.signRequest(consumer, requestBody(provider, receiptId));
+  const request = net.signRequest(consumer, 'receipt:request', requestBody(provider, receiptId));
   const result = await net.ledger.submit(consumer.identity, 'receipt:request', [JSON.stringify(request)]);
   t.is(result.event?.eventName, 'receipt.requested');
   t.like(JSON.parse(Buffer.from(result.event!.payload).toString('utf8')), {
@@ -157,7 +157,7 @@ test('each write emits its event naming both agencies', async (t) => {
     txId: result.txId,
   });
 
-  const reply = net.signRequest(provider, { receiptId, decision: 'approved' });
+  const reply = net.signRequest(provider, 'receipt:reply', { receiptId, decision: 'approved' });
   const replied = await net.ledger.submit(provider.identity, 'receipt:reply', [JSON.stringify(reply)]);
   t.is(replied.event?.eventName, 'receipt.approved');
   t.like(JSON.parse(Buffer.from(replied.event!.payload).toString('utf8')), { agencyId: provider.agencyId, counterparties: [consumer.agencyId] });
@@ -214,7 +214,7 @@ test('the signature gate: wrong organisation, bad signature, retired and revoked
 
   // A request id is used once: the same signed request again is a replay.
   const q = await parties(net);
-  const signed = JSON.stringify(net.signRequest(q.consumer, requestBody(q.provider, q.receiptId)));
+  const signed = JSON.stringify(net.signRequest(q.consumer, 'receipt:request', requestBody(q.provider, q.receiptId)));
   await net.submit(q.consumer.identity, 'receipt:request', signed);
   await rejectedUnchanged(t, q, 'REPLAY', () => net.submit(q.consumer.identity, 'receipt:request', signed));
 });
@@ -300,7 +300,7 @@ test('after MAX_OBJECTIONS rounds a receipt takes no further objection: the disp
 test('a request longer than MAX_REQUEST_BYTES is refused before it is parsed', async (t) => {
   const p = await receiptAt(t.context.net, 'requested');
   const { net, provider, receiptId } = p;
-  const body = JSON.stringify(net.signRequest(provider, { receiptId, decision: 'approved', conditions: 'x'.repeat(MAX_REQUEST_BYTES) }));
+  const body = JSON.stringify(net.signRequest(provider, 'receipt:reply', { receiptId, decision: 'approved', conditions: 'x'.repeat(MAX_REQUEST_BYTES) }));
   await rejectedUnchanged(t, p, 'VALIDATION_FAILED', () => net.submit(provider.identity, 'receipt:reply', body));
 });
 

@@ -105,14 +105,14 @@ test('register is refused with a bad signature, a retired or revoked key, the wr
   const { network, owner } = t.context;
   const maker = await network.registerAgency({ name: '洛阳市印章制作中心', org: 'province', roles: ['seal_maker'] });
   const body = sealBody(owner, generateKeyPair());
-  const signed = JSON.stringify(network.signRequest(maker, body));
+  const signed = JSON.stringify(network.signRequest(maker, 'seal:register', body));
   t.deepEqual(await network.gateRejections(maker, 'seal:register', body), GATE);
   t.is(await network.errorCode(getSeal(t, body['sealId'] as string)), 'NOT_FOUND', 'no rejected register wrote the seal');
   // Signed before the key was retired: the key is judged at the transaction time, so it no longer counts.
   t.is(await network.errorCode(network.submit(maker.identity, 'seal:register', signed)), 'KEY_NOT_VALID');
 
   const fresh = await network.registerAgency({ name: '开封市印章制作中心', org: 'province', roles: ['seal_maker'] });
-  const once = JSON.stringify(network.signRequest(fresh, sealBody(owner, generateKeyPair())));
+  const once = JSON.stringify(network.signRequest(fresh, 'seal:register', sealBody(owner, generateKeyPair())));
   await network.submit(fresh.identity, 'seal:register', once);
   t.is(await network.errorCode(network.submit(fresh.identity, 'seal:register', once)), 'REPLAY');
 });
@@ -156,7 +156,7 @@ test('the maker may revoke with an earlier effective time, not a later one; nobo
   const { sealId } = await registerSeal(t);
   t.is(await network.errorCode(network.submitSigned(otherOwner, 'seal:revoke', { sealId, reason: 'not mine' })), 'FORBIDDEN');
   t.is(await network.errorCode(network.submitSigned(maker, 'seal:revoke', { sealId, reason: 'x', effectiveFrom: at(HOUR) })), 'VALIDATION_FAILED');
-  const signed = JSON.stringify(network.signRequest(owner, { sealId, reason: 'wrong org' }));
+  const signed = JSON.stringify(network.signRequest(owner, 'seal:revoke', { sealId, reason: 'wrong org' }));
   t.is(await network.errorCode(network.submit(await network.client('province'), 'seal:revoke', signed)), 'FORBIDDEN');
   t.is(await network.errorCode(network.submitSigned(owner, 'seal:revoke', { sealId: 'bad id!', reason: 'x' })), 'VALIDATION_FAILED');
   t.is(await network.errorCode(network.submitSigned(owner, 'seal:revoke', { sealId: newSealId(), reason: 'x' })), 'NOT_FOUND');
@@ -210,7 +210,7 @@ test('recordSealing is refused for another agency’s seal, to a non-owner, from
   const document = sealDocument(sealId, keys);
   t.is(await network.errorCode(network.submitSigned(otherOwner, 'seal:recordSealing', document)), 'FORBIDDEN', 'an owner recording with another agency’s seal');
   t.is(await network.errorCode(network.submitSigned(maker, 'seal:recordSealing', document)), 'FORBIDDEN', 'the maker is not the owner');
-  const signed = JSON.stringify(network.signRequest(owner, document));
+  const signed = JSON.stringify(network.signRequest(owner, 'seal:recordSealing', document));
   t.is(await network.errorCode(network.submit(await network.client('province'), 'seal:recordSealing', signed)), 'FORBIDDEN');
   t.is(await network.errorCode(network.evaluate(owner.identity, 'seal:getSealing', sealingIdOf(document))), 'NOT_FOUND', 'nothing was written');
   await network.submit(owner.identity, 'seal:recordSealing', signed);
@@ -230,7 +230,7 @@ test('recordSealing checks the seal signature, the owner’s request signature a
   const { sealId, keys } = await registerSeal(t);
   const wrongKey = sealDocument(sealId, generateKeyPair());
   t.is(await network.errorCode(network.submitSigned(owner, 'seal:recordSealing', wrongKey)), 'SIGNATURE_INVALID', 'wrong seal key');
-  const badRequest = { ...network.signRequest(owner, sealDocument(sealId, keys)), documentSm3: sm3Hex('swapped') };
+  const badRequest = { ...network.signRequest(owner, 'seal:recordSealing', sealDocument(sealId, keys)), documentSm3: sm3Hex('swapped') };
   t.is(await network.errorCode(network.submit(owner.identity, 'seal:recordSealing', JSON.stringify(badRequest))), 'SIGNATURE_INVALID', 'request signature');
   const backdated = sealDocument(sealId, keys, at(-25 * HOUR));
   t.is(await network.errorCode(network.submitSigned(owner, 'seal:recordSealing', backdated)), 'VALIDATION_FAILED', 'more than 24 h back');

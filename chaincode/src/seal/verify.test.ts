@@ -14,7 +14,7 @@ const sealKeys = generateKeyPair();
 const REGISTERED = '2026-01-10T00:00:00.000Z';
 const DOC = sm3Hex('the sealed contract');
 
-const registrationRequest = { requestId: 'req-00000001', agencyId: MAKER, keyId: makerKeyId, sealId: 'HN-SEAL-1' };
+const registrationRequest = { operation: 'seal.register', requestId: 'req-00000001', agencyId: MAKER, keyId: makerKeyId, sealId: 'HN-SEAL-1' };
 const seal: Seal = {
   kind: 'seal',
   sealId: 'HN-SEAL-1',

@@ -17,7 +17,7 @@ import { contracts } from '../contracts';
 import { possessionStatement } from '../agency/agency-contract';
 import { keyIdOf, type AgencyRole } from '../agency/model';
 import { parseChaincodeError } from '../common/errors';
-import { signedBytes } from '../common/signed-request';
+import { operationOf, signedBytes } from '../common/signed-request';
 
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
@@ -131,9 +131,13 @@ export class TestNetwork {
     };
   }
 
-  /** Adds the signed-request fields to `body` and signs it with the agency's key. */
-  signRequest(agency: TestAgency, body: Record<string, unknown>, keys?: { privateKey: Uint8Array; keyId: string }): Record<string, unknown> {
+  /**
+   * Adds the signed-request fields for transaction `fn` to `body` (its `operation`, unless the body
+   * names another) and signs it with the agency's key.
+   */
+  signRequest(agency: TestAgency, fn: string, body: Record<string, unknown>, keys?: { privateKey: Uint8Array; keyId: string }): Record<string, unknown> {
     const unsigned = {
+      operation: operationOf(fn),
       ...body,
       requestId: `req-${toHex(randomBytes(8))}`,
       agencyId: agency.agencyId,
@@ -151,12 +155,12 @@ export class TestNetwork {
 
   /** Signs `body` as the agency and submits it with the agency's own organisation identity. */
   async submitSigned(agency: TestAgency, fn: string, body: Record<string, unknown>): Promise<any> {
-    return this.submit(agency.identity, fn, JSON.stringify(this.signRequest(agency, body)));
+    return this.submit(agency.identity, fn, JSON.stringify(this.signRequest(agency, fn, body)));
   }
 
   /** Like submitSigned, also giving the transaction's one chaincode event: its name and parsed payload. */
   async submitSignedWithEvent(agency: TestAgency, fn: string, body: Record<string, unknown>): Promise<{ result: any; event?: { name: string; payload: any } }> {
-    const submitted = await this.ledger.submit(agency.identity, fn, [JSON.stringify(this.signRequest(agency, body))]);
+    const submitted = await this.ledger.submit(agency.identity, fn, [JSON.stringify(this.signRequest(agency, fn, body))]);
     const text = Buffer.from(submitted.payload).toString('utf8');
     const event = submitted.event && { name: submitted.event.eventName, payload: JSON.parse(Buffer.from(submitted.event.payload).toString('utf8')) };
     return { result: text ? JSON.parse(text) : undefined, ...(event ? { event } : {}) };
@@ -189,8 +193,8 @@ export class TestNetwork {
   async gateRejections(agency: TestAgency, fn: string, body: Record<string, unknown>): Promise<Record<string, string>> {
     const otherOrg: Org = agency.mspId === this.msps.province.definition.mspId ? 'city' : 'province';
     const codes: Record<string, string> = {};
-    codes.wrongOrganisation = await this.errorCode(this.submit(await this.client(otherOrg), fn, JSON.stringify(this.signRequest(agency, body))));
-    const tampered = { ...this.signRequest(agency, body), requestId: `req-${toHex(randomBytes(8))}` };
+    codes.wrongOrganisation = await this.errorCode(this.submit(await this.client(otherOrg), fn, JSON.stringify(this.signRequest(agency, fn, body))));
+    const tampered = { ...this.signRequest(agency, fn, body), requestId: `req-${toHex(randomBytes(8))}` };
     codes.badSignature = await this.errorCode(this.submit(agency.identity, fn, JSON.stringify(tampered)));
     const rotated = await this.rotateKey(agency);
     codes.retiredKey = await this.errorCode(this.submitSigned(agency, fn, body));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operationOf } from '@henan-chain/chaincode';
 
 /** `{"error": {code, message, details}}`: every error the API returns. */
 export const errorBody = z.object({
@@ -24,12 +25,27 @@ export const record = z.record(z.string(), z.unknown());
 
 export const page = <T extends z.ZodType>(item: T) => z.object({ records: z.array(item), bookmark: z.string() });
 
-/** Fields an agency adds when it signs a body itself; the gateway fills them when it signs. */
-export const signingFields = {
+/** The signing fields beside `operation`. */
+const signedBodyFields = {
   requestId: z.string().optional().describe('8-64 of A-Z a-z 0-9 . _ : -; reuse it to retry idempotently'),
   agencyId: z.string().optional().describe('the signing agency; must be the token\u2019s agency'),
   keyId: z.string().optional(),
   signature: z.string().optional().describe('SM2 signature (DER or r||s, hex) over the RFC 8785 form of the body without this field'),
+};
+
+/**
+ * Fields an agency adds when it signs a body itself; the gateway fills them when it signs. `fn` is the
+ * chaincode transaction (`family:fn`) the route submits, whose name the body's `operation` must give.
+ */
+export const signingFields = (fn: string) => {
+  const operation = operationOf(fn);
+  return {
+    operation: z
+      .literal(operation, { error: `must be ${operation}, the operation of this route (a body signed for another operation does not authorise this one)` })
+      .optional()
+      .describe('the operation the signature authorises; required in a body the agency signs itself'),
+    ...signedBodyFields,
+  };
 };
 
 /** The chaincode's re-check of the SM2 signature that made a record version (its lastAction), now. */

@@ -90,7 +90,7 @@ test('bad input to agencies is a specific 4xx and writes nothing', async (t) => 
   const ownKey = generateKeyPair();
   const ownPublicKey = toHex(ownKey.publicKey);
   const possession = (agencyId: string) => toHex(sign(possessionStatement(agencyId, ownPublicKey), ownKey.privateKey));
-  const signedRotation = { requestId: 'rotate-forged-1', agencyId: agency.agencyId, keyId, publicKey: ownPublicKey, proofOfPossession: possession(agency.agencyId), retireSigningKey: false };
+  const signedRotation = { operation: 'agency.rotateKey', requestId: 'rotate-forged-1', agencyId: agency.agencyId, keyId, publicKey: ownPublicKey, proofOfPossession: possession(agency.agencyId), retireSigningKey: false };
   const keys = `/v1/agencies/${agency.agencyId}/keys`;
   const revoke = `/v1/agencies/${agency.agencyId}/keys/${keyId}/revoke`;
   const before = async () => ({

@@ -24,12 +24,12 @@ const registerBody = z.strictObject({
   ...newKeyFields,
 });
 
-const rotateBody = z.strictObject({ ...newKeyFields, retireSigningKey: z.boolean().default(false), ...signingFields });
+const rotateBody = z.strictObject({ ...newKeyFields, retireSigningKey: z.boolean().default(false), ...signingFields('agency:rotateKey') });
 const revokeBody = z.strictObject({
   reason: fields.text(500),
   effectiveFrom: fields.isoTime.optional(),
   revokedKeyId: fields.keyId.optional().describe('the path\u2019s keyId; required in a body the agency signs itself'),
-  ...signingFields,
+  ...signingFields('agency:revokeOwnKey'),
 });
 const statusBody = z.strictObject({ reason: fields.text(500) });
 
@@ -98,7 +98,7 @@ function keyMaterial(agencyId: string, body: { publicKey?: string; proofOfPosses
  * rotation does) is refused rather than stripped, so the act is never other than the one asked for.
  */
 function refuseAgencyFields(body: Record<string, unknown>): void {
-  const given = (['requestId', 'agencyId', 'keyId', 'signature'] as const).find((name) => body[name] !== undefined);
+  const given = (['operation', 'requestId', 'agencyId', 'keyId', 'signature'] as const).find((name) => body[name] !== undefined);
   if (given) throw new ApiError(400, 'VALIDATION_FAILED', `body.${given}: a governance act carries no agency signature or request id (the path names the agency)`);
   if (body.retireSigningKey === true) {
     throw new ApiError(400, 'VALIDATION_FAILED', 'body.retireSigningKey: governance adds a key; an agency retires its signing key when it rotates its own');

@@ -239,7 +239,7 @@ test('bad batches and unknown anchors get a specific 4xx and write nothing', asy
   t.is(governance.status, 403, governance.text);
   t.is(governance.body.error.code, 'FORBIDDEN');
   // A body the agency signs itself: the right tree head, but a signature that is not the agency's.
-  const named = { leaves: digests(1), description: 'x', requestId: 'forged-anchor-1', agencyId, keyId: '0'.repeat(32), root: '0'.repeat(64), size: 4, signature: '0'.repeat(128) };
+  const named = { leaves: digests(1), description: 'x', operation: 'anchor.anchor', requestId: 'forged-anchor-1', agencyId, keyId: '0'.repeat(32), root: '0'.repeat(64), size: 4, signature: '0'.repeat(128) };
   const wrongHead = await gw.request('POST', '/v1/anchors', { token, json: named });
   t.is(wrongHead.status, 400, wrongHead.text);
   const { root, size, consistencyProof } = wrongHead.body.error.details.expected;

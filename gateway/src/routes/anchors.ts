@@ -21,7 +21,7 @@ const batchBody = z.strictObject({
   root: root.optional().describe('the tree head after this batch (root, size, consistencyProof): optional, but a body the agency signs itself must name it'),
   size: size.optional(),
   consistencyProof: consistencyProof.describe('RFC 9162 proof from the previous anchored size; omitted on the first anchor'),
-  ...signingFields,
+  ...signingFields('anchor:anchor'),
 });
 
 const anchorRecord = z.looseObject({

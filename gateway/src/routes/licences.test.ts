@@ -162,7 +162,7 @@ test('a body the agency signed itself with openssl is accepted; one changed fiel
   const keyId: string = agency.record.keys[0].keyId;
   const signed = <T extends Record<string, unknown>>(body: T) => ({ ...body, signature: key.sign(canonicalBytes(body)) });
 
-  const unsigned = { ...issueBody(issuer), requestId: `ossl-${toHex(randomBytes(6))}`, agencyId: agency.agencyId, keyId };
+  const unsigned = { ...issueBody(issuer), operation: 'licence.issue', requestId: `ossl-${toHex(randomBytes(6))}`, agencyId: agency.agencyId, keyId };
   const body = signed(unsigned);
   const changed = await gw.request('POST', '/v1/licences', { token: agency.token, json: { ...body, number: 'NO-CHANGED' } });
   t.is(changed.status, 422, changed.text);
@@ -180,8 +180,16 @@ test('a body the agency signed itself with openssl is accepted; one changed fiel
   t.is(refused.status, 400);
   t.regex(refused.body.error.message, /^body\.holder\.code/);
 
+  // A suspension the agency signed does not revoke: the signature authorises one operation.
+  const statusChange = { agencyId: agency.agencyId, keyId, licenceId: body.licenceId, reason: '吊销: 以欺骗手段取得' };
+  const suspension = signed({ ...statusChange, operation: 'licence.suspend', requestId: `ossl-${toHex(randomBytes(6))}` });
+  const misused = await gw.request('POST', `/v1/licences/${body.licenceId}/revoke`, { token: agency.token, json: suspension });
+  t.is(misused.status, 400, misused.text);
+  t.regex(misused.body.error.message, /^body\.operation: must be licence\.revoke/);
+  t.is((await gw.request('GET', `/v1/licences/${body.licenceId}`)).body.status, 'valid', 'the misused suspension changed nothing');
+
   // The path's licence id must be the signed one.
-  const revoke = signed({ requestId: `ossl-${toHex(randomBytes(6))}`, agencyId: agency.agencyId, keyId, licenceId: body.licenceId, reason: '吊销: 以欺骗手段取得' });
+  const revoke = signed({ ...statusChange, operation: 'licence.revoke', requestId: `ossl-${toHex(randomBytes(6))}` });
   const elsewhere = await gw.request('POST', `/v1/licences/${licenceIdFor(issuer)}/revoke`, { token: agency.token, json: revoke });
   t.is(elsewhere.status, 400);
   t.regex(elsewhere.body.error.message, /^body\.licenceId/);

@@ -73,9 +73,8 @@ const holderInput = z
   })
   .refine((h) => (h.commitment === undefined) !== (h.code === undefined), { message: 'give exactly one of commitment and code', path: ['commitment'] });
 
-const issueBody = agencyRequestBody(licenceSchemas.issueSchema.extend({ holder: holderInput }));
-const renewBody = agencyRequestBody(licenceSchemas.renewSchema, ['previousLicenceId', 'licenceId']);
-const statusBody = agencyRequestBody(licenceSchemas.statusChangeSchema, ['licenceId']);
+const issueBody = agencyRequestBody(licenceSchemas.issueSchema.extend({ holder: holderInput }), 'licence:issue');
+const renewBody = agencyRequestBody(licenceSchemas.renewSchema, 'licence:renew', ['previousLicenceId', 'licenceId']);
 
 const getQuery = z.strictObject({ versions: z.literal('all').optional().describe('all: every version of the series, oldest first') });
 
@@ -209,7 +208,7 @@ export function licenceRoutes(s: Services) {
         summary,
         description: 'Only by the issuing agency, with the reason, which the record keeps.',
         access: 'agency',
-        body: statusBody,
+        body: agencyRequestBody(licenceSchemas.statusChangeSchema, `licence:${action}`, ['licenceId']),
         responses: { 200: { description: 'The licence after the change, committed', schema: writeResult(licenceRecord) } },
         async handler({ principal, params, body }) {
           const licenceId = checkLicenceId(params.id!, 'path.id');

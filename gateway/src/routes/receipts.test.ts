@@ -212,7 +212,7 @@ test('bad input is refused with a specific 4xx and writes nothing', (t) =>
       ['delivery before approval', 'POST', `/v1/receipts/${receiptId}/delivery`, { token: provider.token, json: { delivery: delivery() } }, 409, 'INVALID_STATE'],
       ['count as a string', 'POST', `/v1/receipts/${receiptId}/delivery`, { token: provider.token, json: { delivery: { ...delivery(), recordCount: '101' } } }, 400, 'VALIDATION_FAILED'],
       ['path and body disagree', 'POST', `/v1/receipts/${receiptId}/reply`, { token: provider.token, json: { receiptId: fresh, decision: 'approved', keyId: '0'.repeat(32), signature: '0'.repeat(128) } }, 400, 'VALIDATION_FAILED'],
-      ['forged signature', 'POST', `/v1/receipts/${receiptId}/reply`, { token: provider.token, json: { receiptId, requestId: 'forged-0001', agencyId: provider.agencyId, decision: 'approved', keyId: provider.record.keys[0].keyId, signature: '0'.repeat(128) } }, 422, 'SIGNATURE_INVALID'],
+      ['forged signature', 'POST', `/v1/receipts/${receiptId}/reply`, { token: provider.token, json: { receiptId, operation: 'receipt.reply', requestId: 'forged-0001', agencyId: provider.agencyId, decision: 'approved', keyId: provider.record.keys[0].keyId, signature: '0'.repeat(128) } }, 422, 'SIGNATURE_INVALID'],
       ['another agency\u2019s id in the body', 'POST', `/v1/receipts/${receiptId}/reply`, { token: provider.token, json: { agencyId: consumer.agencyId, decision: 'approved' } }, 403, 'FORBIDDEN'],
       ['corrected without a delivery', 'POST', `/v1/receipts/${receiptId}/resolution`, { token: provider.token, json: { objectionId: 1, outcome: 'corrected' } }, 400, 'VALIDATION_FAILED'],
       ['bad id to read', 'GET', '/v1/receipts/no!', {}, 400, 'VALIDATION_FAILED'],

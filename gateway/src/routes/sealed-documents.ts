@@ -27,6 +27,7 @@ const sealingBody = agencyRequestBody(
       .optional()
       .describe('the seal key\u2019s SM2 signature over the RFC 8785 JSON {documentSm3, sealId, signTime}; omit to let the gateway sign with the seal key it keeps'),
   }),
+  'seal:recordSealing',
 );
 
 const verifyBody = sealedDocumentSchema

@@ -188,7 +188,7 @@ test('bad requests get a specific 4xx and write nothing', async (t) => {
     ['oversize body', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { name: '章'.repeat(100_000) }) }, 413, 'BODY_TOO_LARGE'],
     ['wrong type', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { validTo: 1893456000 }) }, 400, 'VALIDATION_FAILED', /validTo/],
     ['a malformed owner code', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { ownerId: 'not-a-code' }) }, 400, 'VALIDATION_FAILED', /ownerId/],
-    ['a forged maker signature', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { requestId: 'forged-seal-0001', agencyId: maker.agencyId, keyId: makerKeyId, publicKey: toHex(generateKeyPair().publicKey), signature: '0'.repeat(128) }) }, 422, 'SIGNATURE_INVALID'],
+    ['a forged maker signature', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { operation: 'seal.register', requestId: 'forged-seal-0001', agencyId: maker.agencyId, keyId: makerKeyId, publicKey: toHex(generateKeyPair().publicKey), signature: '0'.repeat(128) }) }, 422, 'SIGNATURE_INVALID'],
     ['unknown field', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { colour: 'red' }) }, 400, 'VALIDATION_FAILED'],
     ['bad seal type', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { sealType: 'round' }) }, 400, 'VALIDATION_FAILED', /sealType/],
     ['a self-signed body without the seal key', '/v1/seals', { token: maker.token, json: sealBody(newSealId(), { signature: 'ab'.repeat(64) }) }, 400, 'VALIDATION_FAILED', /publicKey/],

@@ -17,6 +17,7 @@ const registerBody = agencyRequestBody(
       .optional()
       .describe('the seal\u2019s SM2 key (04||x||y hex); omit to let the gateway make it and keep it, so the owner can seal documents through the gateway'),
   }),
+  'seal:register',
 );
 
 export const sealIdOf = (params: Record<string, string>) => validate(z.strictObject({ id: sealSchemas.sealId }), params, 'path').id;
@@ -65,7 +66,7 @@ export function sealRoutes(s: Services) {
       tag: 'seals',
       summary: '印章注销: the maker or the owner revokes a seal; signatures from effectiveFrom on are invalid',
       access: 'agency',
-      body: agencyRequestBody(revokeSealSchema, ['sealId']),
+      body: agencyRequestBody(revokeSealSchema, 'seal:revoke', ['sealId']),
       responses: { 200: { description: 'The revoked seal, committed', schema: writeResult(sealRecord) } },
       async handler({ principal, params, body }) {
         return { body: await s.submitter.asAgency(principal!, 'seal:revoke', bindFields(body, { sealId: sealIdOf(params) })) };

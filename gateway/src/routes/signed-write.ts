@@ -34,7 +34,7 @@ export function signedWriteRoute<S extends z.ZodRawShape, K extends keyof S & st
     summary: w.summary,
     ...(w.description !== undefined && { description: w.description }),
     access: 'agency',
-    body: agencyRequestBody(w.request, w.id ? [w.id.field] : []),
+    body: agencyRequestBody(w.request, w.fn, w.id ? [w.id.field] : []),
     responses: { [w.status]: { description: 'The record after the write, committed', schema: writeResult(w.record) } },
     async handler({ principal, params, body }) {
       const request = w.id ? bindFields(body, { [w.id.field]: w.id.read(params) }) : body;
