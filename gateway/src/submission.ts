@@ -77,11 +77,11 @@ export class Submitter {
    * the gateway makes for a new request (never for a retry).
    */
   async asAgency(principal: Principal, fn: string, request: Record<string, unknown>, made?: GatewayMade): Promise<WriteResult> {
-    const body = bindFields(request, { operation: operationOf(fn) });
     if (principal.kind !== 'agency') throw new ApiError(403, 'FORBIDDEN', 'this operation is made by an agency, with an agency token');
-    if (body.agencyId !== undefined && body.agencyId !== principal.agencyId) {
-      throw new ApiError(403, 'FORBIDDEN', `the token belongs to agency ${principal.agencyId}, the body names ${String(body.agencyId)}`);
+    if (request.agencyId !== undefined && request.agencyId !== principal.agencyId) {
+      throw new ApiError(403, 'FORBIDDEN', `the token belongs to agency ${principal.agencyId}, the body names ${String(request.agencyId)}`);
     }
+    const body = bindFields(request, { operation: operationOf(fn) });
     const selfSigned = body.signature !== undefined;
     if (selfSigned && made) throw new Error(`${fn}: the gateway makes no fields for a body the agency signed itself`);
     const requestId = selfSigned ? body.requestId : (body.requestId ?? `gw-${toHex(randomBytes(12))}`);

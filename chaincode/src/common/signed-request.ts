@@ -75,8 +75,9 @@ export function requireAgencySignature(
 
 /**
  * The gate of every agency-signed write: a valid request for the transaction invoked, from the
- * agency's own organisation, by an active agency, signed with a key valid now, never seen before. Nothing is written if any fails
- * (Fabric discards the whole simulation on error), except the replay marker on success.
+ * agency's own organisation, by an active agency, signed with a key valid now, never seen before.
+ * Nothing is written if any fails (Fabric discards the whole simulation on error), except the replay
+ * marker on success.
  */
 export async function authenticate<T extends SignedFields>(
   ctx: Context,
