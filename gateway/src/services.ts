@@ -78,6 +78,10 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     if (event.kind === 'agency') agencyStatus.evict(event.id);
   });
   await index.start(ledger);
+  const submitter = new Submitter(ledger, wallet, keys, db, metrics);
+  // Writes this gateway submitted and stopped before seeing through: their first results, from the ledger.
+  const settled = await submitter.settleAll();
+  if (settled.committed + settled.open > 0) log.warn(settled, 'writes left unsettled by the last stop settled with the ledger');
   const tokens = await TokenStore.open(db, { ttlDays: config.tokenTtlDays });
   const governanceToken = await governanceTokenOf(config, tokens);
 
@@ -92,7 +96,7 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     agencyStatus,
     keys,
     keyCustody,
-    submitter: new Submitter(ledger, wallet, keys, db, metrics),
+    submitter,
     index,
     licenceVerdicts,
     gatewayKey,
