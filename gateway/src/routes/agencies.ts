@@ -141,7 +141,7 @@ export function agencyRoutes(s: Services) {
         201: {
           description: 'Registered',
           schema: writeResult(agencyRecord).extend({
-            token: z.string().optional().describe('the agency\u2019s bearer token, shown this once (when this gateway serves its organisation)'),
+            token: z.string().optional().describe('the agency\u2019s bearer token, shown this once (when this gateway serves its organisation; not to a retry once issued)'),
             tokenId: z.string().optional().describe('the token\u2019s id, to list or revoke it'),
           }),
         },
