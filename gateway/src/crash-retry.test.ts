@@ -17,7 +17,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** One write as a client sends it, and what it got back. */
 interface Write {
-  kind: 'agency' | 'licence' | 'seal' | 'sealing' | 'receipt' | 'case';
+  kind: 'agency' | 'licence' | 'seal' | 'sealing' | 'receipt' | 'case' | 'anchor';
   path: string;
   token: string;
   body: Record<string, unknown>;
@@ -165,6 +165,12 @@ test('a write acknowledged before a crash is on the ledger, and a retry after on
           promisedBy: iso(now + 10 * 86_400_000),
         },
       }),
+      anchor: (n) => ({
+        kind: 'anchor',
+        path: '/v1/anchors',
+        token: ly.token,
+        body: { description: `批次 ${n}`, leaves: Array.from({ length: 8 }, (_, i) => sm3(`leaf ${n} ${i}`)) },
+      }),
       registration: () => {
         const agencyId = randomUscc('410200');
         return { kind: 'agency', path: '/v1/agencies', token: GOVERNANCE, body: { agencyId, name: `机构 ${agencyId}`, regionCode: '410200', mspId: 'HenanProvinceMSP', roles: ['consumer'] } };
@@ -188,7 +194,7 @@ test('a write acknowledged before a crash is on the ledger, and a retry after on
           retried: reply.retried,
           txId: reply.body.transaction.txId,
           answer: reply.body,
-          id: record.licenceId ?? record.sealingId ?? record.sealId ?? record.receiptId ?? record.caseId ?? record.agencyId,
+          id: record.licenceId ?? record.sealingId ?? record.sealId ?? record.receiptId ?? record.caseId ?? record.anchorId ?? record.agencyId,
         });
         writes.push(write);
         nextAnswer?.();
