@@ -45,7 +45,7 @@ interface Idempotency {
 }
 
 /**
- * What the gateway makes for an agency's request that only a new request needs (a fresh key and its
+ * What the gateway makes for a request (an agency's or governance's) that only a new request needs (a fresh key and its
  * proof of possession, a sign time and the seal's signature over it): made once the request id is
  * known to be new, so a retry is judged by what the client sent and gets the first result.
  */
@@ -145,7 +145,7 @@ export class Submitter {
     made: GatewayMade | undefined,
     submit: (record?: (txId: string) => Promise<void>) => Promise<WriteResult>,
   ): Promise<WriteResult> {
-    if (!once) return this.made(made, () => submit());
+    if (!once) return this.submitNew(made, () => submit());
     const { slot, requestId, fingerprint } = once;
     const replay = () => new ApiError(409, 'REPLAY', `request id ${requestId} was already used for a different request`);
     const running = this.inFlight.get(slot);
@@ -169,7 +169,7 @@ export class Submitter {
         await this.intents.put(slot, { fingerprint, txIds });
       };
       try {
-        return await this.made(made, () => submit(record), (result) => this.keep(slot, { fingerprint, result }));
+        return await this.submitNew(made, () => submit(record), (result) => this.keep(slot, { fingerprint, result }));
       } catch (err) {
         // The chaincode refused a request id it has seen: when it saw it in one of our own
         // transactions (committed, then its outcome lost), that transaction holds the first result.
@@ -196,7 +196,7 @@ export class Submitter {
    * Runs a new request's submission and keeps its result, telling what the gateway made for it the
    * outcome (made.committed runs even when keeping the result failed).
    */
-  private async made(made: GatewayMade | undefined, submit: () => Promise<WriteResult>, keep?: (result: WriteResult) => Promise<void>): Promise<WriteResult> {
+  private async submitNew(made: GatewayMade | undefined, submit: () => Promise<WriteResult>, keep?: (result: WriteResult) => Promise<void>): Promise<WriteResult> {
     let result: WriteResult;
     try {
       result = await submit();
