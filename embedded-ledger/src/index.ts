@@ -9,6 +9,7 @@ export {
   EmbeddedLedger,
   type EmbeddedLedgerOptions,
   type Endorsement,
+  type PreparedSubmission,
   type SubmitResult,
   type TransactionRecord,
 } from './ledger';

@@ -22,7 +22,7 @@ import { HistoryReader } from './history';
 import type { Identity, MspDefinition } from './identities';
 import { Membership } from './membership';
 import { BlockCutter, type BlockCutting } from './orderer';
-import { createProposal } from './proposal';
+import { createProposal, type Proposal } from './proposal';
 import type { KVRead, KVWrite, RangeQueryInfo } from './rwset';
 import { ShimChaincodeStub, type ShimStub } from './shim';
 import { TxSimulator } from './simulator';
@@ -58,6 +58,16 @@ export interface Endorsement {
   event?: TransactionEvent;
 }
 
+/**
+ * A proposal made and not yet endorsed: its transaction id is known before anything is sent, as with
+ * fabric-gateway's Proposal.getTransactionId(), so a caller can record it before the transaction may commit.
+ */
+export interface PreparedSubmission {
+  readonly txId: string;
+  /** Endorses, orders and commits it, as submit() does; once only. */
+  submit(): Promise<SubmitResult>;
+}
+
 export interface SubmitResult {
   txId: string;
   blockNumber: bigint;
@@ -76,6 +86,8 @@ export interface TransactionRecord {
   args: string[];
   /** Fabric TxValidationCode: 0 VALID, 11 MVCC_READ_CONFLICT, 12 PHANTOM_READ_CONFLICT. */
   validationCode: number;
+  /** The chaincode's response payload, as submit() returned it. */
+  payload: Uint8Array;
   event?: ChaincodeEvent;
   blockHash: Uint8Array;
 }
@@ -150,7 +162,7 @@ export class EmbeddedLedger {
    * @throws {EndorseError} when the chaincode answers with an error status.
    */
   async endorse(identity: Identity, fn: string, args: string[], options: { txId?: string; timestamp?: Date } = {}): Promise<Endorsement> {
-    const tx = await this.simulate(identity, fn, args, options);
+    const tx = await this.simulate(identity, fn, args, this.propose(fn, args, identity, options));
     assertEndorsed(tx);
     const { txId, timestamp, response, readSet, rangeQueries, writeSet, event } = tx;
     return event ? { txId, timestamp, response, readSet, rangeQueries, writeSet, event } : { txId, timestamp, response, readSet, rangeQueries, writeSet };
@@ -163,9 +175,28 @@ export class EmbeddedLedger {
    * @throws {EndorseError} when the chaincode answers with an error status (nothing is ordered).
    * @throws {CommitError} when the transaction was ordered but failed validation (e.g. MVCC_READ_CONFLICT).
    */
-  async submit(identity: Identity, fn: string, args: string[]): Promise<SubmitResult> {
+  submit(identity: Identity, fn: string, args: string[]): Promise<SubmitResult> {
+    return this.prepare(identity, fn, args).submit();
+  }
+
+  /** The proposal of a submission, its transaction id known now; submit() it to endorse, order and commit it. */
+  prepare(identity: Identity, fn: string, args: string[]): PreparedSubmission {
+    this.assertOpen();
+    const proposal = this.propose(fn, args, identity, {});
+    let submitted = false;
+    return {
+      txId: proposal.txId,
+      submit: () => {
+        if (submitted) return Promise.reject(new Error(`transaction ${proposal.txId} was already submitted`));
+        submitted = true;
+        return this.submitProposal(identity, fn, args, proposal);
+      },
+    };
+  }
+
+  private async submitProposal(identity: Identity, fn: string, args: string[], proposal: Proposal): Promise<SubmitResult> {
     const { tx, committed } = await this.track(async () => {
-      const endorsed = await this.simulate(identity, fn, args, {});
+      const endorsed = await this.simulate(identity, fn, args, proposal);
       assertEndorsed(endorsed);
       return { tx: endorsed, committed: this.order(endorsed) };
     });
@@ -182,7 +213,7 @@ export class EmbeddedLedger {
    * @throws {GatewayError} when the chaincode answers with an error status.
    */
   async evaluate(identity: Identity, fn: string, args: string[]): Promise<Uint8Array> {
-    const tx = await this.simulate(identity, fn, args, {});
+    const tx = await this.simulate(identity, fn, args, this.propose(fn, args, identity, {}));
     const { status, message } = tx.response;
     if (!succeeded(tx.response)) {
       throw new GatewayError({
@@ -240,6 +271,7 @@ export class EmbeddedLedger {
         fn: tx.fn,
         args: tx.args,
         validationCode: record.validationCodes[location.txNum]!,
+        payload: tx.response.payload,
         blockHash: blockHash(record.header),
       };
       if (tx.event) {
@@ -277,12 +309,15 @@ export class EmbeddedLedger {
     await this.db.close();
   }
 
+  private propose(fn: string, args: string[], identity: Identity, options: { txId?: string; timestamp?: Date }): Proposal {
+    return createProposal({ identity, channelId: this.channelId, chaincodeName: this.chaincodeName, fn, args, ...options });
+  }
+
   /** Runs the chaincode on a fresh snapshot of committed state, as a peer endorses a proposal. */
-  private simulate(identity: Identity, fn: string, args: string[], options: { txId?: string; timestamp?: Date }): Promise<EndorserTransaction> {
+  private simulate(identity: Identity, fn: string, args: string[], proposal: Proposal): Promise<EndorserTransaction> {
     return this.track(async () => {
       await this.membership.validate(identity);
       const { channelId, chaincodeName } = this;
-      const proposal = createProposal({ identity, channelId, chaincodeName, fn, args, ...options });
       const { txId } = proposal;
       const snapshot = this.db.snapshot();
       const simulator = new TxSimulator(new StateReader(this.db, snapshot), txId);

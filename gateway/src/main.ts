@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config';
 import { restoreCrashOnError } from './process-guard';
 import { startGateway } from './server';
 import { loadOrSeedDemo } from './demo/state';
+import { startupLines } from './startup-lines';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,19 +20,13 @@ async function main(): Promise<void> {
     ...(values.host ? { HOST: values.host } : {}),
     ...(values['data-dir'] ? { DATA_DIR: values['data-dir'] } : {}),
   });
+  // What the gateway writes is its user's alone (LevelDB makes its files with the umask's mode).
+  process.umask(0o077);
   const log = pino({ level: config.logLevel });
   const gateway = await startGateway(config, log);
   restoreCrashOnError(log);
   const demo = config.demo ? await loadOrSeedDemo(gateway) : undefined;
-
-  const lines = [`河南链 gateway on the ${config.ledger} ledger: ${gateway.url}`, `  OpenAPI: ${gateway.url}/openapi.json`, `  data: ${config.dataDir}`];
-  lines.push(`  governance token: ${gateway.services.governanceToken}`);
-  if (demo) {
-    lines.push('  demo tokens (Authorization: Bearer <token>):');
-    for (const t of demo.tokens) lines.push(`    ${t.token}  ${t.label}`);
-    lines.push(`  demo licence to verify: curl -s -X POST ${gateway.url}/v1/verify/licence -H 'content-type: application/json' -d '{"id":"${demo.sampleLicenceId}"}'`);
-  }
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(startupLines(gateway, demo).join('\n') + '\n');
 
   // Under `npm start` a Ctrl-C reaches the gateway twice (from the terminal, and forwarded by npm):
   // the second must not kill it halfway through closing the ledger.

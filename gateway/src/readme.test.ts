@@ -47,6 +47,7 @@ test('every sh block of the README runs, in order, against the demo npm start se
   const workDir = await mkdtemp(join(tmpdir(), 'hnc-readme-work-'));
   try {
     const gateway = await npmStart(t, dataDir);
+    if (!gateway.governanceToken) throw new Error('the first start on a fresh data directory must show the governance token');
     // Each block announces itself on stderr, so a failure names the block and its line in README.md.
     const script = ['set -euo pipefail', ...runnable.map((b) => `echo '### README.md line ${b.line}' >&2\n${b.code}`)].join('\n');
     const run = await bash(script, workDir, { GW: gateway.url, GOV: gateway.governanceToken });

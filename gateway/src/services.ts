@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { generateKeyPair } from '@henan-chain/crypto';
@@ -7,6 +7,7 @@ import { chainKeysOf, KeyCustody } from './auth/key-custody';
 import { KeyStore, type StoredKey } from './auth/keystore';
 import { TokenStore } from './auth/tokens';
 import type { GatewayConfig } from './config';
+import { ownDataDir } from './data-dir';
 import { ApiError } from './errors';
 import { AuditIndex } from './index/audit-index';
 import { loadHolderSecret } from './holders';
@@ -42,6 +43,8 @@ export interface Services {
   holderSecret: Uint8Array;
   /** The governance organisation's bearer token: GOVERNANCE_TOKEN, or one made on first start. */
   governanceToken: string;
+  /** Where it came from: GOVERNANCE_TOKEN, DATA_DIR/governance-token, or made by this start (to be shown once). */
+  governanceTokenOrigin: TokenOrigin;
   /** Evaluates a query transaction and parses its JSON result. */
   query<T = unknown>(fn: string, ...args: string[]): Promise<T>;
   close(): Promise<void>;
@@ -51,7 +54,7 @@ export interface Services {
 export const GATEWAY_KEY_OWNER = 'gateway';
 
 export async function openServices(config: GatewayConfig, log: Logger): Promise<Services> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await ownDataDir(config.dataDir);
   const wallet = await loadOrCreateEmbeddedWallet(config.dataDir);
   const ledger = await EmbeddedLedgerAdapter.open(config.dataDir, wallet.organisations.map((o) => o.definition));
   const governance = organisationOf(wallet, wallet.governanceMspId)!;
@@ -78,8 +81,12 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     if (event.kind === 'agency') agencyStatus.evict(event.id);
   });
   await index.start(ledger);
+  const submitter = new Submitter(ledger, wallet, keys, db, metrics);
+  // Writes this gateway submitted and stopped before seeing through: their first results, from the ledger.
+  const settled = await submitter.settleAll();
+  if (settled.committed + settled.open > 0) log.warn(settled, 'writes left unsettled by the last stop settled with the ledger');
   const tokens = await TokenStore.open(db, { ttlDays: config.tokenTtlDays });
-  const governanceToken = await governanceTokenOf(config, tokens);
+  const { token: governanceToken, origin: governanceTokenOrigin } = await governanceTokenOf(config, tokens);
 
   return {
     config,
@@ -92,12 +99,13 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     agencyStatus,
     keys,
     keyCustody,
-    submitter: new Submitter(ledger, wallet, keys, db, metrics),
+    submitter,
     index,
     licenceVerdicts,
     gatewayKey,
     holderSecret,
     governanceToken,
+    governanceTokenOrigin,
     query,
     async close() {
       await index.stop();
@@ -122,28 +130,33 @@ async function initialiseChain(ledger: Ledger, wallet: Wallet, query: Services['
  * GOVERNANCE_TOKEN when set (so a script can drive a fresh instance); otherwise a token made on the
  * first start and kept in DATA_DIR/governance-token (mode 0600), so the operator can read it again.
  */
-async function governanceTokenOf(config: GatewayConfig, tokens: TokenStore): Promise<string> {
-  const token = await currentGovernanceToken(config, tokens);
+async function governanceTokenOf(config: GatewayConfig, tokens: TokenStore): Promise<{ token: string; origin: TokenOrigin }> {
+  const current = await currentGovernanceToken(config, tokens);
   // Exactly one governance token works: a replaced GOVERNANCE_TOKEN (or the generated one it replaced) stops.
-  await tokens.revokeAllBut('governance', token, 'replaced by the configured governance token');
-  return token;
+  await tokens.revokeAllBut('governance', current.token, 'replaced by the configured governance token');
+  return current;
 }
 
-async function currentGovernanceToken(config: GatewayConfig, tokens: TokenStore): Promise<string> {
+export type TokenOrigin = 'configured' | 'kept' | 'made';
+
+/** The file a generated governance token is kept in. */
+export const governanceTokenFile = (dataDir: string) => join(dataDir, 'governance-token');
+
+async function currentGovernanceToken(config: GatewayConfig, tokens: TokenStore): Promise<{ token: string; origin: TokenOrigin }> {
   const principal = { kind: 'governance', label: 'governance' } as const;
   if (config.governanceToken) {
     await tokens.register(config.governanceToken, principal);
-    return config.governanceToken;
+    return { token: config.governanceToken, origin: 'configured' };
   }
-  const file = join(config.dataDir, 'governance-token');
+  const file = governanceTokenFile(config.dataDir);
   try {
     const kept = (await readFile(file, 'utf8')).trim();
     // A kept token may have been revoked while GOVERNANCE_TOKEN was set: then make a new one.
-    if (await tokens.resolve(kept)) return kept;
+    if (await tokens.resolve(kept)) return { token: kept, origin: 'kept' };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const { token } = await tokens.issue(principal);
   await writeFile(file, token + '\n', { mode: 0o600 });
-  return token;
+  return { token, origin: 'made' };
 }

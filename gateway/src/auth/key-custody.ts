@@ -50,25 +50,7 @@ export class KeyCustody {
   }
 
   /**
-   * Runs `submit`, a governance act that registers `privateKey` (a key the gateway made) for `owner`,
-   * with the key pending until it is committed; without a key, just runs it.
-   */
-  async registering<T>(owner: string, privateKey: Uint8Array | undefined, submit: () => Promise<T>): Promise<T> {
-    if (!privateKey) return submit();
-    const { keyId } = await this.keys.addPending(owner, privateKey);
-    let result: T;
-    try {
-      result = await submit();
-    } catch (err) {
-      await this.failed(owner, keyId, err);
-      throw err;
-    }
-    await this.keys.promote(owner, keyId);
-    return result;
-  }
-
-  /**
-   * What the gateway makes for an agency's request that registers a new key of `owner`: `make` gives
+   * What the gateway makes for a request (an agency's or governance's) that registers a new key of `owner`: `make` gives
    * the key and the fields it adds to the request. Kept pending while the request is submitted,
    * promoted once it is committed; a replay of the request settles a key whose promotion failed.
    */

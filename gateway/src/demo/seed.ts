@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { buildLicenceId, toHex } from '@henan-chain/crypto';
+import { createHash } from 'node:crypto';
+import { buildLicenceId } from '@henan-chain/crypto';
 import { type ApiClient, expectStatus } from '../http/client';
 import { DEMO_AGENCIES, DEMO_HOLDERS, type DemoAgencyKey, LICENCE_TYPES } from './agencies';
 
@@ -13,13 +13,26 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const sm3 = (data: string | Buffer) => createHash('sm3').update(data).digest('hex');
 
 /**
+ * How far seeding got, kept in DATA_DIR (mode 0600) as it goes, so a start after a crash at any
+ * point resumes: the same start time, so every request is the same as before; the tokens it got.
+ */
+export interface DemoProgress {
+  startedAt: number;
+  tokens: Partial<Record<DemoAgencyKey, string>>;
+}
+
+/**
  * Seeds a fresh gateway with a province's worth of demo records, through the public HTTP API (so the
  * demo exercises exactly what a client would): agencies, licences in every state, seals and sealed
  * documents, sharing receipts at each step, cross-region cases (one overdue) and an anchored batch.
+ * Every write carries a request id of its own, the same on every run from the same `progress`: a run
+ * after a crash sends again what was sent before and gets the first results, then carries on.
  */
-export async function seedDemo(call: ApiClient, governanceToken: string): Promise<DemoData> {
-  const now = Date.now();
-  const tokens = {} as Record<DemoAgencyKey, string>;
+export async function seedDemo(call: ApiClient, governanceToken: string, progress: DemoProgress, keep: (progress: DemoProgress) => Promise<void>): Promise<DemoData> {
+  const now = progress.startedAt;
+  let sent = 0;
+  const requestId = () => `demo-${String(++sent).padStart(4, '0')}`;
+  const tokens = progress.tokens;
   for (const [key, agency] of Object.entries(DEMO_AGENCIES) as [DemoAgencyKey, (typeof DEMO_AGENCIES)[DemoAgencyKey]][]) {
     const licenceTypes =
       key === 'market' ? [LICENCE_TYPES.businessLicence.code] : key === 'zhengzhou' ? [LICENCE_TYPES.foodBusiness.code] : undefined;
@@ -27,13 +40,19 @@ export async function seedDemo(call: ApiClient, governanceToken: string): Promis
       method: 'POST',
       path: '/v1/agencies',
       token: governanceToken,
-      json: { ...agency, roles: [...agency.roles], ...(licenceTypes ? { licenceTypes } : {}) },
+      json: { ...agency, roles: [...agency.roles], ...(licenceTypes ? { licenceTypes } : {}), requestId: requestId() },
     });
-    tokens[key] = expectStatus(reply, 201, `register ${agency.name}`).token;
+    const registered = expectStatus(reply, 201, `register ${agency.name}`);
+    if (tokens[key]) continue;
+    // A retried registration whose token was issued, then lost in a crash, shows no token: issue another.
+    tokens[key] =
+      registered.token ??
+      expectStatus(await call({ method: 'POST', path: `/v1/agencies/${agency.agencyId}/tokens`, token: governanceToken, json: {} }), 201, `token of ${agency.name}`).token;
+    await keep(progress);
   }
-  const as = (key: DemoAgencyKey) => tokens[key];
-  const post = async (key: DemoAgencyKey, path: string, json: unknown, status = 201) =>
-    expectStatus(await call({ method: 'POST', path, token: as(key), json }), status, `POST ${path}`);
+  const as = (key: DemoAgencyKey) => tokens[key]!;
+  const post = async (key: DemoAgencyKey, path: string, json: object, status = 201) =>
+    expectStatus(await call({ method: 'POST', path, token: as(key), json: { ...json, requestId: requestId() } }), status, `POST ${path}`);
 
   // 电子证照: business licences of the province in every state, and a food licence of Zhengzhou.
   const licence = (type: keyof typeof LICENCE_TYPES, issuer: DemoAgencyKey, serial: number, holder: (typeof DEMO_HOLDERS)[number], window: [number, number | null]) => {
@@ -120,7 +139,7 @@ export async function seedDemo(call: ApiClient, governanceToken: string): Promis
       collectingRegion: '410300',
       handlingRegion: '410100',
       handlingAgencyId: DEMO_AGENCIES.zhengzhou.agencyId,
-      applicantCommitment: toHex(randomBytes(32)),
+      applicantCommitment: sm3(`demo applicant ${n} ${now}`),
       appliedAt: iso(now - appliedDaysAgo * DAY),
       promisedBy: iso(now + promisedInDays * DAY),
     });
@@ -143,7 +162,7 @@ export async function seedDemo(call: ApiClient, governanceToken: string): Promis
   return {
     tokens: [
       { label: 'governance', token: governanceToken },
-      ...(Object.keys(DEMO_AGENCIES) as DemoAgencyKey[]).map((key) => ({ label: DEMO_AGENCIES[key].name, token: tokens[key] })),
+      ...(Object.keys(DEMO_AGENCIES) as DemoAgencyKey[]).map((key) => ({ label: DEMO_AGENCIES[key].name, token: as(key) })),
     ],
     sampleLicenceId: valid,
   };

@@ -10,8 +10,17 @@ import {
 import { toHex } from '@henan-chain/crypto';
 import { ApiError } from '../errors';
 import { apiErrorFromChaincode } from './chaincode-errors';
-import { retryOnConflict } from './conflicts';
-import type { CloseableAsyncIterable, Committed, Ledger, LedgerEvent, LedgerIdentity, TransactionEvidence } from './ledger';
+import { conflictError, retryOnConflict } from './conflicts';
+import type {
+  CloseableAsyncIterable,
+  Committed,
+  CommittedTransaction,
+  Ledger,
+  LedgerEvent,
+  LedgerIdentity,
+  PreparedTransaction,
+  TransactionEvidence,
+} from './ledger';
 
 const MVCC_READ_CONFLICT = 11;
 const PHANTOM_READ_CONFLICT = 12;
@@ -19,14 +28,15 @@ const PHANTOM_READ_CONFLICT = 12;
 /** About 200 bytes each: a few MB for the transactions named by the records most often verified. */
 const EVIDENCE_CACHE_SIZE = 10_000;
 
-function isConflict(err: unknown): boolean {
+function isConflict(err: unknown): err is CommitError {
   return err instanceof CommitError && (err.code === MVCC_READ_CONFLICT || err.code === PHANTOM_READ_CONFLICT);
 }
 
 function mapError(err: unknown): never {
   // EndorseError (submit) and a plain GatewayError (evaluate) both carry the chaincode's message.
   if (err instanceof GatewayError) throw apiErrorFromChaincode(err.chaincodeMessage);
-  if (err instanceof CommitError && !isConflict(err)) {
+  if (isConflict(err)) throw conflictError(err.transactionId);
+  if (err instanceof CommitError) {
     throw new ApiError(500, 'INTERNAL', `transaction ${err.transactionId} was invalidated at commit (code ${err.code})`);
   }
   throw err;
@@ -54,13 +64,23 @@ export class EmbeddedLedgerAdapter implements Ledger {
     return new EmbeddedLedgerAdapter(ledger);
   }
 
-  async submit(identity: LedgerIdentity, fn: string, args: string[]): Promise<Committed> {
-    try {
-      const result = await retryOnConflict(() => this.ledger.submit(identity, fn, args), isConflict);
-      return { txId: result.txId, blockNumber: result.blockNumber, payload: result.payload };
-    } catch (err) {
-      return mapError(err);
-    }
+  submit(identity: LedgerIdentity, fn: string, args: string[]): Promise<Committed> {
+    return retryOnConflict(() => this.prepare(identity, fn, args).submit());
+  }
+
+  prepare(identity: LedgerIdentity, fn: string, args: string[]): PreparedTransaction {
+    const prepared = this.ledger.prepare(identity, fn, args);
+    return {
+      txId: prepared.txId,
+      async submit() {
+        try {
+          const result = await prepared.submit();
+          return { txId: result.txId, blockNumber: result.blockNumber, payload: result.payload };
+        } catch (err) {
+          return mapError(err);
+        }
+      },
+    };
   }
 
   async evaluate(identity: LedgerIdentity, fn: string, args: string[]): Promise<Uint8Array> {
@@ -90,18 +110,25 @@ export class EmbeddedLedgerAdapter implements Ledger {
       this.evidenceCache.set(txId, cached);
       return cached;
     }
+    const tx = await this.transaction(txId);
+    if (!tx) return undefined;
+    const { payload: _payload, ...evidence } = tx;
+    if (this.evidenceCache.size >= EVIDENCE_CACHE_SIZE) this.evidenceCache.delete(this.evidenceCache.keys().next().value!);
+    this.evidenceCache.set(txId, evidence);
+    return evidence;
+  }
+
+  async transaction(txId: string): Promise<CommittedTransaction | undefined> {
     const tx = await this.ledger.getTransaction(txId);
     if (!tx) return undefined;
-    const evidence = {
+    return {
       txId,
       blockNumber: tx.blockNumber,
       blockHash: toHex(tx.blockHash),
       timestamp: tx.timestamp.toISOString(),
       valid: tx.validationCode === 0,
+      payload: tx.payload,
     };
-    if (this.evidenceCache.size >= EVIDENCE_CACHE_SIZE) this.evidenceCache.delete(this.evidenceCache.keys().next().value!);
-    this.evidenceCache.set(txId, evidence);
-    return evidence;
   }
 
   height(): Promise<bigint> {

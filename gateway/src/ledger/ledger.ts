@@ -33,6 +33,24 @@ export interface TransactionEvidence {
   valid: boolean;
 }
 
+/** A committed transaction with the chaincode's response payload as it was returned then. */
+export interface CommittedTransaction extends TransactionEvidence {
+  payload: Uint8Array;
+}
+
+/**
+ * A transaction proposed and not yet endorsed, its id known before it is sent (fabric-gateway:
+ * Contract.newProposal, then Proposal.getTransactionId), so the gateway can record the id first.
+ */
+export interface PreparedTransaction {
+  readonly txId: string;
+  /**
+   * Endorses, orders and waits for the commit, like Ledger.submit but once, without re-proposing: a
+   * transaction invalidated by an MVCC or phantom read conflict throws ApiError LEDGER_CONFLICT.
+   */
+  submit(): Promise<Committed>;
+}
+
 export interface CloseableAsyncIterable<T> extends AsyncIterable<T> {
   close(): void;
 }
@@ -41,6 +59,8 @@ export interface Ledger {
   readonly kind: 'embedded' | 'fabric';
   /** Endorses, orders and waits for the commit; resolves only once the transaction is on the ledger. */
   submit(identity: LedgerIdentity, fn: string, args: string[]): Promise<Committed>;
+  /** A proposal whose transaction id is known before anything is sent; nothing happens until its submit(). */
+  prepare(identity: LedgerIdentity, fn: string, args: string[]): PreparedTransaction;
   evaluate(identity: LedgerIdentity, fn: string, args: string[]): Promise<Uint8Array>;
   /**
    * Chaincode events of valid transactions from `startBlock` on, in ledger order, then live; with
@@ -48,6 +68,12 @@ export interface Ledger {
    */
   events(startBlock: bigint, endBlock?: bigint): CloseableAsyncIterable<LedgerEvent>;
   evidence(txId: string): Promise<TransactionEvidence | undefined>;
+  /**
+   * The transaction `txId` as committed, valid or not, with the chaincode's response payload (Fabric:
+   * qscc GetTransactionByID, the ChaincodeAction's response in its ProposalResponsePayload); undefined
+   * when the ledger does not hold it. How the gateway rebuilds a write's first result after a crash.
+   */
+  transaction(txId: string): Promise<CommittedTransaction | undefined>;
   height(): Promise<bigint>;
   close(): Promise<void>;
 }

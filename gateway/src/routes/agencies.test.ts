@@ -133,7 +133,7 @@ test('bad input to agencies is a specific 4xx and writes nothing', async (t) => 
     ['governance adds a key to an unknown agency', 'POST', `/v1/agencies/${unknown}/keys`, { token: GOVERNANCE, json: {} }, 404, 'NOT_FOUND'],
     ['governance adds a key to a malformed id', 'POST', '/v1/agencies/not-a-code/keys', { token: GOVERNANCE, json: {} }, 400, 'VALIDATION_FAILED'],
     ['governance asks to retire the signing key', 'POST', keys, { token: GOVERNANCE, json: { retireSigningKey: true } }, 400, 'VALIDATION_FAILED'],
-    ['governance sends a request id', 'POST', keys, { token: GOVERNANCE, json: { requestId: 'gov-rotate-1' } }, 400, 'VALIDATION_FAILED'],
+    ['governance sends a malformed request id', 'POST', keys, { token: GOVERNANCE, json: { requestId: 'gov 1' } }, 400, 'VALIDATION_FAILED'],
     ['revoke another agency\u2019s key', 'POST', `/v1/agencies/${other.agencyId}/keys/${otherKeyId}/revoke`, { token: agency.token, json: { reason: 'x' } }, 403, 'FORBIDDEN'],
     ['revoke a malformed key id', 'POST', `/v1/agencies/${agency.agencyId}/keys/not-a-key/revoke`, { token: GOVERNANCE, json: { reason: 'x' } }, 400, 'VALIDATION_FAILED'],
     ['revoke an unknown key', 'POST', `/v1/agencies/${agency.agencyId}/keys/${'a'.repeat(32)}/revoke`, { token: GOVERNANCE, json: { reason: 'x' } }, 422, 'KEY_NOT_FOUND'],

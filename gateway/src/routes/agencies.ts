@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { generateKeyPair, sign, toHex } from '@henan-chain/crypto';
 import { AGENCY_ROLES, fields, possessionStatement, type Agency } from '@henan-chain/chaincode';
 import { ApiError } from '../errors';
-import { defineRoute, type RouteContext } from '../http/route';
+import { defineRoute, validate, type RouteContext } from '../http/route';
 import { signingFields, writeResult } from '../http/schemas';
 import { pathId } from '../http/path-id';
 import { organisationOf } from '../organisations';
 import { bindFields } from '../submission';
 import type { Services } from '../services';
+
+/** A governance act's request id: kept by the gateway (not on chain), so a retry gets the first result. */
+const governanceRequestId = fields.requestId.optional().describe('reuse it to retry idempotently: a retry gets the first result');
 
 const newKeyFields = {
   publicKey: fields.sm2PublicKey.optional().describe('omit to let the gateway make the key and keep it to sign for the agency'),
@@ -22,6 +25,7 @@ const registerBody = z.strictObject({
   roles: z.array(z.enum(AGENCY_ROLES)).min(1),
   licenceTypes: z.array(z.string()).max(100).optional(),
   ...newKeyFields,
+  requestId: governanceRequestId,
 });
 
 const rotateBody = z.strictObject({ ...newKeyFields, retireSigningKey: z.boolean().default(false), ...signingFields('agency:rotateKey') });
@@ -31,7 +35,7 @@ const revokeBody = z.strictObject({
   revokedKeyId: fields.keyId.optional().describe('the path\u2019s keyId; required in a body the agency signs itself'),
   ...signingFields('agency:revokeOwnKey'),
 });
-const statusBody = z.strictObject({ reason: fields.text(500) });
+const statusBody = z.strictObject({ reason: fields.text(500), requestId: governanceRequestId });
 
 export const agencyIdOf = pathId(fields.uscc);
 
@@ -87,9 +91,19 @@ function madeKey(agencyId: string): Required<KeyMaterial> {
   return { publicKey, proofOfPossession: toHex(sign(possessionStatement(agencyId, publicKey), pair.privateKey)), privateKey: pair.privateKey };
 }
 
-/** A key for a new agency key: the caller's (with its proof), or one the gateway makes and will keep. */
-function keyMaterial(agencyId: string, body: { publicKey?: string; proofOfPossession?: string; signature?: string }): KeyMaterial {
-  return namedKey(body) ?? madeKey(agencyId);
+/**
+ * A new key of `agencyId`: the caller's (with its proof), or else one the gateway makes only for a new
+ * request (not a retry) and keeps pending until the request that registers it is committed.
+ */
+function newKey(s: Services, agencyId: string, body: { publicKey?: string; proofOfPossession?: string; signature?: string }) {
+  const named = namedKey(body);
+  if (named) return { named };
+  return {
+    made: s.keyCustody.made(agencyId, () => {
+      const { privateKey, ...fields } = madeKey(agencyId);
+      return { privateKey, fields };
+    }),
+  };
 }
 
 /**
@@ -98,8 +112,9 @@ function keyMaterial(agencyId: string, body: { publicKey?: string; proofOfPosses
  * rotation does) is refused rather than stripped, so the act is never other than the one asked for.
  */
 function refuseAgencyFields(body: Record<string, unknown>): void {
-  const given = (['operation', 'requestId', 'agencyId', 'keyId', 'signature'] as const).find((name) => body[name] !== undefined);
-  if (given) throw new ApiError(400, 'VALIDATION_FAILED', `body.${given}: a governance act carries no agency signature or request id (the path names the agency)`);
+  const given = (['operation', 'agencyId', 'keyId', 'signature'] as const).find((name) => body[name] !== undefined);
+  if (given) throw new ApiError(400, 'VALIDATION_FAILED', `body.${given}: a governance act carries no agency signature (the path names the agency)`);
+  if (body.requestId !== undefined) validate(z.object({ requestId: fields.requestId }), { requestId: body.requestId }, 'body');
   if (body.retireSigningKey === true) {
     throw new ApiError(400, 'VALIDATION_FAILED', 'body.retireSigningKey: governance adds a key; an agency retires its signing key when it rotates its own');
   }
@@ -126,18 +141,19 @@ export function agencyRoutes(s: Services) {
         201: {
           description: 'Registered',
           schema: writeResult(agencyRecord).extend({
-            token: z.string().optional().describe('the agency\u2019s bearer token, shown this once (when this gateway serves its organisation)'),
+            token: z.string().optional().describe('the agency\u2019s bearer token, shown this once (when this gateway serves its organisation; not to a retry once issued)'),
             tokenId: z.string().optional().describe('the token\u2019s id, to list or revoke it'),
           }),
         },
       },
       async handler({ body }) {
-        const { privateKey, ...key } = keyMaterial(body.agencyId, body);
-        const result = await s.keyCustody.registering(body.agencyId, privateKey, () =>
-          s.submitter.asGovernance('agency:register', { ...body, ...key, licenceTypes: body.licenceTypes ?? [] }),
-        );
+        const { requestId, ...request } = body;
+        const { named, made } = newKey(s, body.agencyId, body);
+        const result = await s.submitter.asGovernance('agency:register', { ...request, ...named, licenceTypes: body.licenceTypes ?? [] }, { requestId, made });
+        // A token is shown once: a retry of a registration whose token was issued gets none (reissue one instead).
         const served = organisationOf(s.wallet, body.mspId) !== undefined;
-        const issued = served
+        const tokenless = served && !(await s.tokens.list(body.agencyId)).some((t) => t.status === 'active');
+        const issued = tokenless
           ? await s.tokens.issue({ kind: 'agency', agencyId: body.agencyId, mspId: body.mspId, label: body.name })
           : undefined;
         return { status: 201, body: { ...result, ...(issued ? { token: issued.token, tokenId: issued.info.id } : {}) } };
@@ -161,7 +177,7 @@ export function agencyRoutes(s: Services) {
       summary: 'Add or rotate an SM2 key (密钥轮换)',
       description:
         'By the agency itself (signed with a current key; retireSigningKey ends that key now; without publicKey the gateway makes the key, and a retry with the same requestId gets the first rotation back) ' +
-        'or by governance, which adds a key only (no retireSigningKey, requestId or signing fields).',
+        'or by governance, which adds a key only (no retireSigningKey or signing fields; a requestId makes a retry get the first result).',
       access: 'agency-or-governance',
       body: rotateBody,
       responses: { 201: { description: 'Key added', schema: writeResult(agencyRecord) } },
@@ -169,21 +185,12 @@ export function agencyRoutes(s: Services) {
         if (requireSelfOrGovernance(ctx) === 'governance') {
           refuseAgencyFields(ctx.body);
           const agencyId = agencyIdOf(ctx.params);
-          const { privateKey, ...key } = keyMaterial(agencyId, ctx.body);
-          const result = await s.keyCustody.registering(agencyId, privateKey, () => s.submitter.asGovernance('agency:addKey', { agencyId, ...key }));
-          return { status: 201, body: result };
+          const { named, made } = newKey(s, agencyId, ctx.body);
+          return { status: 201, body: await s.submitter.asGovernance('agency:addKey', { agencyId, ...named }, { requestId: ctx.body.requestId, made }) };
         }
-        const agencyId = ctx.params.id!; // the token's own agency
-        const named = namedKey(ctx.body);
+        const { named, made } = newKey(s, ctx.params.id!, ctx.body); // the token's own agency
         const { publicKey: _p, proofOfPossession: _q, ...rest } = ctx.body;
-        if (named) return { status: 201, body: await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', { ...rest, ...named }) };
-        // The gateway makes the new key only for a new request, so a retry (same requestId) gets the
-        // first rotation back; the key is kept pending until that rotation is committed.
-        const made = s.keyCustody.made(agencyId, () => {
-          const { privateKey, ...fields } = madeKey(agencyId);
-          return { privateKey, fields };
-        });
-        return { status: 201, body: await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', rest, made) };
+        return { status: 201, body: await s.submitter.asAgency(ctx.principal!, 'agency:rotateKey', { ...rest, ...named }, made) };
       },
     }),
     defineRoute({
@@ -201,8 +208,9 @@ export function agencyRoutes(s: Services) {
           return { body: await s.submitter.asAgency(ctx.principal!, 'agency:revokeOwnKey', bindFields(ctx.body, { revokedKeyId: keyId })) };
         }
         refuseAgencyFields(ctx.body);
-        const request = { ...bindFields(ctx.body, { revokedKeyId: keyId }), agencyId: agencyIdOf(ctx.params) };
-        return { body: await s.submitter.asGovernance('agency:revokeKey', request) };
+        const { requestId, ...body } = ctx.body;
+        const request = { ...bindFields(body, { revokedKeyId: keyId }), agencyId: agencyIdOf(ctx.params) };
+        return { body: await s.submitter.asGovernance('agency:revokeKey', request, { requestId }) };
       },
     }),
     ...(['suspend', 'reinstate'] as const).map((action) =>
@@ -216,7 +224,7 @@ export function agencyRoutes(s: Services) {
         responses: { 200: { description: 'Status changed', schema: writeResult(agencyRecord) } },
         async handler({ params, body }) {
           const agencyId = agencyIdOf(params);
-          const result = await s.submitter.asGovernance(`agency:${action}`, { agencyId, reason: body.reason });
+          const result = await s.submitter.asGovernance(`agency:${action}`, { agencyId, reason: body.reason }, { requestId: body.requestId });
           s.agencyStatus.evict(agencyId); // the agency's tokens follow at once, not when the audit index gets the event
           return { body: result };
         },
