@@ -8,10 +8,11 @@ import { caseRoutes } from './cases';
 import { licenceRoutes } from './licences';
 import { verifyLicenceRoutes } from './verify-licence';
 import { sealRoutes } from './seals';
+import { ofdRoutes } from './ofd';
 import { anchorRoutes } from './anchors';
 import { auditRoutes } from './audit';
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function allRoutes(s: Services): RouteSpec<any, any>[] {
-  return [...healthRoutes(s), ...agencyRoutes(s), ...agencyTokenRoutes(s), ...licenceRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...anchorRoutes(s), ...auditRoutes(s)];
+  return [...healthRoutes(s), ...agencyRoutes(s), ...agencyTokenRoutes(s), ...licenceRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...ofdRoutes(s), ...anchorRoutes(s), ...auditRoutes(s)];
 }
