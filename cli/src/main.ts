@@ -9,6 +9,7 @@ import { addSm3Command } from './sm3';
 import { addVerifyCommand } from './verify';
 import { addVerifyReportCommand } from './verify-report';
 import { addVerifyEvidenceCommand } from './verify-evidence';
+import { addQrCommand } from './qr';
 import { EXIT, GatewayRefused, Invalid, UsageError } from './outcomes';
 
 /** A crash must not exit 1, which scripts read as "invalid": EX_SOFTWARE of sysexits(3). */
@@ -31,6 +32,7 @@ function buildProgram(): Command {
     addAnchorCommand,
     addProofCheckCommand,
     addVerifyEvidenceCommand,
+    addQrCommand,
   ];
   for (const add of commands) add(program);
   return program;
