@@ -11,6 +11,7 @@ import { addSm3Command } from './sm3';
 import { addVerifyCommand } from './verify';
 import { addVerifyLedgerCommand } from './verify-ledger';
 import { addVerifyReportCommand } from './verify-report';
+import { addVerifyEvidenceCommand } from './verify-evidence';
 import { EXIT, GatewayRefused, Invalid, UsageError } from './outcomes';
 
 /** A crash must not exit 1, which scripts read as "invalid": EX_SOFTWARE of sysexits(3). */
@@ -39,6 +40,7 @@ function buildProgram(): Command {
     addAnchorCommand,
     addProofCheckCommand,
     addVerifyLedgerCommand,
+    addVerifyEvidenceCommand,
   ];
   for (const add of commands) add(program);
   return program;

@@ -5,6 +5,7 @@
  */
 
 import type { ChainVerification } from '@henan-chain/embedded-ledger';
+import type { LedgerProof } from '@henan-chain/evidence';
 
 export type { ChainVerification };
 
@@ -78,6 +79,13 @@ export interface Ledger {
    * when the ledger does not hold it. How the gateway rebuilds a write's first result after a crash.
    */
   transaction(txId: string): Promise<CommittedTransaction | undefined>;
+  /**
+   * What links transaction `txId` to a block hash, for offline evidence bundles (henan-chain/evidence-bundle/v1):
+   * embedded, the block header, the canonical bytes of the block's transactions and the next block's header;
+   * Fabric, the block header and the endorsements with the endorsers' certificates. Undefined when the ledger
+   * does not hold the transaction.
+   */
+  transactionProof(txId: string): Promise<LedgerProof | undefined>;
   height(): Promise<bigint>;
   /**
    * Re-derives the block hash chain from the stored blocks (data hash, previous-hash link, commit hash)
