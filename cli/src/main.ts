@@ -8,6 +8,7 @@ import { addSignCommand } from './sign';
 import { addSm3Command } from './sm3';
 import { addVerifyCommand } from './verify';
 import { addVerifyReportCommand } from './verify-report';
+import { addVerifyEvidenceCommand } from './verify-evidence';
 import { EXIT, GatewayRefused, Invalid, UsageError } from './outcomes';
 
 /** A crash must not exit 1, which scripts read as "invalid": EX_SOFTWARE of sysexits(3). */
@@ -29,6 +30,7 @@ function buildProgram(): Command {
     addVerifyReportCommand,
     addAnchorCommand,
     addProofCheckCommand,
+    addVerifyEvidenceCommand,
   ];
   for (const add of commands) add(program);
   return program;

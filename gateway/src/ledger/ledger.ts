@@ -4,6 +4,8 @@
  * file is ledger-agnostic; everything below maps its ledger's errors onto ApiError the same way.
  */
 
+import type { LedgerProof } from '@henan-chain/evidence';
+
 /** A Fabric identity (ECDSA P-256 X.509) the gateway submits with; one per organisation it serves. */
 export interface LedgerIdentity {
   mspId: string;
@@ -74,6 +76,13 @@ export interface Ledger {
    * when the ledger does not hold it. How the gateway rebuilds a write's first result after a crash.
    */
   transaction(txId: string): Promise<CommittedTransaction | undefined>;
+  /**
+   * What links transaction `txId` to a block hash, for offline evidence bundles (henan-chain/evidence-bundle/v1):
+   * embedded, the block header, the canonical bytes of the block's transactions and the next block's header;
+   * Fabric, the block header and the endorsements with the endorsers' certificates. Undefined when the ledger
+   * does not hold the transaction.
+   */
+  transactionProof(txId: string): Promise<LedgerProof | undefined>;
   height(): Promise<bigint>;
   close(): Promise<void>;
 }
