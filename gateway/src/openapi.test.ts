@@ -304,6 +304,7 @@ test('every response of every operation, successes and refusals, matches the doc
   const period = `agency=${ids.market}&from=2020-01-01&to=2099-12-31`;
   await get(`/v1/audit/report?${period}&format=json`, GOVERNANCE);
   await get(`/v1/audit/report?${period}&format=csv`, bigData);
+  t.true((await get('/v1/ledger/verification', GOVERNANCE)).valid);
 
   // At least one refusal of every operation: malformed and unknown ids, missing or wrong tokens, bad bodies, wrong states.
   const unknownAgency = randomUscc();
@@ -367,6 +368,7 @@ test('every response of every operation, successes and refusals, matches the doc
     [{ method: 'GET', path: '/v1/audit/history/unicorn/x', token: GOVERNANCE }, 400],
     [{ method: 'GET', path: `/v1/audit/events?agency=${ids.market}`, token: luoyang }, 403],
     [{ method: 'GET', path: `/v1/audit/report?agency=${ids.market}`, token: GOVERNANCE }, 400],
+    [{ method: 'GET', path: '/v1/ledger/verification', token: market }, 403],
   ];
   const unexpected: string[] = [];
   for (const [c, status] of refusals) {
