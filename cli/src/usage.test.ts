@@ -46,6 +46,7 @@ const commands = [
   ['anchor'],
   ['proof-check'],
   ['verify-ofd'],
+  ['verify-ledger'],
 ];
 
 for (const command of commands) {
