@@ -26,7 +26,7 @@ export interface TargetVerdict extends Target {
   met: boolean;
 }
 
-export function rowsOf(measured: ReadonlyArray<{ case: Case; timing: Timing }>): Row[] {
+export function rowsOf(measured: ReadonlyArray<{ case: Omit<Case, 'op'>; timing: Timing }>): Row[] {
   const rows: Row[] = measured.map(({ case: { id, what, who, unit, perOp, note }, timing: { ops, seconds } }) => ({
     id,
     what,
