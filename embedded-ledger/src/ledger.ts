@@ -27,7 +27,7 @@ import type { KVRead, KVWrite, RangeQueryInfo } from './rwset';
 import { ShimChaincodeStub, type ShimStub } from './shim';
 import { TxSimulator } from './simulator';
 import { StateReader } from './statedb';
-import { verifyChain, type ChainVerification } from './verify';
+import { verifyChain, type ChainVerification, type VerifyOptions } from './verify';
 
 export interface EmbeddedLedgerOptions {
   /** Directory of the ledger's LevelDB; created when missing. */
@@ -325,8 +325,8 @@ export class EmbeddedLedger {
   }
 
   /** Checks every stored block's data hash, hash link and commit hash; reports the first broken block. */
-  verifyChain(): Promise<ChainVerification> {
-    return this.track(() => verifyChain(this.blocks));
+  verifyChain(options: VerifyOptions = {}): Promise<ChainVerification> {
+    return this.track(() => verifyChain(this.blocks, options));
   }
 
   /**

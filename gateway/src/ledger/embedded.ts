@@ -14,6 +14,7 @@ import { ApiError } from '../errors';
 import { apiErrorFromChaincode } from './chaincode-errors';
 import { conflictError, retryOnConflict } from './conflicts';
 import type {
+  ChainVerification,
   CloseableAsyncIterable,
   Committed,
   CommittedTransaction,
@@ -154,6 +155,10 @@ export class EmbeddedLedgerAdapter implements Ledger {
 
   height(): Promise<bigint> {
     return this.ledger.height();
+  }
+
+  verifyChain(onProgress?: (checked: bigint, height: bigint) => void): Promise<ChainVerification> {
+    return this.ledger.verifyChain({ onProgress });
   }
 
   close(): Promise<void> {

@@ -4,7 +4,10 @@
  * file is ledger-agnostic; everything below maps its ledger's errors onto ApiError the same way.
  */
 
+import type { ChainVerification } from '@henan-chain/embedded-ledger';
 import type { LedgerProof } from '@henan-chain/evidence';
+
+export type { ChainVerification };
 
 /** A Fabric identity (ECDSA P-256 X.509) the gateway submits with; one per organisation it serves. */
 export interface LedgerIdentity {
@@ -84,5 +87,11 @@ export interface Ledger {
    */
   transactionProof(txId: string): Promise<LedgerProof | undefined>;
   height(): Promise<bigint>;
+  /**
+   * Re-derives the block hash chain from the stored blocks (data hash, previous-hash link, commit hash)
+   * and reports the first broken link. Only a ledger whose blocks this process holds can offer it: a
+   * Fabric peer keeps its own.
+   */
+  verifyChain?(onProgress?: (checked: bigint, height: bigint) => void): Promise<ChainVerification>;
   close(): Promise<void>;
 }
