@@ -9,7 +9,7 @@ import { readContainer, readOfd, verifyOfd } from '@henan-chain/ofd';
 import { SAMPLES, sampleEntries, sampleFile, zipOf } from '@henan-chain/ofd/testing';
 import type { Case } from './case';
 import { METHOD, measureAsyncSideBySide } from './measure';
-import { type Target, formatLoad, formatReport, judge, loadAverage, rowsOf, saveReport } from './report';
+import { type Target, loadAverage, publish } from './report';
 
 const RESULTS = join(__dirname, '..', 'results', 'ofd.json');
 
@@ -53,11 +53,7 @@ async function main(): Promise<void> {
     const timings = await measureAsyncSideBySide(group.map((c) => c.run));
     measured.push(...group.map((c, i) => ({ case: c, timing: timings[i]! })));
   }
-  const rows = rowsOf(measured);
-  const verdicts = judge(TARGETS, rows);
-  process.stdout.write(`\n${formatReport(rows, verdicts)}${formatLoad(loadAtStart)}`);
-  await saveReport(RESULTS, METHOD, rows, verdicts, loadAtStart);
-  process.stdout.write(`\nwritten to ${RESULTS}\n`);
+  await publish(RESULTS, METHOD, measured, TARGETS, loadAtStart);
 }
 
 void main();
