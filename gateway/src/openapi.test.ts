@@ -242,7 +242,8 @@ test('every response of every operation, successes and refusals, matches the doc
   await get(`/v1/licences/${valid.licenceId}`);
   await get(`/v1/licences/${renewed.licenceId}?versions=all`);
   await get(`/v1/licences?issuer=${ids.market}&type=${LICENCE_TYPES.businessLicence.code}`);
-  await get(`/v1/licences?holder=${valid.holder.commitment}`);
+  await get(`/v1/licences?holder=${valid.holder.commitment}`, market);
+  await post('/v1/holders/commitment', { codeType: '001', code: DEMO_HOLDERS[0].code }, market);
   await post('/v1/licences/holder-lookup', { holderCodeType: '001', holderCode: DEMO_HOLDERS[0].code }, market);
   await post(`/v1/licences/${suspended.licenceId}/reinstate`, { reason: '已完成整改' }, market);
   // Every verdict the seed's licences give (valid, suspended, revoked, cancelled, expired, superseded) and not_found.
@@ -324,6 +325,7 @@ test('every response of every operation, successes and refusals, matches the doc
   await get(`/v1/audit/report?${period}&format=json`, GOVERNANCE);
   await get(`/v1/audit/report?${period}&format=csv`, bigData);
   t.true((await get('/v1/ledger/verification', GOVERNANCE)).valid);
+  t.true((await get('/v1/audit/holder-reads', GOVERNANCE)).reads.length >= 3);
 
   // At least one refusal of every operation: malformed and unknown ids, missing or wrong tokens, bad bodies, wrong states.
   const unknownAgency = randomUscc();
@@ -395,6 +397,8 @@ test('every response of every operation, successes and refusals, matches the doc
     [{ method: 'GET', path: `/v1/audit/events?agency=${ids.market}`, token: luoyang }, 403],
     [{ method: 'GET', path: `/v1/audit/report?agency=${ids.market}`, token: GOVERNANCE }, 400],
     [{ method: 'GET', path: '/v1/ledger/verification', token: market }, 403],
+    [{ method: 'POST', path: '/v1/holders/commitment', json: { codeType: '001', code: DEMO_HOLDERS[0].code } }, 401],
+    [{ method: 'GET', path: '/v1/audit/holder-reads', token: luoyang }, 403],
   ];
   const unexpected: string[] = [];
   for (const [c, status] of refusals) {
