@@ -18,7 +18,7 @@ import { DerReader, derInteger, derSequence } from './asn1';
 import { bytesToBigInt, concatBytes, toHex, utf8 } from './bytes';
 import { CryptoError, type CryptoErrorCode } from './errors';
 import { CURVE, Fn, Point, bytesOf, decodePoint, privateScalar, bytes32 } from './sm2-curve';
-import { type PointTable, mulAddX, pointTable } from './sm2-precompute';
+import { type PointTable, baseMulX, mulAddX, pointTable } from './sm2-precompute';
 import { hmacSm3, sm3, sm3Stream } from './sm3';
 
 export const DEFAULT_SM2_ID = '1234567812345678';
@@ -104,6 +104,15 @@ function digestOf(e: Uint8Array | string): bigint {
 
 // ---- signing ----
 
+/** Window 8 for G: 4,224 points (about 0.5 MB), built once, on the first signature or verification. */
+const BASE_TABLE_WINDOW = 8;
+let gTable: PointTable | undefined;
+
+function baseTable(): PointTable {
+  gTable ??= pointTable(Point.BASE, BASE_TABLE_WINDOW);
+  return gTable;
+}
+
 interface RS {
   r: bigint;
   s: bigint;
@@ -111,7 +120,7 @@ interface RS {
 
 /** One signing attempt with nonce k; undefined for the degenerate cases the standard skips. */
 function trySign(e: bigint, d: bigint, k: bigint): RS | undefined {
-  const x1 = Point.BASE.multiply(k).x;
+  const x1 = baseMulX(k, baseTable()) ?? Point.BASE.multiply(k).x;
   const r = Fn.create(e + x1);
   if (r === 0n || r + k === CURVE.n) return undefined;
   const s = Fn.mul(Fn.inv(d + 1n), Fn.sub(k, Fn.mul(r, d)));
@@ -120,9 +129,27 @@ function trySign(e: bigint, d: bigint, k: bigint): RS | undefined {
 
 const drbg = createHmacDrbg<RS>(32, 32, (key, ...messages) => hmacSm3(key, concatBytes(...messages)));
 
+/**
+ * The signer's x||y by private key, kept for the last keys used: deriving it is a scalar
+ * multiplication, as costly as the signature itself, for a value that never changes. Keyed by the
+ * SM3 of the scalar, so the map holds no private key.
+ */
+const SIGNER_CACHE_SIZE = 64;
+const signerCoordinates = new Map<string, Uint8Array>();
+
+function coordinatesOfSigner(d: bigint): Uint8Array {
+  const cacheId = toHex(sm3(bytes32(d)));
+  let xy = signerCoordinates.get(cacheId);
+  if (!xy) {
+    xy = coordinates(Point.BASE.multiply(d));
+    if (signerCoordinates.size >= SIGNER_CACHE_SIZE) signerCoordinates.delete(signerCoordinates.keys().next().value!);
+    signerCoordinates.set(cacheId, xy);
+  }
+  return xy;
+}
+
 function signingDigest(message: string | Uint8Array, d: bigint, id: string | undefined): bigint {
-  const publicKey = Point.BASE.multiply(d);
-  return bytesToBigInt(eOf(zaOf(coordinates(publicKey), id ?? DEFAULT_SM2_ID), message));
+  return bytesToBigInt(eOf(zaOf(coordinatesOfSigner(d), id ?? DEFAULT_SM2_ID), message));
 }
 
 /** SM2 signature of `message` (UTF-8 if a string) as DER SEQUENCE { r, s } (GM/T 0009). */
@@ -228,10 +255,7 @@ interface CachedKey {
 /** Window 4: 520 affine points, about 60 KB per key, so a full cache stays near 60 MB. */
 const KEY_CACHE_SIZE = 1024;
 const KEY_TABLE_WINDOW = 4;
-/** Window 8 for G: 4,224 points (about 0.5 MB), built once, on the first verification. */
-const BASE_TABLE_WINDOW = 8;
 const keyCache = new Map<string, CachedKey>();
-let baseTable: PointTable | undefined;
 
 /** Drops every cached public key (for benchmarks of the cold path, and tests). */
 export function clearSm2KeyCache(): void {
@@ -257,8 +281,7 @@ function cachedKey(publicKey: Uint8Array | string): CachedKey {
 /** x of [s]G + [t]P, undefined for infinity. Variable time: every input is public. */
 function verificationX(s: bigint, t: bigint, key: CachedKey): bigint | undefined {
   if (key.table) {
-    baseTable ??= pointTable(Point.BASE, BASE_TABLE_WINDOW);
-    const x = mulAddX(s, baseTable, t, key.table);
+    const x = mulAddX(s, baseTable(), t, key.table);
     if (x !== undefined) return x;
   }
   const sum = Point.BASE.multiplyUnsafe(s).add(key.point.multiplyUnsafe(t));
