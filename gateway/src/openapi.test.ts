@@ -125,7 +125,7 @@ class Conformance {
       return void this.problems.push(`${what}: media type ${media || '(none)'} is not among ${Object.keys(response.content).join(', ')}`);
     }
     const validate = this.schemas.at(['paths', operation.template, operation.method.toLowerCase(), 'responses', String(reply.status), 'content', media, 'schema']);
-    if (!validate(media.startsWith('text/') ? reply.text : reply.body)) {
+    if (!validate(media === 'application/json' ? reply.body : reply.text)) {
       this.problems.push(`${what}: the ${media} body does not match ${operation.id}'s schema: ${this.schemas.errorsText(validate)}`);
     }
     this.validated++;
@@ -295,6 +295,11 @@ test('every response of every operation, successes and refusals, matches the doc
     `/v1/anchors/${anchor.anchorId}/evidence?leaf=${leaf}`,
   ];
   for (const path of bundles) t.deepEqual(verifyBundle(await get(path)).failures, [], path);
+  // QR codes of a licence's and a sealing's verification page.
+  for (const format of ['svg', 'png']) {
+    await get(`/v1/licences/${valid.licenceId}/qr.${format}`);
+    await get(`/v1/sealed-documents/${sealing.sealingId}/qr.${format}`);
+  }
 
   // Audit: the history of a record of every kind, events and the signed report in both formats.
   const records = { agency: ids.market, licence: renewed.supersedes, seal: sealId, sealing: sealing.sealingId, receipt: 'LY-ZZ-2026-0005', case: 'KY-2026-000001', anchor: anchor.anchorId };
@@ -361,6 +366,10 @@ test('every response of every operation, successes and refusals, matches the doc
     [{ method: 'GET', path: `/v1/anchors/${anchor.anchorId}/proof?leaf=${sm3('not anchored')}` }, 404],
     [{ method: 'POST', path: '/v1/verify/proof', json: {} }, 400],
     [{ method: 'GET', path: '/v1/licences/not-a-licence-id/evidence' }, 400],
+    [{ method: 'GET', path: `/v1/licences/${unknownLicence}/qr.svg` }, 404],
+    [{ method: 'GET', path: '/v1/licences/not-a-licence-id/qr.png' }, 400],
+    [{ method: 'GET', path: `/v1/sealed-documents/${'0'.repeat(32)}/qr.svg` }, 404],
+    [{ method: 'GET', path: '/v1/sealed-documents/XYZ/qr.png' }, 400],
     [{ method: 'GET', path: `/v1/sealed-documents/${'0'.repeat(32)}/evidence` }, 404],
     [{ method: 'GET', path: '/v1/receipts/LY-ZZ-2026-9999/evidence' }, 404],
     [{ method: 'GET', path: `/v1/anchors/${anchor.anchorId}/evidence?leaf=${sm3('not anchored')}` }, 404],
