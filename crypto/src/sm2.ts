@@ -257,9 +257,18 @@ const KEY_CACHE_SIZE = 1024;
 const KEY_TABLE_WINDOW = 4;
 const keyCache = new Map<string, CachedKey>();
 
-/** Drops every cached public key (for benchmarks of the cold path, and tests). */
+/**
+ * Signatures found valid with `remember`, by SM3 of (public key, e, r, s): a signature checked when
+ * a record was written need not be checked again each time the record is read. Only valid ones are
+ * kept (no one can fill the set without valid signatures); 64 hex digits each, about 15 MB when full.
+ */
+const REMEMBERED_SIZE = 100_000;
+const remembered = new Set<string>();
+
+/** Drops every cached public key and remembered signature (for benchmarks of the cold path, and tests). */
 export function clearSm2KeyCache(): void {
   keyCache.clear();
+  remembered.clear();
 }
 
 function cachedKey(publicKey: Uint8Array | string): CachedKey {
@@ -292,12 +301,26 @@ function verifyOrThrow(
   message: string | Uint8Array,
   signature: Uint8Array | string,
   publicKey: Uint8Array | string,
-  id: string | undefined,
+  options: VerifyOptions,
 ): VerifyResult {
   const rs = decodeSignature(signature);
   const key = cachedKey(publicKey);
-  const za = id === undefined || id === DEFAULT_SM2_ID ? key.zaDefault : zaOf(coordinates(key.point), id);
-  return verifyE(bytesToBigInt(eOf(za, message)), rs, key);
+  const za = options.id === undefined || options.id === DEFAULT_SM2_ID ? key.zaDefault : zaOf(coordinates(key.point), options.id);
+  const e = eOf(za, message);
+  if (!options.remember) return verifyE(bytesToBigInt(e), rs, key);
+  // The point's own encoding, not the caller's (hex or bytes, compressed or not): one key, one entry.
+  const memo = toHex(sm3(concatBytes(key.point.toBytes(false), e, bytes32(rs.r), bytes32(rs.s))));
+  if (remembered.has(memo)) {
+    remembered.delete(memo); // re-insert: Set order is the LRU order
+    remembered.add(memo);
+    return { valid: true };
+  }
+  const result = verifyE(bytesToBigInt(e), rs, key);
+  if (result.valid) {
+    if (remembered.size >= REMEMBERED_SIZE) remembered.delete(remembered.values().next().value!);
+    remembered.add(memo);
+  }
+  return result;
 }
 
 function verifyE(e: bigint, { r, s }: RS, key: CachedKey): VerifyResult {
@@ -308,6 +331,17 @@ function verifyE(e: bigint, { r, s }: RS, key: CachedKey): VerifyResult {
   return { valid: false, code: 'BAD_SIGNATURE', reason: 'signature does not match message and key' };
 }
 
+export interface VerifyOptions {
+  /** Distinguishing identifier of the signer (UTF-8), default `1234567812345678`. */
+  id?: string;
+  /**
+   * Remember a valid result, and answer from memory when the same signature of the same message
+   * under the same key is asked again (e.g. a record's signature, checked when it was written and
+   * again whenever it is read). The answer is the same either way: verification is a pure function.
+   */
+  remember?: boolean;
+}
+
 /**
  * Verifies an SM2 signature (DER or 64-byte r||s, bytes or hex) of `message` under `publicKey`.
  * Never throws: malformed input gives `{ valid: false }` with the error code and a reason.
@@ -316,9 +350,9 @@ export function verify(
   message: string | Uint8Array,
   signature: Uint8Array | string,
   publicKey: Uint8Array | string,
-  options: { id?: string } = {},
+  options: VerifyOptions = {},
 ): VerifyResult {
-  return neverThrowing(() => verifyOrThrow(message, signature, publicKey, options.id));
+  return neverThrowing(() => verifyOrThrow(message, signature, publicKey, options));
 }
 
 /**
