@@ -75,6 +75,7 @@ interface GatewayReport {
   http: { hit: HttpFigure; miss: HttpFigure; bareKoa: HttpFigure; hitRatio: number; missRatio: number };
   issuance: { connections: number; gatewaySigned: HttpFigure; clientSigned: HttpFigure; ratio: number }[];
   burst: { writes: number; seconds: number; firstVerifyMs: number };
+  rebuild: { events: number; eventsPerSecond: number };
   duringWrites: { quiet: HttpFigure; duringWrites: HttpFigure; bypassShare: number; ratio: number };
   anchor: { leaves: number; median: { totalMs: number; anchorMs: number } };
   targets: { text: string; shown: string; met: boolean }[];
@@ -100,6 +101,7 @@ function gatewayTable(report: GatewayReport): string {
     `| verify, miss (distinct never-verified licences) | ${perSecond(http.miss)} | bare Koa | ${formatRatio(http.missRatio)} | ${verdict('verify, cache miss (distinct never-verified licences)')} |`,
     `| cache hits while an agency writes (bypass ${(writes.bypassShare * 100).toFixed(1)} %) | ${perSecond(writes.duringWrites)} | quiet hits: ${perSecond(writes.quiet)} | ${formatRatio(writes.ratio)} | ${verdict('cache hits while an agency writes')} |`,
     `| first verification after ${burst.writes.toLocaleString('en-US')} writes | ${burst.firstVerifyMs.toFixed(1)} ms | | | ${verdict(`first verification after ${burst.writes.toLocaleString('en-US')} writes`)} |`,
+    `| audit index rebuild (${report.rebuild.events.toLocaleString('en-US')} events) | ${formatRate(report.rebuild.eventsPerSecond)} events/s | | | ${verdict('audit index rebuild')} |`,
     ...issuance,
     `| issuance, client-signed | (beside) | | | ${clientTargets.join('; ')} |`,
     `| anchor ${report.anchor.leaves.toLocaleString('en-US')} leaves, accepted and proven (median) | ${(report.anchor.median.totalMs / 1000).toFixed(2)} s | | | ${verdict(`a ${report.anchor.leaves.toLocaleString('en-US')}-leaf batch`)} |`,
