@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Everything the gateway can be told from outside, with its default. */
@@ -36,6 +36,8 @@ const settingsSchema = z.object({
     .refine(isPublicBaseUrl, 'PUBLIC_BASE_URL must be an http(s) URL without user, query or fragment, e.g. https://hnc.henan.gov.cn')
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
+  /** The portal's built pages (npm run build makes them); the gateway serves them at `/`. */
+  PORTAL_DIR: z.string().min(1).default(join(__dirname, '..', '..', 'portal', 'dist', 'site')),
 });
 
 function isPublicBaseUrl(value: string): boolean {
@@ -60,6 +62,7 @@ export interface GatewayConfig {
   holderSecret?: string;
   tokenTtlDays?: number;
   publicBaseUrl?: string;
+  portalDir: string;
 }
 
 export class ConfigError extends Error {
@@ -89,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<key
     holderSecret: s.HOLDER_SECRET,
     tokenTtlDays: s.TOKEN_TTL_DAYS,
     publicBaseUrl: s.PUBLIC_BASE_URL,
+    portalDir: resolve(s.PORTAL_DIR),
   };
 }
