@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '@henan-chain/gateway/dist/testing/harness';
 import { issueBody, issueLicence, licenceFile, newIssuer } from '@henan-chain/gateway/dist/testing/licence-fixtures';
+import { SAMPLES, TESTDATA } from '@henan-chain/ofd/testing';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = join(__dirname, '..', 'test-results');
@@ -114,6 +115,22 @@ test.serial('a dropped licence file is digested in the page: an altered one is t
   await page.locator('[data-verdict="valid"]').waitFor();
   t.true(sent.some((body) => /"documentSm3":"[0-9a-f]{64}"/.test(body)), 'the digest was sent');
   t.false(sent.some((body) => body.includes('营业执照') || body.includes('篡改')), 'the file\u2019s bytes were not');
+  await page.close();
+});
+
+test.serial('a sealed OFD is verified by the gateway: the valid one with its seal picture, the tampered invoice named so', async (t) => {
+  const page = await open(t, '/verify/sealed-document');
+  await page.locator('#ofd-file').setInputFiles(join(TESTDATA, SAMPLES.kingGrid));
+  await page.getByRole('button', { name: '核验 OFD' }).click();
+  await page.locator('#ofd-result [data-verdict="valid"]').waitFor();
+  const card = page.locator('#ofd-result [data-signature="1"]');
+  t.regex(await card.innerText(), /金格演示公章（6a1cf81ad6264f0cb7583c162456f35a）[\s\S]*13 \/ 13/);
+  t.true(await card.locator('img.seal-picture').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the seal picture shows');
+  await page.screenshot({ path: join(RESULTS, 'ofd-valid.png'), fullPage: true });
+  await page.locator('#ofd-file').setInputFiles(join(TESTDATA, SAMPLES.invoice));
+  await page.getByRole('button', { name: '核验 OFD' }).click();
+  await page.locator('#ofd-result [data-verdict="tampered"]').waitFor();
+  t.regex(await page.locator('#ofd-result').innerText(), /文件被篡改[\s\S]*Doc_0\/Document\.xml/);
   await page.close();
 });
 

@@ -31,6 +31,7 @@ const BY_CODE: Record<string, string> = {
   LEDGER_CONFLICT: '账本写入冲突，请重试',
   LEDGER_UNAVAILABLE: '账本暂时不可用，请稍后再试',
   NOT_AVAILABLE: '该功能暂不可用',
+  OFD_UNREADABLE: '上传的文件不是可读取的 OFD 文件',
   NOT_INITIALISED: '链尚未初始化',
   INTERNAL: '服务内部错误，请稍后再试或联系管理员',
 };
@@ -46,11 +47,22 @@ const IDENTIFIER_PARTS: Record<string, string> = {
   checkCharacter: '校验位',
 };
 
+/** Why an upload is no readable OFD, as `details.reason` names it. */
+const OFD_REASONS: Record<string, string> = {
+  NOT_A_ZIP: '不是完整的 ZIP 容器',
+  ZIP_LIMIT: '超出条目数、大小或压缩比限制',
+  UNSAFE_PATH: '含不安全的路径',
+  BAD_XML: 'XML 不合规或含 DTD、实体',
+  NOT_OFD: '缺少 OFD.xml 或其所指文件',
+};
+
 const BY_STATUS: Record<number, string> = { 400: '请求有误', 401: '需要身份验证', 403: '无权访问', 404: '未找到', 409: '状态冲突', 413: '请求过大', 415: '内容类型不受支持', 422: '验证未通过' };
 
 /** The Chinese message of an error: by its code, with the identifier's wrong part when known. */
 export function messageZh(status: number, code: string, details?: Record<string, unknown>): string {
   const base = BY_CODE[code] ?? BY_STATUS[status] ?? (status >= 500 ? BY_CODE.INTERNAL! : '请求未能完成');
   const part = code === 'INVALID_IDENTIFIER' && typeof details?.part === 'string' ? IDENTIFIER_PARTS[details.part] : undefined;
-  return part ? `${base}（${part}有误）` : base;
+  if (part) return `${base}（${part}有误）`;
+  const reason = code === 'OFD_UNREADABLE' && typeof details?.reason === 'string' ? OFD_REASONS[details.reason] : undefined;
+  return reason ? `${base}：${reason}` : base;
 }

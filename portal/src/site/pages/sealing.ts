@@ -1,9 +1,10 @@
-/** 签章核验: a recorded sealing, optionally with the sealed file (digested here, never uploaded). */
+/** 签章核验: a recorded sealing, optionally with the sealed file (digested here, never uploaded); below it, a sealed OFD (ofd.ts). */
 import { postJson } from '../api';
 import { fileSm3 } from '../digest';
 import { facts, field, h, mono } from '../dom';
 import { t, when } from '../i18n';
 import { evidenceFacts, fill, submitsId, verdictBanner } from '../verdict';
+import { ofdSection } from './ofd';
 
 export function sealingPage(main: HTMLElement, initialId: string | undefined): void {
   const idInput = h('input', { type: 'text', name: 'sealingId', autocomplete: 'off', spellcheck: 'false', pattern: '[0-9a-f]{32}', required: true, value: initialId ?? '' });
@@ -43,6 +44,6 @@ export function sealingPage(main: HTMLElement, initialId: string | undefined): v
       ];
     });
   submitsId(form, idInput, (id) => `/verify/sealed-document/${id}`, (id) => void verify(id));
-  main.replaceChildren(h('h1', {}, t('sealing.title')), h('p', { class: 'intro' }, t('sealing.intro')), form, result);
+  main.replaceChildren(h('h1', {}, t('sealing.title')), h('p', { class: 'intro' }, t('sealing.intro')), form, result, ofdSection());
   if (initialId) void verify(initialId);
 }
