@@ -66,6 +66,7 @@ test('files that are no OFD get a 4xx naming why, and nothing is recorded', asyn
   t.is(junk.status, 422);
   t.is(junk.body.error.code, 'OFD_UNREADABLE');
   t.is(junk.body.error.details.reason, 'NOT_A_ZIP');
+  t.is(junk.body.error.messageZh, '上传的文件不是可读取的 OFD 文件：不是完整的 ZIP 容器');
   const entries = await sampleEntries(SAMPLES.digitalSign);
   entries.set('Doc_0/Res/bomb.bin', new Uint8Array(20 * 1024 * 1024));
   const bomb = await verify(await zipOf(entries));
