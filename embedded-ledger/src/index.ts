@@ -24,6 +24,7 @@ export type {
   ProposalResponse,
   TransactionEvent,
 } from './block';
+export { blockHeaderBytes } from './block';
 export type { KVRead, KVWrite, RangeQueryInfo, Version } from './rwset';
 export type { BlockCutting } from './orderer';
 export type { ChainVerification } from './verify';

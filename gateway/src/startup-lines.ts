@@ -9,6 +9,7 @@ import type { SeededDemo } from './demo/state';
 export function startupLines(gateway: RunningGateway, demo: SeededDemo | undefined): string[] {
   const { config, governanceToken, governanceTokenOrigin } = gateway.services;
   const lines = [`河南链 gateway on the ${config.ledger} ledger: ${gateway.url}`, `  OpenAPI: ${gateway.url}/openapi.json`, `  data: ${config.dataDir}`];
+  if (config.fabric) lines.push(`  Fabric: acting for ${config.fabric.org} (profile ${config.fabric.profile})`);
   const kept = governanceTokenFile(config.dataDir);
   lines.push(
     governanceTokenOrigin === 'made'
