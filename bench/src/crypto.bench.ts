@@ -7,14 +7,15 @@ import { join } from 'node:path';
 import type { Case } from './case';
 import { hashCases } from './hash.cases';
 import { METHOD, measureSideBySide } from './measure';
-import { type Target, formatReport, judge, rowsOf, saveReport } from './report';
+import { type Target, formatLoad, formatReport, judge, loadAverage, rowsOf, saveReport } from './report';
 import { sm2Cases } from './sm2.cases';
 
 const RESULTS = join(__dirname, '..', 'results', 'crypto.json');
 
 const TARGETS: Target[] = [
-  { text: 'SM2 verify with a cached key ≥ 20× sm-crypto', id: 'sm2.verify-cached.henan-chain', minRatio: 20 },
-  { text: "SM3 ≥ 0.9× Node's native sm3", id: 'sm3.1mib.henan-chain', minRatio: 0.9 },
+  { text: 'SM2 verify with a cached key ≥ 1.0× native SM2', id: 'sm2.verify-cached.henan-chain', minRatio: 1 },
+  { text: 'SM2 sign ≥ 1.0× native SM2', id: 'sm2.sign.henan-chain', minRatio: 1 },
+  { text: 'SM2 verify with a fresh key ≥ 0.3× native SM2', id: 'sm2.verify-fresh.henan-chain', minRatio: 0.3 },
   { text: 'Merkle build ≥ 0.4× the rate of SM3 calls on 64-byte inputs', id: 'merkle.build', minRatio: 0.4 },
 ];
 
@@ -29,6 +30,8 @@ function comparisons(cases: readonly Case[]): Case[][] {
 }
 
 async function main(): Promise<void> {
+  // Other work on the machine lowers every figure; the load averages say how much there was.
+  const loadAtStart = loadAverage();
   process.stderr.write('preparing keys, signatures, trees and proofs...\n');
   const cases: Case[] = [...sm2Cases(), ...hashCases()];
   const measured = comparisons(cases).flatMap((group) => {
@@ -38,8 +41,8 @@ async function main(): Promise<void> {
   });
   const rows = rowsOf(measured);
   const verdicts = judge(TARGETS, rows);
-  process.stdout.write(`\n${formatReport(rows, verdicts)}`);
-  await saveReport(RESULTS, METHOD, rows, verdicts);
+  process.stdout.write(`\n${formatReport(rows, verdicts)}${formatLoad(loadAtStart)}`);
+  await saveReport(RESULTS, METHOD, rows, verdicts, loadAtStart);
   process.stdout.write(`\nwritten to ${RESULTS}\n`);
 }
 

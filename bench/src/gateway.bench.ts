@@ -12,7 +12,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Koa from 'koa';
 import pino from 'pino';
@@ -21,7 +21,7 @@ import { startGateway } from '@henan-chain/gateway/dist/server';
 import { GOVERNANCE, TestGateway } from '@henan-chain/gateway/dist/testing/harness';
 import { issueLicence, newIssuer } from '@henan-chain/gateway/dist/testing/licence-fixtures';
 import { type Load, LoadGenerator, type Run, type Summary, summarise } from './load';
-import { formatRatio, machine, saveJson, table } from './report';
+import { formatRatio, loadAverage, machine, saveJson, table } from './report';
 
 const RESULTS = join(__dirname, '..', 'results', 'gateway.json');
 
@@ -197,7 +197,7 @@ function format(verify: Measured, koa: Measured, batches: BatchTimes[], verdicts
 
 async function main(): Promise<void> {
   // Other work on the machine lowers every figure; the 1-minute load average says how much there was.
-  const loadAtStart = Number(loadavg()[0]!.toFixed(2));
+  const loadAtStart = loadAverage();
   process.stderr.write('starting the gateway and a bare Koa app, issuing a licence...\n');
   const gw = await startBenchGateway();
   const koa = await startBareKoa();
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`\n${format(verify!, bare!, batches, targets)}`);
     await saveJson(RESULTS, {
-      machine: { ...machine(), loadAverageAtStart: loadAtStart },
+      machine: machine(loadAtStart),
       method: METHOD,
       http: { verifyLicenceById: verify, bareKoa: bare, ratio },
       anchor: { leaves: LEAVES, median: anchorMedian, batches },

@@ -1,6 +1,6 @@
 /** Turns timings into rows with ratios and target verdicts, printed as a table and saved as JSON. */
 import { rename, writeFile } from 'node:fs/promises';
-import { arch, availableParallelism, cpus, platform } from 'node:os';
+import { arch, availableParallelism, cpus, loadavg, platform } from 'node:os';
 import type { Case } from './case';
 import type { Timing } from './measure';
 
@@ -72,7 +72,17 @@ export function formatReport(rows: readonly Row[], verdicts: readonly TargetVerd
   return `${table([header, ...body])}\n\nTargets\n${targets.join('\n')}\n`;
 }
 
-export function machine(): Record<string, string | number> {
+/** The 1-, 5- and 15-minute load averages: on a shared machine, how much other work the figures met. */
+export function loadAverage(): number[] {
+  return loadavg().map((load) => Number(load.toFixed(2)));
+}
+
+export function formatLoad(loadAtStart: readonly number[]): string {
+  return `load average (1, 5, 15 min): ${loadAtStart.join(' ')} at the start, ${loadAverage().join(' ')} at the end\n`;
+}
+
+/** What ran the benchmark, when, and how loaded the machine was at the start and at the end. */
+export function machine(loadAtStart: readonly number[]): Record<string, unknown> {
   return {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: availableParallelism(),
@@ -80,6 +90,8 @@ export function machine(): Record<string, string | number> {
     node: process.version,
     openssl: process.versions.openssl ?? 'unknown',
     date: new Date().toISOString(),
+    loadAverageAtStart: loadAtStart,
+    loadAverageAtEnd: loadAverage(),
   };
 }
 
@@ -89,6 +101,6 @@ export async function saveJson(path: string, value: object): Promise<void> {
   await rename(`${path}.tmp`, path);
 }
 
-export async function saveReport(path: string, method: object, rows: readonly Row[], verdicts: readonly TargetVerdict[]): Promise<void> {
-  await saveJson(path, { machine: machine(), method, results: rows, targets: verdicts });
+export async function saveReport(path: string, method: object, rows: readonly Row[], verdicts: readonly TargetVerdict[], loadAtStart: readonly number[]): Promise<void> {
+  await saveJson(path, { machine: machine(loadAtStart), method, results: rows, targets: verdicts });
 }

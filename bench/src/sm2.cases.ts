@@ -1,6 +1,10 @@
-/** SM2 sign and verify: this package against sm-crypto (the baseline) and native ECDSA P-256 (the ceiling). */
-import { createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
-import { clearSm2KeyCache, generateKeyPair, sign, verify } from '@henan-chain/crypto';
+/**
+ * SM2 sign and verify: this package against native SM2 (OpenSSL through node:crypto, the baseline),
+ * sm-crypto-v2 with precomputed keys, sm-crypto 0.5.8, and native ECDSA P-256 (the ceiling).
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { clearSm2KeyCache, generateKeyPair, privateKeyToPem, publicKeyToDer, sign, verify } from '@henan-chain/crypto';
+import { sm2 as smCryptoV2 } from 'sm-crypto-v2';
 import { type Case, cycling, expectValid } from './case';
 import { smCryptoSm2 } from './sm-crypto';
 
@@ -41,6 +45,70 @@ function henanChain(): Sm2Operations {
   };
 }
 
+/** A key of node:crypto, its SPKI (to decode afresh for the fresh-key case) and a signature of MESSAGE. */
+interface NativeKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  spki: Buffer;
+  signature: Buffer;
+}
+
+/** Sign and verify through node:crypto (OpenSSL) with `hash`, over a pool of its keys. */
+function native(hash: 'sm3' | 'sha256', pool: NativeKey[], about: Pick<Sm2Operations, 'id' | 'who' | 'note'>): Sm2Operations {
+  const message = Buffer.from(MESSAGE);
+  const first = pool[0]!;
+  return {
+    ...about,
+    verifyCached: () => expectValid(nodeVerify(hash, message, first.publicKey, first.signature), about.who),
+    verifyFresh: cycling(pool, ({ spki, signature }) => {
+      const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+      expectValid(nodeVerify(hash, message, key, signature), about.who);
+    }),
+    sign: () => nodeSign(hash, message, first.privateKey),
+  };
+}
+
+/**
+ * OpenSSL's SM2 as Node 20 reaches it: a PKCS#8 SM2 key loads as an SM2 key (not ECDSA on the SM2
+ * curve), and sign/verify with 'sm3' are SM2 with an EMPTY distinguishing id (OpenSSL's default),
+ * not the standard's 1234567812345678. Z_A costs the same either way: a speed reference, no more.
+ */
+function nodeSm2(): Sm2Operations {
+  const pool = Array.from({ length: POOL }, () => {
+    const pair = generateKeyPair();
+    const privateKey = createPrivateKey(privateKeyToPem(pair.privateKey));
+    const spki = Buffer.from(publicKeyToDer(pair.publicKey));
+    const signature = nodeSign('sm3', Buffer.from(MESSAGE), privateKey);
+    // The empty id, checked once with this package: this is SM2, not ECDSA.
+    expectValid(verify(MESSAGE, signature, pair.publicKey, { id: '' }).valid, 'native SM2 signature under the empty id');
+    return { privateKey, publicKey: createPublicKey({ key: spki, format: 'der', type: 'spki' }), spki, signature };
+  });
+  return native('sm3', pool, {
+    id: 'node-sm2',
+    who: 'node:crypto SM2 (OpenSSL, empty id)',
+    note: "OpenSSL's SM2 through node:crypto with the empty id: a speed reference only",
+  });
+}
+
+/** sm-crypto-v2 used as its README advises for speed: precomputed public keys, the public key given when signing. */
+function smCryptoV2Precomputed(): Sm2Operations {
+  const pool = Array.from({ length: POOL }, () => {
+    const { privateKey, publicKey } = smCryptoV2.generateKeyPairHex();
+    return { privateKey, publicKey, signature: smCryptoV2.doSignature(MESSAGE, privateKey, { hash: true, der: true, publicKey }) };
+  });
+  const first = pool[0]!;
+  const precomputed = smCryptoV2.precomputePublicKey(first.publicKey);
+  return {
+    id: 'sm-crypto-v2',
+    who: 'sm-crypto-v2 1.15 (precomputed key)',
+    verifyCached: () => expectValid(smCryptoV2.doVerifySignature(MESSAGE, first.signature, precomputed, { hash: true, der: true }), 'sm-crypto-v2'),
+    verifyFresh: cycling(pool, ({ publicKey, signature }) =>
+      expectValid(smCryptoV2.doVerifySignature(MESSAGE, signature, publicKey, { hash: true, der: true }), 'sm-crypto-v2'),
+    ),
+    sign: () => smCryptoV2.doSignature(MESSAGE, first.privateKey, { hash: true, der: true, publicKey: first.publicKey }),
+  };
+}
+
 function smCrypto(): Sm2Operations {
   const pool = Array.from({ length: POOL }, () => {
     const { privateKey, publicKey } = smCryptoSm2.generateKeyPairHex();
@@ -59,24 +127,15 @@ function smCrypto(): Sm2Operations {
 }
 
 function nodeP256(): Sm2Operations {
-  const message = Buffer.from(MESSAGE);
   const pool = Array.from({ length: POOL }, () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const spki = publicKey.export({ type: 'spki', format: 'der' });
-    return { privateKey, publicKey, spki, signature: nodeSign('sha256', message, privateKey) };
+    return { privateKey, publicKey, spki: publicKey.export({ type: 'spki', format: 'der' }), signature: nodeSign('sha256', Buffer.from(MESSAGE), privateKey) };
   });
-  const first = pool[0]!;
-  return {
+  return native('sha256', pool, {
     id: 'node-p256',
     who: 'node:crypto ECDSA P-256 (ceiling)',
     note: 'not SM2: native ECDSA P-256 with SHA-256, the practical ceiling for a signature in Node',
-    verifyCached: () => expectValid(nodeVerify('sha256', message, first.publicKey, first.signature), 'node verify'),
-    verifyFresh: cycling(pool, ({ spki, signature }) => {
-      const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
-      expectValid(nodeVerify('sha256', message, key, signature), 'node verify');
-    }),
-    sign: () => nodeSign('sha256', message, first.privateKey),
-  };
+  });
 }
 
 const OPERATIONS = [
@@ -85,8 +144,10 @@ const OPERATIONS = [
   { key: 'sign', id: 'sign', what: 'SM2 sign', unit: 'sign/s' },
 ] as const;
 
+const BASELINE = 'node-sm2';
+
 export function sm2Cases(): Case[] {
-  const implementations = [henanChain(), smCrypto(), nodeP256()];
+  const implementations = [henanChain(), nodeSm2(), smCryptoV2Precomputed(), smCrypto(), nodeP256()];
   return OPERATIONS.flatMap(({ key, id, what, unit }) =>
     implementations.map((impl) => ({
       id: `sm2.${id}.${impl.id}`,
@@ -94,7 +155,7 @@ export function sm2Cases(): Case[] {
       who: impl.who,
       unit,
       perOp: 1,
-      baseline: impl.id === 'sm-crypto' ? undefined : `sm2.${id}.sm-crypto`,
+      baseline: impl.id === BASELINE ? undefined : `sm2.${id}.${BASELINE}`,
       note: impl.note,
       op: impl[key],
     })),

@@ -21,6 +21,8 @@ export {
   type VerifyResult,
 } from './sm2';
 export * from './sm2-encrypt';
+/** DER writers for structures other packages sign (e.g. an electronic seal's signed part). */
+export { derSequence, derOctetString, derOid } from './asn1';
 export * from './jcs';
 export * from './merkle';
 export * from './checkpoint';

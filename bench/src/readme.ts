@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:readme`: rewrites the README's performance tables from bench/results/*.json, so the
+ * README shows exactly what the latest runs printed. Each table sits between `<!-- bench:NAME -->`
+ * and `<!-- /bench:NAME -->`; a results file that is missing leaves its table as it was.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatRate, formatRatio, type Row, type TargetVerdict } from './report';
+
+const ROOT = join(__dirname, '..', '..');
+const README = join(ROOT, 'README.md');
+const RESULTS = join(__dirname, '..', 'results');
+
+interface RunInfo {
+  date: string;
+  cpu: string;
+  cores: number;
+  node: string;
+  openssl: string;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd: number[];
+}
+
+/** The line under each table: when, on what, and how loaded the machine was. */
+function runLine(m: RunInfo): string {
+  return (
+    `Run of ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cores}-core ${m.cpu}, Node ${m.node}, OpenSSL ${m.openssl}; ` +
+    `load average (1, 5, 15 min) ${m.loadAverageAtStart.join(' / ')} at the start, ${m.loadAverageAtEnd.join(' / ')} at the end.`
+  );
+}
+
+const targetCell = (v: TargetVerdict | undefined): string => (v ? `${v.text.replace(/^.*?(≥|≤|<)/, '$1')}: ${v.met ? 'met' : '**not met**'}` : '');
+
+function cryptoTable(report: { machine: RunInfo; results: Row[]; targets: TargetVerdict[] }): string {
+  const row = (id: string): Row => {
+    const found = report.results.find((r) => r.id === id);
+    if (!found) throw new Error(`bench/results/crypto.json has no ${id}: run npm run bench:crypto`);
+    return found;
+  };
+  const target = (id: string) => report.targets.find((t) => t.id === id);
+  const others = ['sm-crypto-v2', 'sm-crypto', 'node-p256'] as const;
+  const sm2 = (['verify-cached', 'verify-fresh', 'sign'] as const).map((op) => {
+    const ours = row(`sm2.${op}.henan-chain`);
+    const native = row(`sm2.${op}.node-sm2`);
+    const vs = others.map((o) => {
+      const r = row(`sm2.${op}.${o}`);
+      return `${formatRate(r.rate)} (ours ${formatRatio(ours.rate / r.rate)})`;
+    });
+    return `| ${ours.what} | ${formatRate(ours.rate)} /s | ${formatRate(native.rate)} /s | ${formatRatio(ours.ratio!)} | ${targetCell(target(ours.id))} | ${vs.join(' | ')} |`;
+  });
+  const hash = ['merkle.build', 'merkle.inclusion'].map((id) => {
+    const r = row(id);
+    return `| ${r.what} | ${formatRate(r.rate)} ${r.unit} | ${r.baseline!.who}: ${formatRate(r.baseline!.rate)} calls/s | ${formatRatio(r.ratio!)} | ${targetCell(target(id))} |`;
+  });
+  return [
+    '| SM2 | this project | native SM2 (OpenSSL, empty id), same run | ratio | target | sm-crypto-v2, precomputed key | sm-crypto 0.5.8 | ECDSA P-256, native (not SM2) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...sm2,
+    '',
+    '| SM3 trees | this project | SM3 calls, same run | ratio | target |',
+    '|---|---|---|---|---|',
+    ...hash,
+    '',
+    runLine(report.machine),
+  ].join('\n');
+}
+
+/** Replaces the text between the markers of `name`. */
+function replaceBlock(readme: string, name: string, body: string): string {
+  const open = `<!-- bench:${name} -->`;
+  const close = `<!-- /bench:${name} -->`;
+  const start = readme.indexOf(open);
+  const end = readme.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${open} … ${close} block`);
+  return `${readme.slice(0, start + open.length)}\n${body}\n${readme.slice(end)}`;
+}
+
+async function results(name: string): Promise<any | undefined> {
+  try {
+    return JSON.parse(await readFile(join(RESULTS, `${name}.json`), 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  let readme = await readFile(README, 'utf8');
+  const crypto = await results('crypto');
+  if (crypto) readme = replaceBlock(readme, 'crypto', cryptoTable(crypto));
+  await writeFile(README, readme);
+  process.stdout.write(`README.md: performance tables rewritten from ${RESULTS}\n`);
+}
+
+void main();

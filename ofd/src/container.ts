@@ -1,0 +1,107 @@
+/**
+ * The OFD container (GB/T 33190 §7.2: a zip archive) read with yauzl, entry by entry through a
+ * bounded inflater. yauzl checks every entry's declared sizes against what inflates, so the limits
+ * below hold for the bytes actually produced: a zip bomb is refused by its declared ratio or size
+ * before it is inflated, and one whose headers lie is cut off where it passes them.
+ */
+import yauzl from 'yauzl';
+import { OfdError } from './errors';
+
+export interface ContainerLimits {
+  maxEntries: number;
+  /** Uncompressed bytes of one entry. */
+  maxEntryBytes: number;
+  /** Uncompressed bytes of all entries together. */
+  maxTotalBytes: number;
+  /** Uncompressed / compressed size of an entry above `ratioFloorBytes`; deflate itself tops out near 1032. */
+  maxRatio: number;
+  ratioFloorBytes: number;
+}
+
+export const DEFAULT_CONTAINER_LIMITS: ContainerLimits = {
+  maxEntries: 5000,
+  maxEntryBytes: 64 * 1024 * 1024,
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxRatio: 200,
+  ratioFloorBytes: 1024 * 1024,
+};
+
+/** The files of a container by their path inside it, without a leading '/'. */
+export type Container = ReadonlyMap<string, Uint8Array>;
+
+/**
+ * A safe container path: relative, forward slashes, no empty, '.' or '..' segment. Entry names
+ * and references that break this are refused, never normalised, so no name can reach a file
+ * other than the one it spells.
+ */
+export function isSafePath(path: string): boolean {
+  if (path.length === 0 || path.length > 1024 || path.startsWith('/') || /[\\\0:]/.test(path)) return false;
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+function zipError(err: Error): OfdError {
+  if (err instanceof OfdError) return err;
+  // yauzl's own refusal of an entry name ("invalid relative path", "absolute path", backslashes).
+  if (/path|characters/i.test(err.message)) return new OfdError('UNSAFE_PATH', `zip entry refused: ${err.message}`);
+  return new OfdError('NOT_A_ZIP', `not a readable zip archive: ${err.message}`);
+}
+
+/** Reads every file entry of a zip held in memory, within the limits. */
+export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT_CONTAINER_LIMITS): Promise<Container> {
+  const buffer = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true }, (openErr, zipfile) => {
+      if (openErr || !zipfile) return reject(zipError(openErr ?? new Error('no archive')));
+      if (zipfile.entryCount > limits.maxEntries) {
+        return reject(new OfdError('ZIP_LIMIT', `the archive has ${zipfile.entryCount} entries, more than the ${limits.maxEntries} allowed`));
+      }
+      const files = new Map<string, Uint8Array>();
+      let total = 0;
+      let failed = false;
+      const fail = (err: Error) => {
+        if (failed) return;
+        failed = true;
+        zipfile.close();
+        reject(zipError(err));
+      };
+      zipfile.on('error', fail);
+      zipfile.on('end', () => failed || resolve(files));
+      zipfile.on('entry', (entry: yauzl.Entry) => {
+        const name = entry.fileName;
+        if (name.endsWith('/')) return zipfile.readEntry(); // a folder
+        const refusal = entryRefusal(entry, files, total, limits);
+        if (refusal) return fail(refusal);
+        total += entry.uncompressedSize;
+        zipfile.openReadStream(entry, (streamErr, stream) => {
+          if (streamErr || !stream) return fail(streamErr ?? new Error(`cannot read ${name}`));
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('error', fail);
+          stream.on('end', () => {
+            files.set(name, new Uint8Array(Buffer.concat(chunks)));
+            zipfile.readEntry();
+          });
+        });
+      });
+      zipfile.readEntry();
+    });
+  });
+}
+
+function entryRefusal(entry: yauzl.Entry, files: Map<string, Uint8Array>, total: number, limits: ContainerLimits): OfdError | undefined {
+  const name = entry.fileName;
+  if (!isSafePath(name)) return new OfdError('UNSAFE_PATH', `zip entry ${JSON.stringify(name)} is not a plain relative path`, name);
+  if (files.has(name)) return new OfdError('UNSAFE_PATH', `zip entry ${name} occurs twice: readers would disagree on its content`, name);
+  if (entry.isEncrypted()) return new OfdError('NOT_A_ZIP', `zip entry ${name} is encrypted`, name);
+  const size = entry.uncompressedSize;
+  if (size > limits.maxEntryBytes) {
+    return new OfdError('ZIP_LIMIT', `zip entry ${name} inflates to ${size} bytes, more than the ${limits.maxEntryBytes} allowed`, name);
+  }
+  if (total + size > limits.maxTotalBytes) {
+    return new OfdError('ZIP_LIMIT', `the archive inflates to more than the ${limits.maxTotalBytes} bytes allowed`, name);
+  }
+  if (size > limits.ratioFloorBytes && size > limits.maxRatio * Math.max(entry.compressedSize, 1)) {
+    return new OfdError('ZIP_LIMIT', `zip entry ${name} inflates ${Math.round(size / Math.max(entry.compressedSize, 1))}-fold: a zip bomb`, name);
+  }
+  return undefined;
+}
