@@ -36,6 +36,9 @@ const settingsSchema = z.object({
   TOKEN_TTL_DAYS: z.coerce.number().positive('TOKEN_TTL_DAYS must be a positive number of days').max(36_500).optional(),
 });
 
+/** Settings by name, as the environment or command-line flags give them. */
+export type Settings = Partial<Record<keyof z.infer<typeof settingsSchema>, string>>;
+
 export interface GatewayConfig {
   port: number;
   host: string;
@@ -60,7 +63,7 @@ export class ConfigError extends Error {
 }
 
 /** Reads the configuration from the environment, with `overrides` (e.g. from command-line flags) winning. */
-export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<keyof z.infer<typeof settingsSchema>, string>> = {}): GatewayConfig {
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Settings = {}): GatewayConfig {
   // An empty variable (FOO=) means "not set", as in most shells' and service managers' conventions.
   const given = Object.fromEntries(Object.entries({ ...env, ...overrides }).filter(([, value]) => value !== undefined && value !== ''));
   const result = settingsSchema.safeParse(given);
