@@ -1,4 +1,6 @@
 /** The henan-chain command line: composes the commands and turns every outcome into an exit code. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { addAnchorCommand } from './anchor';
 import { addKeygenCommand } from './keygen';
@@ -7,14 +9,22 @@ import { addProofCheckCommand } from './proof-check';
 import { addSignCommand } from './sign';
 import { addSm3Command } from './sm3';
 import { addVerifyCommand } from './verify';
+import { addVerifyLedgerCommand } from './verify-ledger';
 import { addVerifyReportCommand } from './verify-report';
+import { addVerifyEvidenceCommand } from './verify-evidence';
 import { EXIT, GatewayRefused, Invalid, UsageError } from './outcomes';
 
 /** A crash must not exit 1, which scripts read as "invalid": EX_SOFTWARE of sysexits(3). */
 const EXIT_INTERNAL_ERROR = 70;
 
+/** The package's own version, from the package.json beside dist/ (also when installed on PATH). */
+function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function buildProgram(): Command {
   const program = new Command('henan-chain')
+    .version(version(), '-V, --version', 'print the version of henan-chain')
     .description('河南链 tools: SM2 keys and signatures, SM3 digests, licence identifiers, audit reports, anchoring and proofs')
     // Commander then throws its usage errors instead of exiting 1; run() maps them to exit 2.
     // Set before the commands are added, which inherit it (and the hint below).
@@ -29,6 +39,8 @@ function buildProgram(): Command {
     addVerifyReportCommand,
     addAnchorCommand,
     addProofCheckCommand,
+    addVerifyLedgerCommand,
+    addVerifyEvidenceCommand,
   ];
   for (const add of commands) add(program);
   return program;

@@ -1,21 +1,24 @@
 /**
- * The progress bar of `anchor`, on stderr so that stdout carries only results. Hand-written rather
- * than a dependency: one line of counters needs no more. On a terminal it is redrawn in place, at
- * most every REDRAW_MS; elsewhere (a log, a pipe) it is written as a line at each milestone only,
- * so that a log does not fill with redraws.
+ * Progress bars of the long commands (`anchor`, `verify-ledger`), on stderr so that stdout carries only
+ * results. Hand-written rather than a dependency: one line of counters needs no more. On a terminal the
+ * line is redrawn in place, at most every REDRAW_MS; elsewhere (a log, a pipe) it is written as a line
+ * at each milestone only, so that a log does not fill with redraws.
  */
 const WIDTH = 24;
 const REDRAW_MS = 100;
 
-export class Progress {
-  hashed = 0;
-  skipped = 0;
-  proven = 0;
-  batches = 0;
-  private drawnAt = 0;
-  private readonly live = process.stderr.isTTY === true;
+/** `[#####-------] done/total`. */
+export function bar(done: number, total: number): string {
+  const filled = total === 0 ? WIDTH : Math.round((done / total) * WIDTH);
+  return `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${done}/${total}`;
+}
 
-  constructor(private readonly total: number) {}
+export class ProgressLine {
+  private drawnAt = 0;
+  readonly live = process.stderr.isTTY === true;
+
+  /** `line` says where the work stands; it is asked each time the line is drawn. */
+  constructor(private readonly line: () => string) {}
 
   /** Counters changed: redraw on a terminal, if the last redraw is old enough. */
   update(): void {
@@ -24,7 +27,7 @@ export class Progress {
     process.stderr.write(`\r${this.line()}\x1b[K`);
   }
 
-  /** A batch is done (or the run is): the bar as it stands, kept as a line of its own. */
+  /** A step is done (or the run is): the line as it stands, kept as a line of its own. */
   milestone(): void {
     process.stderr.write(`${this.live ? '\r' : ''}${this.line()}${this.live ? '\x1b[K' : ''}\n`);
   }
@@ -34,11 +37,16 @@ export class Progress {
     if (this.live) process.stderr.write('\r\x1b[K');
     process.stdout.write(`${text}\n`);
   }
+}
 
-  private line(): string {
-    const done = this.skipped + this.proven;
-    const filled = this.total === 0 ? WIDTH : Math.round((done / this.total) * WIDTH);
-    const bar = '#'.repeat(filled) + '-'.repeat(WIDTH - filled);
-    return `[${bar}] ${done}/${this.total} files proven (${this.skipped} already were) · hashed ${this.hashed} · batches ${this.batches}`;
+/** `anchor`'s counters, on one progress line. */
+export class Progress extends ProgressLine {
+  hashed = 0;
+  skipped = 0;
+  proven = 0;
+  batches = 0;
+
+  constructor(total: number) {
+    super(() => `${bar(this.skipped + this.proven, total)} files proven (${this.skipped} already were) · hashed ${this.hashed} · batches ${this.batches}`);
   }
 }

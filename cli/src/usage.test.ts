@@ -43,6 +43,7 @@ const commands = [
   ['verify-report'],
   ['anchor'],
   ['proof-check'],
+  ['verify-ledger'],
 ];
 
 for (const command of commands) {

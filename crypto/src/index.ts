@@ -21,8 +21,8 @@ export {
   type VerifyResult,
 } from './sm2';
 export * from './sm2-encrypt';
-/** DER writers for structures other packages sign (e.g. an electronic seal's signed part). */
-export { derSequence, derOctetString, derOid } from './asn1';
+/** DER writers for structures other packages hash or sign (a block header, an electronic seal's signed part). */
+export { derSequence, derInteger, derOctetString, derOid } from './asn1';
 export * from './jcs';
 export * from './merkle';
 export * from './checkpoint';

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { ClassicLevel } from 'classic-level';
+import { join } from 'node:path';
 import { Context, Contract } from 'fabric-contract-api';
-import { blockKey, transactionKey } from './layout';
 import { EmbeddedLedger } from './ledger';
-import { openTestLedger, text } from './test-support';
+import { LedgerDirectoryError, verifyLedgerDirectory } from './verify';
+import { flipStoredByte, openTestLedger, text } from './test-support';
 
 class Registry extends Contract {
   constructor() {
@@ -54,7 +54,7 @@ test('state, history, blocks and transactions survive close and reopen, and the 
     blocks: await Promise.all([...Array(Number(height)).keys()].map((n) => ledger.getBlock(BigInt(n)))),
     transactions: await Promise.all(txIds.map((txId) => ledger.getTransaction(txId))),
   };
-  t.deepEqual(await ledger.verifyChain(), { valid: true, height });
+  t.like(await ledger.verifyChain(), { valid: true, height, transactions: Number(height) });
   await ledger.close();
   await t.throwsAsync(ledger.height(), { message: 'the embedded ledger is closed' });
 
@@ -64,7 +64,7 @@ test('state, history, blocks and transactions survive close and reopen, and the 
   t.is(text(await reopened.evaluate(alice, 'snapshot', [])), before.snapshot);
   t.deepEqual(await Promise.all([...Array(Number(height)).keys()].map((n) => reopened.getBlock(BigInt(n)))), before.blocks);
   t.deepEqual(await Promise.all(txIds.map((txId) => reopened.getTransaction(txId))), before.transactions);
-  t.deepEqual(await reopened.verifyChain(), { valid: true, height });
+  t.like(await reopened.verifyChain(), { valid: true, height, transactions: Number(height) });
 
   const genesis = before.blocks[0]!;
   t.like(genesis.transactions[0], { type: 'config', channelId: 'henan', chaincodeName: 'henan-chain' });
@@ -86,21 +86,22 @@ test('a reopened ledger refuses a different channel configuration', async (t) =>
 /** Block records are u64 number | u32+previousHash | u32+dataHash | u32 count, codes | u32+commitHash. */
 const FIRST_VALIDATION_CODE = 8 + 4 + 32 + 4 + 32 + 4;
 
-for (const { what, key, offset, reason } of [
-  { what: 'a transaction', key: transactionKey(2n, 0), offset: 40, reason: /data hash does not match/ },
-  { what: 'the previous hash', key: blockKey(2n), offset: 12, reason: /previous hash is not the hash of block 1/ },
-  { what: 'a validation code', key: blockKey(2n), offset: FIRST_VALIDATION_CODE, reason: /commit hash does not match/ },
+for (const { what, tx, offset, reason, check } of [
+  { what: 'a transaction', tx: 0, offset: 40, reason: /data hash does not match/, check: 'dataHash' },
+  { what: 'the previous hash', offset: 12, reason: /previous hash is not the hash of block 1/, check: 'previousHash' },
+  { what: 'a validation code', offset: FIRST_VALIDATION_CODE, reason: /commit hash does not match/, check: 'commitHash' },
 ]) {
   test(`a byte rewritten in ${what} of block 2 makes verifyChain report block 2`, async (t) => {
     const { ledger, alice, options } = await openTestLedger(t, [Registry]);
     await populate(ledger, alice);
     await ledger.close();
 
-    const raw = new ClassicLevel<Buffer, Buffer>(options.dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-    const tampered = Buffer.from((await raw.get(key))!);
-    tampered[offset]! ^= 0x01;
-    await raw.put(key, tampered);
-    await raw.close();
+    await flipStoredByte(options.dataDir, { block: 2n, tx, offset });
+
+    // Offline, as an auditor verifies a copy: the same first broken link, naming both values.
+    const offline = await verifyLedgerDirectory(options.dataDir);
+    t.like(offline, { valid: false, brokenAt: 2n, broken: { block: 2n, check } });
+    if (!offline.valid) t.not(offline.broken.expected, offline.broken.found);
 
     const reopened = await EmbeddedLedger.open(options);
     t.teardown(() => reopened.close());
@@ -109,3 +110,15 @@ for (const { what, key, offset, reason } of [
     t.regex(verdict.valid ? '' : verdict.reason, reason);
   });
 }
+
+test('offline verification counts the blocks it checks, and refuses a ledger another process has open', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  await populate(ledger, alice);
+  const height = await ledger.height();
+  await t.throwsAsync(verifyLedgerDirectory(options.dataDir), { instanceOf: LedgerDirectoryError, message: /open in another process/ });
+  await ledger.close();
+  const progress: bigint[] = [];
+  t.like(await verifyLedgerDirectory(options.dataDir, { onProgress: (checked) => progress.push(checked) }), { valid: true, height });
+  t.deepEqual(progress, [...Array(Number(height)).keys()].map((n) => BigInt(n + 1)));
+  await t.throwsAsync(verifyLedgerDirectory(join(options.dataDir, 'nothing-here')), { instanceOf: LedgerDirectoryError, message: /holds no embedded ledger/ });
+});

@@ -12,6 +12,7 @@ export {
   type PreparedSubmission,
   type SubmitResult,
   type TransactionRecord,
+  type TransactionProof,
 } from './ledger';
 export type { ChaincodeEvent, CloseableAsyncIterable } from './events';
 export type {
@@ -27,7 +28,17 @@ export type {
 export { blockHeaderBytes } from './block';
 export type { KVRead, KVWrite, RangeQueryInfo, Version } from './rwset';
 export type { BlockCutting } from './orderer';
-export type { ChainVerification } from './verify';
+export {
+  BROKEN_CHECKS,
+  LedgerDirectoryError,
+  chainVerificationJson,
+  verifyLedgerDirectory,
+  type BrokenCheck,
+  type BrokenLink,
+  type ChainVerification,
+  type ChainVerificationJson,
+  type VerifyOptions,
+} from './verify';
 export {
   CommitError,
   EndorseError,

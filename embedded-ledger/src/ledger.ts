@@ -1,4 +1,4 @@
-import { blockHash, type Block, type ConfigTransaction, type Creator, type EndorserTransaction, type ProposalResponse, type TransactionEvent } from './block';
+import { blockHash, type Block, type BlockHeader, type ConfigTransaction, type Creator, type EndorserTransaction, type ProposalResponse, type TransactionEvent } from './block';
 import { BlockStore } from './blockstore';
 import type { ChaincodeLike } from './chaincode';
 import { Committer } from './committer';
@@ -27,7 +27,7 @@ import type { KVRead, KVWrite, RangeQueryInfo } from './rwset';
 import { ShimChaincodeStub, type ShimStub } from './shim';
 import { TxSimulator } from './simulator';
 import { StateReader } from './statedb';
-import { verifyChain, type ChainVerification } from './verify';
+import { verifyChain, type ChainVerification, type VerifyOptions } from './verify';
 
 export interface EmbeddedLedgerOptions {
   /** Directory of the ledger's LevelDB; created when missing. */
@@ -90,6 +90,18 @@ export interface TransactionRecord {
   payload: Uint8Array;
   event?: ChaincodeEvent;
   blockHash: Uint8Array;
+}
+
+/** A transaction with what links it to its block's hash: see EmbeddedLedger.transactionProof. */
+export interface TransactionProof {
+  txId: string;
+  transactionIndex: number;
+  header: BlockHeader;
+  blockHash: Uint8Array;
+  /** The canonical bytes (block.ts encodeTransaction) of every transaction of the block, in order. */
+  transactions: Uint8Array[];
+  /** Fabric TxValidationCode (0 = VALID): block metadata, chained by the commit hash, not the block hash. */
+  validationCode: number;
 }
 
 interface OrderedTransaction {
@@ -281,6 +293,31 @@ export class EmbeddedLedger {
     });
   }
 
+  /**
+   * What proves `txId` is in its block without trusting this ledger: the block's header, the canonical
+   * bytes of every transaction in it (their SM3 is the header's data hash) and the transaction's index.
+   * Offline evidence bundles carry it; undefined when the ledger does not hold the transaction.
+   */
+  transactionProof(txId: string): Promise<TransactionProof | undefined> {
+    return this.track(async () => {
+      const location = await this.blocks.locate(txId);
+      if (!location) return undefined;
+      const [record, transactions] = await Promise.all([
+        this.blocks.readBlockRecord(location.blockNum),
+        this.blocks.readTransactionBytes(location.blockNum),
+      ]);
+      if (!record) throw new Error(`the tx-id index names block ${location.blockNum}, which is not stored`);
+      return {
+        txId,
+        transactionIndex: location.txNum,
+        header: record.header,
+        blockHash: blockHash(record.header),
+        transactions: transactions.map((bytes) => new Uint8Array(bytes)),
+        validationCode: record.validationCodes[location.txNum]!,
+      };
+    });
+  }
+
   /** The number of committed blocks, genesis included. */
   async height(): Promise<bigint> {
     this.assertOpen();
@@ -288,8 +325,8 @@ export class EmbeddedLedger {
   }
 
   /** Checks every stored block's data hash, hash link and commit hash; reports the first broken block. */
-  verifyChain(): Promise<ChainVerification> {
-    return this.track(() => verifyChain(this.blocks));
+  verifyChain(options: VerifyOptions = {}): Promise<ChainVerification> {
+    return this.track(() => verifyChain(this.blocks, options));
   }
 
   /**

@@ -2,9 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
+import { ClassicLevel } from 'classic-level';
 import type { Contract } from 'fabric-contract-api';
 import { chaincodeFromContracts } from './chaincode';
 import { createMsp, issueIdentity, type Identity, type MspAuthority } from './identities';
+import { blockKey, transactionKey } from './layout';
 import { EmbeddedLedger, type EmbeddedLedgerOptions } from './ledger';
 
 /** Shared by the tests (not part of the package's surface): a fresh ledger in a temporary directory. */
@@ -35,4 +37,23 @@ export async function openTestLedger(
 
 export function text(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * Flips the low bit of one stored byte, as someone with write access to the LevelDB folder could: of
+ * block `block`'s record, or with `tx` of that block's transaction `tx`; a negative offset counts from
+ * the end. The ledger in `ledgerDir` must be closed.
+ */
+export async function flipStoredByte(ledgerDir: string, where: { block: bigint; tx?: number; offset: number }): Promise<void> {
+  const raw = new ClassicLevel<Buffer, Buffer>(ledgerDir, { keyEncoding: 'buffer', valueEncoding: 'buffer', createIfMissing: false });
+  try {
+    const key = where.tx === undefined ? blockKey(where.block) : transactionKey(where.block, where.tx);
+    const stored = await raw.get(key);
+    if (stored === undefined) throw new Error(`no stored ${where.tx === undefined ? 'block record' : 'transaction'} at block ${where.block}`);
+    const tampered = Buffer.from(stored);
+    tampered[where.offset < 0 ? tampered.length + where.offset : where.offset]! ^= 0x01;
+    await raw.put(key, tampered);
+  } finally {
+    await raw.close();
+  }
 }

@@ -64,9 +64,10 @@ class Crashing {
   /** Sends until a gateway answers (any status); reports whether a gateway died under the request. */
   async send(method: 'GET' | 'POST', path: string, token: string, json?: unknown): Promise<{ status: number; body: any; retried: boolean }> {
     const deadline = Date.now() + 90_000;
+    let lastFailure = '';
     for (let attempt = 0; ; attempt++) {
       const url = await this.url;
-      if (Date.now() > deadline) throw new Error(`no gateway answered ${method} ${path}:\n${this.current.output()}`);
+      if (Date.now() > deadline) throw new Error(`no gateway answered ${method} ${path} (last: ${lastFailure}):\n${this.current.output()}`);
       try {
         const res = await fetch(url + path, {
           method,
@@ -77,6 +78,7 @@ class Crashing {
         return { status: res.status, body: await res.json(), retried: attempt > 0 };
       } catch (err) {
         if ((err as Error).name === 'TimeoutError') throw err;
+        lastFailure = `${String(err)} ${String((err as Error).cause ?? '')}`;
         // The gateway died under the request (or before it): wait for the next one.
         if ((await this.url) === url) await new Promise((resolve) => setTimeout(resolve, 50));
       }

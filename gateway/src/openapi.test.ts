@@ -4,6 +4,7 @@ import type Koa from 'koa';
 import type Router from '@koa/router';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { buildLicenceId } from '@henan-chain/crypto';
+import { verifyBundle } from '@henan-chain/evidence';
 import { createApp } from './app';
 import { DEMO_AGENCIES, DEMO_HOLDERS, LICENCE_TYPES, type DemoAgencyKey } from './demo/agencies';
 import { seedDemo } from './demo/seed';
@@ -286,6 +287,15 @@ test('every response of every operation, successes and refusals, matches the doc
   t.true((await post('/v1/verify/proof', { leaf, leafIndex, treeSize, proof, root, anchorId: anchor.anchorId })).valid);
   t.false((await post('/v1/verify/proof', { leaf, leafIndex, treeSize, proof: [], root })).valid);
 
+  // Offline evidence bundles of every kind, each of which verifies without the gateway.
+  const bundles = [
+    `/v1/licences/${revoked.licenceId}/evidence`,
+    `/v1/sealed-documents/${sealing.sealingId}/evidence`,
+    '/v1/receipts/LY-ZZ-2026-0005/evidence',
+    `/v1/anchors/${anchor.anchorId}/evidence?leaf=${leaf}`,
+  ];
+  for (const path of bundles) t.deepEqual(verifyBundle(await get(path)).failures, [], path);
+
   // Audit: the history of a record of every kind, events and the signed report in both formats.
   const records = { agency: ids.market, licence: renewed.supersedes, seal: sealId, sealing: sealing.sealingId, receipt: 'LY-ZZ-2026-0005', case: 'KY-2026-000001', anchor: anchor.anchorId };
   for (const [kind, id] of Object.entries(records)) await get(`/v1/audit/history/${kind}/${encodeURIComponent(id)}`, GOVERNANCE);
@@ -294,6 +304,7 @@ test('every response of every operation, successes and refusals, matches the doc
   const period = `agency=${ids.market}&from=2020-01-01&to=2099-12-31`;
   await get(`/v1/audit/report?${period}&format=json`, GOVERNANCE);
   await get(`/v1/audit/report?${period}&format=csv`, bigData);
+  t.true((await get('/v1/ledger/verification', GOVERNANCE)).valid);
 
   // At least one refusal of every operation: malformed and unknown ids, missing or wrong tokens, bad bodies, wrong states.
   const unknownAgency = randomUscc();
@@ -349,10 +360,15 @@ test('every response of every operation, successes and refusals, matches the doc
     [{ method: 'GET', path: `/v1/anchors/consistency?agency=${ids.bigData}&from=7` }, 404],
     [{ method: 'GET', path: `/v1/anchors/${anchor.anchorId}/proof?leaf=${sm3('not anchored')}` }, 404],
     [{ method: 'POST', path: '/v1/verify/proof', json: {} }, 400],
+    [{ method: 'GET', path: '/v1/licences/not-a-licence-id/evidence' }, 400],
+    [{ method: 'GET', path: `/v1/sealed-documents/${'0'.repeat(32)}/evidence` }, 404],
+    [{ method: 'GET', path: '/v1/receipts/LY-ZZ-2026-9999/evidence' }, 404],
+    [{ method: 'GET', path: `/v1/anchors/${anchor.anchorId}/evidence?leaf=${sm3('not anchored')}` }, 404],
     [{ method: 'GET', path: `/v1/audit/history/licence/${valid.licenceId}` }, 401],
     [{ method: 'GET', path: '/v1/audit/history/unicorn/x', token: GOVERNANCE }, 400],
     [{ method: 'GET', path: `/v1/audit/events?agency=${ids.market}`, token: luoyang }, 403],
     [{ method: 'GET', path: `/v1/audit/report?agency=${ids.market}`, token: GOVERNANCE }, 400],
+    [{ method: 'GET', path: '/v1/ledger/verification', token: market }, 403],
   ];
   const unexpected: string[] = [];
   for (const [c, status] of refusals) {

@@ -19,11 +19,13 @@ export interface Run {
 export interface RunOptions {
   cwd: string;
   input?: Uint8Array | string;
+  /** The child's environment; this process's by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
-export function runProcess(command: string, args: string[], { cwd, input }: RunOptions): Promise<Run> {
+export function runProcess(command: string, args: string[], { cwd, input, env }: RunOptions): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd });
+    const child = spawn(command, args, { cwd, env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

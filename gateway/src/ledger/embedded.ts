@@ -5,14 +5,17 @@ import {
   EmbeddedLedger,
   GatewayError,
   chaincodeFromContracts,
+  type BlockHeader,
   type MspDefinition,
 } from '@henan-chain/embedded-ledger';
+import type { EmbeddedBlockProof } from '@henan-chain/evidence';
 import { toHex } from '@henan-chain/crypto';
 import { ApiError } from '../errors';
 import { apiErrorFromChaincode } from './chaincode-errors';
 import { conflictError, retryOnConflict } from './conflicts';
 import { EvidenceCache } from './evidence-cache';
 import type {
+  ChainVerification,
   CloseableAsyncIterable,
   Committed,
   CommittedTransaction,
@@ -116,8 +119,31 @@ export class EmbeddedLedgerAdapter implements Ledger {
     };
   }
 
+  async transactionProof(txId: string): Promise<EmbeddedBlockProof | undefined> {
+    const proof = await this.ledger.transactionProof(txId);
+    if (!proof) return undefined;
+    const headerOf = (h: BlockHeader) => ({ number: h.number.toString(), previousHash: toHex(h.previousHash), dataHash: toHex(h.dataHash) });
+    const next = await this.ledger.getBlock(proof.header.number + 1n);
+    return {
+      ledger: 'embedded',
+      txId,
+      hashAlgorithm: 'SM3',
+      blockNumber: proof.header.number.toString(),
+      header: headerOf(proof.header),
+      blockHash: toHex(proof.blockHash),
+      transactionIndex: proof.transactionIndex,
+      transactions: proof.transactions.map(toHex),
+      validationCode: proof.validationCode,
+      ...(next ? { next: headerOf(next.header) } : {}),
+    };
+  }
+
   height(): Promise<bigint> {
     return this.ledger.height();
+  }
+
+  verifyChain(onProgress?: (checked: bigint, height: bigint) => void): Promise<ChainVerification> {
+    return this.ledger.verifyChain({ onProgress });
   }
 
   close(): Promise<void> {

@@ -4,6 +4,11 @@
  * file is ledger-agnostic; everything below maps its ledger's errors onto ApiError the same way.
  */
 
+import type { ChainVerification } from '@henan-chain/embedded-ledger';
+import type { LedgerProof } from '@henan-chain/evidence';
+
+export type { ChainVerification };
+
 /** A Fabric identity (ECDSA P-256 X.509) the gateway submits with; one per organisation it serves. */
 export interface LedgerIdentity {
   mspId: string;
@@ -80,6 +85,19 @@ export interface Ledger {
    * when the ledger does not hold it. How the gateway rebuilds a write's first result after a crash.
    */
   transaction(txId: string): Promise<CommittedTransaction | undefined>;
+  /**
+   * What links transaction `txId` to a block hash, for offline evidence bundles (henan-chain/evidence-bundle/v1):
+   * embedded, the block header, the canonical bytes of the block's transactions and the next block's header;
+   * Fabric, the block header and the endorsements with the endorsers' certificates. Undefined when the ledger
+   * does not hold the transaction.
+   */
+  transactionProof(txId: string): Promise<LedgerProof | undefined>;
   height(): Promise<bigint>;
+  /**
+   * Re-derives the block hash chain from the stored blocks (data hash, previous-hash link, commit hash)
+   * and reports the first broken link. Only a ledger whose blocks this process holds can offer it: a
+   * Fabric peer keeps its own.
+   */
+  verifyChain?(onProgress?: (checked: bigint, height: bigint) => void): Promise<ChainVerification>;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { defineRoute, validate } from '../http/route';
 import { signingFields, transactionReceipt, writeResult } from '../http/schemas';
 import { transactionEvidence } from '../ledger/evidence';
 import type { Services } from '../services';
+import type { AnchoredLeaf } from '@henan-chain/evidence';
 
 /** Leaves per batch: 100,000 digests are ~6.7 MB of JSON, inside the anchor route's body limit. */
 export const MAX_BATCH_LEAVES = 100_000;
@@ -89,7 +90,7 @@ const consistencyQuery = z
   .strictObject({ ...agencyQuery, from: sizeParam.describe('an anchored tree size'), to: sizeParam.optional().describe('an anchored tree size; the latest when omitted') })
   .refine((q) => q.to === undefined || q.from <= q.to, { message: 'from lies after to', path: ['from'] });
 
-const anchorIdOf = (params: Record<string, string>) => validate(z.strictObject({ id: anchorSchemas.anchorIdSchema }), params, 'path').id;
+export const anchorIdOf = (params: Record<string, string>) => validate(z.strictObject({ id: anchorSchemas.anchorIdSchema }), params, 'path').id;
 
 function batchView(b: BatchInfo) {
   return { anchorId: b.anchorId, sequence: b.sequence, firstLeaf: b.start, lastLeaf: b.start + b.count - 1, leafCount: b.count, treeSize: b.size, root: b.root };
@@ -103,6 +104,21 @@ function anchoredAt(log: AgencyLog, size: number): BatchInfo {
     throw new ApiError(404, 'NOT_FOUND', `no anchor of agency ${log.agencyId} has ${size} leaves; anchored sizes: ${sizes.join(', ') || 'none'}`, { anchoredSizes: sizes });
   }
   return batch;
+}
+
+/** The inclusion proof of `leaf` in the tree as anchor `anchorId` put it on chain; 404 when this gateway cannot give one. */
+export async function inclusionOf(s: Services, anchorId: string, leaf: string): Promise<{ anchor: Anchor; inclusion: AnchoredLeaf }> {
+  const anchor = await s.query<Anchor>('anchor:get', anchorId);
+  const agencyLog = await anchorsOf(s).log.agency(anchor.agencyId);
+  if (!agencyLog.batches.some((b) => b.anchorId === anchor.anchorId)) {
+    throw new ApiError(404, 'NOT_FOUND', `this gateway does not hold the leaves of anchor ${anchor.anchorId}: it was anchored through another gateway`);
+  }
+  const leafIndex = findLeaf(agencyLog, fromHex(leaf, 'leaf', 32), anchor.size);
+  if (leafIndex === undefined) {
+    throw new ApiError(404, 'NOT_FOUND', `leaf ${leaf} is not among the ${anchor.size} leaves anchored by ${anchor.anchorId}`, { anchorId: anchor.anchorId });
+  }
+  const proof = agencyLog.tree.inclusionProof(leafIndex, anchor.size).map(toHex);
+  return { anchor, inclusion: { anchorId: anchor.anchorId, leaf, leafIndex, treeSize: anchor.size, root: anchor.root, proof } };
 }
 
 export function anchorRoutes(s: Services) {
@@ -171,27 +187,8 @@ export function anchorRoutes(s: Services) {
       query: z.strictObject({ leaf: fields.sm3Hex.describe('the leaf digest (hex)') }),
       responses: { 200: { description: 'The proof; POST it to /v1/verify/proof (without agencyId and evidence) to check it', schema: inclusionProof } },
       async handler({ params, query }) {
-        const anchor = await s.query<Anchor>('anchor:get', anchorIdOf(params));
-        const agencyLog = await log.agency(anchor.agencyId);
-        if (!agencyLog.batches.some((b) => b.anchorId === anchor.anchorId)) {
-          throw new ApiError(404, 'NOT_FOUND', `this gateway does not hold the leaves of anchor ${anchor.anchorId}: it was anchored through another gateway`);
-        }
-        const leafIndex = findLeaf(agencyLog, fromHex(query.leaf, 'leaf', 32), anchor.size);
-        if (leafIndex === undefined) {
-          throw new ApiError(404, 'NOT_FOUND', `leaf ${query.leaf} is not among the ${anchor.size} leaves anchored by ${anchor.anchorId}`, { anchorId: anchor.anchorId });
-        }
-        return {
-          body: {
-            anchorId: anchor.anchorId,
-            agencyId: anchor.agencyId,
-            leaf: query.leaf,
-            leafIndex,
-            treeSize: anchor.size,
-            root: anchor.root,
-            proof: agencyLog.tree.inclusionProof(leafIndex, anchor.size).map(toHex),
-            evidence: await transactionEvidence(s.ledger, anchor.txId),
-          },
-        };
+        const { anchor, inclusion } = await inclusionOf(s, anchorIdOf(params), query.leaf);
+        return { body: { ...inclusion, agencyId: anchor.agencyId, evidence: await transactionEvidence(s.ledger, anchor.txId) } };
       },
     }),
     defineRoute({

@@ -10,8 +10,10 @@ import { verifyLicenceRoutes } from './verify-licence';
 import { sealRoutes } from './seals';
 import { anchorRoutes } from './anchors';
 import { auditRoutes } from './audit';
+import { evidenceRoutes } from './evidence';
+import { ledgerRoutes } from './ledger';
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function allRoutes(s: Services): RouteSpec<any, any>[] {
-  return [...healthRoutes(s), ...agencyRoutes(s), ...agencyTokenRoutes(s), ...licenceRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...anchorRoutes(s), ...auditRoutes(s)];
+  return [...healthRoutes(s), ...agencyRoutes(s), ...agencyTokenRoutes(s), ...licenceRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...anchorRoutes(s), ...auditRoutes(s), ...evidenceRoutes(s), ...ledgerRoutes(s)];
 }

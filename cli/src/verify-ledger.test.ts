@@ -1,0 +1,56 @@
+// verify-ledger offline on copies of a real gateway's data directory, and through a running gateway.
+import test from 'ava';
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { flipStoredByte } from '@henan-chain/embedded-ledger/dist/test-support';
+import { GOVERNANCE, startTestGateway } from '@henan-chain/gateway/dist/testing/harness';
+import { henanChain, tempDir } from './testing/run';
+
+test('a copy of a data directory verifies with its counts; a byte changed in one stored transaction is reported at that block', async (t) => {
+  const gw = await startTestGateway();
+  let running = true;
+  t.teardown(() => (running ? gw.stop() : undefined));
+  const agency = await gw.registerAgency({ name: '新乡市大数据管理局', roles: ['provider'] });
+  // A long chain, so that a log gets progress lines: read-only transactions commit a block each too.
+  const { ledger, wallet } = gw.gateway.services;
+  const admin = wallet.organisations.find((o) => o.definition.mspId === wallet.governanceMspId)!.admin;
+  for (let i = 0; i < 60; i++) await ledger.submit(admin, 'agency:getConfig', []);
+  const height = (await ledger.height()).toString();
+  const cwd = await tempDir(t);
+
+  const online = await henanChain(['verify-ledger', '--gateway', gw.url, '--token', GOVERNANCE], { cwd });
+  t.is(online.code, 0, online.stderr);
+  t.regex(online.stdout, new RegExp(`^valid\\n${height} blocks, \\d+ transactions, last block hash [0-9a-f]{64}\\n$`));
+  const locked = await henanChain(['verify-ledger', '--data-dir', gw.dataDir], { cwd });
+  t.is(locked.code, 2);
+  t.regex(locked.stderr, /open in another process/);
+
+  const { blockNumber } = (await ledger.evidence(agency.record.txId))!;
+  await gw.stop({ keepData: true });
+  running = false;
+  const copy = join(cwd, 'copy');
+  await cp(gw.dataDir, copy, { recursive: true });
+  await gw.stop();
+
+  const intact = await henanChain(['verify-ledger', '--data-dir', copy], { cwd });
+  t.is(intact.code, 0, intact.stderr);
+  t.is(intact.stdout, online.stdout);
+  // Not a terminal: a line at each tenth of the chain, the last at its end.
+  const lines = intact.stderr.trim().split('\n');
+  t.true(lines.length >= 9, intact.stderr);
+  t.regex(lines.at(-1)!, new RegExp(`^\\[#+\\] ${height}/${height} blocks verified$`));
+
+  await flipStoredByte(join(copy, 'ledger'), { block: blockNumber, tx: 0, offset: -1 });
+  const tampered = await henanChain(['verify-ledger', '--data-dir', copy], { cwd });
+  t.is(tampered.code, 1, tampered.stderr);
+  t.regex(tampered.stdout, new RegExp(`^invalid: block ${blockNumber} of ${height}: dataHash: the data hash does not match the stored transactions \\(stored [0-9a-f]{64}, re-derived [0-9a-f]{64}\\)\\n$`));
+});
+
+test('verify-ledger needs exactly one of --data-dir and --gateway, and a folder that holds a ledger', async (t) => {
+  const cwd = await tempDir(t);
+  for (const args of [[], ['--data-dir', cwd, '--gateway', 'http://127.0.0.1:1'], ['--data-dir', cwd], ['--gateway', 'http://127.0.0.1:1']]) {
+    const run = await henanChain(['verify-ledger', ...args], { cwd });
+    t.is(run.code, 2, args.join(' '));
+    t.not(run.stderr, '');
+  }
+});

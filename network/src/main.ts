@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { FabricNotFound, locateFabric, requireFabric3 } from './fabric-binaries';
+import { deploy, upgrade } from './chaincode/deploy';
+import { down, NetworkError, status, up, type NetworkStatus } from './network';
+import { Workspace } from './workspace';
+
+/** --consensus names the hosts file's channel profiles. */
+const PROFILES: Record<string, string> = { raft: 'HenanRaft', bft: 'HenanBFT' };
+
+function portOffset(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`HNC_FABRIC_PORT_OFFSET must be an integer, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function progress(step: string, seconds: number): void {
+  console.log(`  ${seconds.toFixed(1).padStart(5)} s  ${step}`);
+}
+
+function printStatus(s: NetworkStatus): void {
+  console.log(`network in ${s.root}: profile ${s.profile}, port offset ${s.portOffset}`);
+  for (const n of s.nodes) {
+    const state = n.running ? `running pid ${n.pid}, ${n.rssMiB ?? '?'} MiB` : 'NOT RUNNING';
+    const health = n.healthy === undefined ? '' : n.healthy ? ', healthy' : ', UNHEALTHY';
+    const height = n.height === undefined ? '' : `, channel height ${n.height}`;
+    const starts = n.starts === undefined ? '' : `, started ${n.starts}×`;
+    console.log(`  ${n.name.padEnd(36)} ${state}${health}${height}${starts}`);
+  }
+  if (s.chaincode) console.log(`  chaincode sequence ${s.chaincode.sequence}: ${Object.entries(s.chaincode.packageIds).map(([m, id]) => `${m} ${id}`).join(', ')}`);
+}
+
+const program = new Command('henan-chain-fabric').description('河南链 Fabric consortium on local processes (see network-config/README.md)');
+const network = program.command('network').description('the consortium: up, down, status');
+const chaincode = program.command('chaincode').description('the chaincode as a service: deploy, upgrade');
+
+network
+  .command('up')
+  .description('generate crypto and the channel, start orderers and peers, join the channel')
+  .addOption(new Option('--consensus <type>', 'ordering consensus').choices(Object.keys(PROFILES)).default('raft'))
+  .action(async (options: { consensus: string }) => {
+    const workspace = Workspace.fromEnv();
+    const offset = portOffset(process.env.HNC_FABRIC_PORT_OFFSET);
+    const profile = PROFILES[options.consensus]!;
+    const started = Date.now();
+    console.log(`network up: ${profile} in ${workspace.root}, port offset ${offset}`);
+    await up(workspace, { profile, portOffset: offset, progress });
+    console.log(`network up in ${((Date.now() - started) / 1000).toFixed(1)} s; connection profiles in ${workspace.connectionDir}`);
+  });
+
+network
+  .command('check')
+  .description('which Fabric binaries the network would use; exits 1 with the reason when there are none')
+  .action(() => {
+    const fabric = locateFabric();
+    const version = requireFabric3(fabric);
+    console.log(`Fabric ${version} in ${fabric.bin} (from ${fabric.source}), config ${fabric.config}`);
+  });
+
+network
+  .command('down')
+  .description('stop every process the network started and remove its folder')
+  .action(async () => {
+    const workspace = Workspace.fromEnv();
+    const stopped = await down(workspace);
+    console.log(stopped.length ? `network down: stopped ${stopped.join(', ')}` : `network down: nothing was running from ${workspace.root}`);
+  });
+
+network
+  .command('status')
+  .description('what runs, its memory, health and channel height; exits 1 when something is down')
+  .option('--json', 'print the status as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const workspace = Workspace.fromEnv();
+    const s = await status(workspace);
+    if (!s) {
+      console.log(`no network in ${workspace.root}`);
+      process.exitCode = 1;
+      return;
+    }
+    if (options.json) console.log(JSON.stringify(s, null, 2));
+    else printStatus(s);
+    if (s.nodes.some((n) => !n.running || n.healthy === false)) process.exitCode = 1;
+  });
+
+for (const [name, action, description] of [
+  ['deploy', deploy, 'build the chaincode, install/approve/commit sequence 1 for every organisation, start the servers, initialise governance'],
+  ['upgrade', upgrade, 'build the chaincode and move to the next sequence, state intact'],
+] as const) {
+  chaincode
+    .command(name)
+    .description(description)
+    .option('--artifact <dir>', 'run this chaincode built by scripts/build-chaincode instead of building it now')
+    .action(async (options: { artifact?: string }) => {
+      const started = Date.now();
+      const result = await action(Workspace.fromEnv(), { artifact: options.artifact, progress });
+      console.log(`chaincode ${name}: sequence ${result.sequence} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+}
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof FabricNotFound || err instanceof NetworkError) console.error((err as Error).message);
+  else console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,226 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { joinOrderer, joinPeer, ordererChannel, peerHeight } from './channel';
+import { statusFile, type ServerStatus } from './chaincode/supervisor';
+import { configtx } from './configtx';
+import { connectionProfile } from './connection-profile';
+import { cryptoConfig } from './crypto-config';
+import { locateFabric, requireFabric3, toolPath } from './fabric-binaries';
+import { fqdn, loadHosts, profileOf, withPortOffset, type Hosts } from './hosts';
+import { ordererReady, peerReady, startOrderer, startPeer } from './nodes';
+import { isRunning, residentMiB, stillRunning, stopProcess, type ProcessRecord } from './processes';
+import { accepts, healthy, waitFor } from './readiness';
+import { run } from './run';
+import { readState, writeState, type NetworkState } from './state';
+import { hostsFile, type Workspace } from './workspace';
+
+export interface UpOptions {
+  /** A profile of the hosts file: HenanRaft (default) or HenanBFT. */
+  profile: string;
+  portOffset: number;
+  /** Reports each step as it completes (name and seconds since the start). */
+  progress?: (step: string, seconds: number) => void;
+}
+
+export class NetworkError extends Error {}
+
+/** Every endpoint the chosen profile's nodes listen on, to refuse starting over something already there. */
+function endpoints(hosts: Hosts, consenters: string[]): Array<[string, string, number]> {
+  const list: Array<[string, string, number]> = [];
+  for (const o of hosts.orderers.nodes.filter((n) => consenters.includes(n.name))) {
+    for (const p of [o.port, o.adminPort, o.operationsPort]) list.push([fqdn(o.name, hosts.orderers.domain), o.host, p]);
+  }
+  for (const org of hosts.organisations) {
+    for (const peer of org.peers) {
+      for (const p of [peer.port, peer.chaincodePort, peer.operationsPort]) list.push([fqdn(peer.name, org.domain), peer.host, p]);
+    }
+    list.push([`chaincode server of ${org.mspId}`, org.chaincodeServer.host, org.chaincodeServer.port]);
+  }
+  return list;
+}
+
+/** True when any process the record names still runs. */
+export function anyRunning(state: NetworkState): boolean {
+  return state.processes.some(stillRunning);
+}
+
+/**
+ * Brings the consortium up from nothing: crypto material, channel genesis block, the profile's
+ * orderers and every peer as local processes, the channel joined on each (osnadmin, peer CLI), and
+ * a connection profile per organisation. Resolves once every node serves and every peer holds the
+ * channel. Each started process is recorded before the next starts, so `down` can clean a failed `up`.
+ */
+export async function up(workspace: Workspace, options: UpOptions): Promise<NetworkState> {
+  const started = Date.now();
+  const step = (name: string) => options.progress?.(name, (Date.now() - started) / 1000);
+  const previous = await readState(workspace);
+  if (previous && anyRunning(previous)) {
+    throw new NetworkError(`a network is already running from ${workspace.root}; run \`npm run network:down\` first`);
+  }
+  const fabric = locateFabric();
+  requireFabric3(fabric);
+  const hosts = withPortOffset(await loadHosts(hostsFile), options.portOffset);
+  const consenters = profileOf(hosts, options.profile).consenters;
+  for (const [owner, host, port] of endpoints(hosts, consenters)) {
+    if (await accepts(host, port)) {
+      throw new NetworkError(`${host}:${port} (for ${owner}) is already in use; stop what listens there or set HNC_FABRIC_PORT_OFFSET`);
+    }
+  }
+  // A stopped network's leftovers (ledgers, channel data) would make osnadmin refuse the join.
+  await rm(workspace.root, { recursive: true, force: true });
+  await mkdir(workspace.configDir, { recursive: true });
+  await mkdir(workspace.logsDir, { recursive: true });
+  await mkdir(join(workspace.channelBlock(hosts.channel), '..'), { recursive: true });
+  const state: NetworkState = { profile: options.profile, portOffset: options.portOffset, fabric, hosts, consenters, processes: [] };
+  await writeState(workspace, state);
+  try {
+    await bringUp(workspace, state, step);
+  } catch (err) {
+    // Leave nothing running behind a failed start, but keep the folder: its logs say what went wrong.
+    for (const record of [...state.processes].reverse()) await stopProcess(record);
+    throw new NetworkError(`network up failed (logs in ${workspace.logsDir}, nothing left running): ${(err as Error).message}`);
+  }
+  return state;
+}
+
+async function bringUp(workspace: Workspace, state: NetworkState, step: (name: string) => void): Promise<void> {
+  const { fabric, hosts, consenters, profile } = state;
+
+  const cryptoFile = join(workspace.configDir, 'crypto-config.yaml');
+  await writeFile(cryptoFile, stringify(cryptoConfig(hosts)));
+  await run(toolPath(fabric, 'cryptogen'), ['generate', `--config=${cryptoFile}`, `--output=${workspace.cryptoDir}`], process.env);
+  await writeFile(join(workspace.configDir, 'configtx.yaml'), stringify(configtx(workspace, hosts)));
+  await run(
+    toolPath(fabric, 'configtxgen'),
+    ['-configPath', workspace.configDir, '-profile', profile, '-channelID', hosts.channel, '-outputBlock', workspace.channelBlock(hosts.channel)],
+    process.env,
+  );
+  step('crypto material and genesis block');
+
+  const orderers = hosts.orderers.nodes.filter((o) => consenters.includes(o.name));
+  const peers = hosts.organisations.flatMap((org) => org.peers.map((peer) => ({ org, peer })));
+  const ordererRecords: ProcessRecord[] = [];
+  for (const node of orderers) {
+    const record = startOrderer(workspace, hosts, fabric, node);
+    ordererRecords.push(record);
+    state.processes.push(record);
+    await writeState(workspace, state);
+  }
+  const peerRecords: ProcessRecord[] = [];
+  for (const { org, peer } of peers) {
+    const record = startPeer(workspace, fabric, org, peer);
+    peerRecords.push(record);
+    state.processes.push(record);
+    await writeState(workspace, state);
+  }
+  await Promise.all([
+    ...orderers.map((node, i) => ordererReady(node, ordererRecords[i]!)),
+    ...peers.map(({ peer }, i) => peerReady(peer, peerRecords[i]!)),
+  ]);
+  step(`${orderers.length} orderers and ${peers.length} peers serving`);
+
+  for (const node of orderers) await joinOrderer(workspace, state, node);
+  await Promise.all(
+    orderers.map((node) =>
+      waitFor(`${fqdn(node.name, hosts.orderers.domain)} to activate channel ${hosts.channel}`, async () => (await ordererChannel(workspace, state, node))?.status === 'active', 30_000),
+    ),
+  );
+  for (const { org, peer } of peers) await joinPeer(workspace, state, org, peer);
+  await Promise.all(
+    peers.map(({ org, peer }) =>
+      waitFor(`${fqdn(peer.name, org.domain)} to hold channel ${hosts.channel}`, async () => ((await peerHeight(workspace, state, org, peer)) ?? 0) >= 1, 30_000),
+    ),
+  );
+  step(`channel ${hosts.channel} joined by every orderer and peer`);
+
+  await mkdir(workspace.connectionDir, { recursive: true });
+  for (const org of hosts.organisations) {
+    await writeFile(workspace.connectionProfile(org.mspId), JSON.stringify(connectionProfile(workspace, hosts, org, consenters), null, 2));
+  }
+  step('connection profiles written');
+}
+
+/**
+ * Stops every recorded process (newest first: chaincode supervisor, peers, orderers) and removes
+ * the network's folder. Resolves with the names it stopped; throws if any process survived.
+ */
+export async function down(workspace: Workspace): Promise<string[]> {
+  const state = await readState(workspace);
+  if (!state) {
+    if (existsSync(workspace.root)) throw new NetworkError(`${workspace.root} holds no network.json; not removing a folder this tool did not make`);
+    return [];
+  }
+  const stopped: string[] = [];
+  for (const record of [...state.processes].reverse()) {
+    if (stillRunning(record)) stopped.push(record.name);
+    await stopProcess(record);
+  }
+  const survivors = state.processes.filter(stillRunning);
+  if (survivors.length > 0) throw new NetworkError(`still running: ${survivors.map((r) => `${r.name} (pid ${r.pid})`).join(', ')}`);
+  await rm(workspace.root, { recursive: true, force: true });
+  return stopped;
+}
+
+export interface NodeStatus {
+  name: string;
+  pid: number;
+  running: boolean;
+  rssMiB?: number;
+  healthy?: boolean;
+  /** Channel height as this node sees it (orderers: osnadmin; peers: peer channel getinfo). */
+  height?: number;
+  /** Chaincode servers: how often the supervisor started it (more than once: it died and came back). */
+  starts?: number;
+  log: string;
+}
+
+/** The supervised chaincode servers as the supervisor last reported them. */
+async function chaincodeServers(workspace: Workspace, sequence: number): Promise<NodeStatus[]> {
+  const file = statusFile(join(workspace.chaincodeDir, `servers-${sequence}.json`));
+  let servers: ServerStatus[];
+  try {
+    servers = JSON.parse(await readFile(file, 'utf8')) as ServerStatus[];
+  } catch {
+    return [];
+  }
+  return servers.map((s) => {
+    const rssMiB = s.pid === undefined ? undefined : residentMiB(s.pid);
+    return { name: s.name, pid: s.pid ?? 0, running: rssMiB !== undefined, rssMiB, starts: s.starts, log: workspace.log(s.name) };
+  });
+}
+
+export interface NetworkStatus {
+  root: string;
+  profile: string;
+  portOffset: number;
+  nodes: NodeStatus[];
+  chaincode?: NetworkState['chaincode'];
+}
+
+/** What runs and how it is: each recorded process, its memory, health and channel height. */
+export async function status(workspace: Workspace): Promise<NetworkStatus | undefined> {
+  const state = await readState(workspace);
+  if (!state) return undefined;
+  const { hosts } = state;
+  const nodes: NodeStatus[] = [];
+  for (const record of state.processes) {
+    const running = isRunning(record);
+    const node: NodeStatus = { name: record.name, pid: record.pid, running, log: record.log };
+    if (running) node.rssMiB = residentMiB(record.pid);
+    const orderer = hosts.orderers.nodes.find((o) => fqdn(o.name, hosts.orderers.domain) === record.name);
+    const owner = hosts.organisations.find((org) => org.peers.some((p) => fqdn(p.name, org.domain) === record.name));
+    const peer = owner?.peers.find((p) => fqdn(p.name, owner.domain) === record.name);
+    if (running && orderer) {
+      node.healthy = await healthy(orderer.host, orderer.operationsPort);
+      node.height = (await ordererChannel(workspace, state, orderer).catch(() => undefined))?.height;
+    } else if (running && owner && peer) {
+      node.healthy = await healthy(peer.host, peer.operationsPort);
+      node.height = await peerHeight(workspace, state, owner, peer).catch(() => undefined);
+    }
+    nodes.push(node);
+  }
+  if (state.chaincode) nodes.push(...(await chaincodeServers(workspace, state.chaincode.sequence)));
+  return { root: workspace.root, profile: state.profile, portOffset: state.portOffset, nodes, chaincode: state.chaincode };
+}
