@@ -4,6 +4,7 @@ import { connect, type Contract, type Gateway, type Network, signers } from '@hy
 import { common } from '@hyperledger/fabric-protos';
 import type { Logger } from 'pino';
 import { toHex } from '@henan-chain/crypto';
+import type { FabricBlockProof } from '@henan-chain/evidence';
 import { retryOnConflict } from '../conflicts';
 import { EvidenceCache } from '../evidence-cache';
 import type {
@@ -16,7 +17,7 @@ import type {
   PreparedTransaction,
   TransactionEvidence,
 } from '../ledger';
-import { type BlockLike, VALID, blockHashOf, blockNumberOf, transactionsOf } from './blocks';
+import { type BlockLike, type BlockTransaction, VALID, blockHashOf, blockNumberOf, endorsementsOf, headerOf, organisationRootsOf, transactionsOf } from './blocks';
 import { apiErrorFromFabric, commitFailure } from './errors';
 import type { FabricConnection } from './profile';
 
@@ -45,6 +46,7 @@ export class FabricLedger implements Ledger {
   readonly blockHashAlgorithm = 'sha256' as const;
   private readonly gateways = new Map<string, Gateway>();
   private readonly evidenceCache = new EvidenceCache((txId) => this.transaction(txId));
+  private roots?: Promise<Record<string, string[]>>;
 
   private constructor(
     private readonly connection: FabricConnection,
@@ -141,16 +143,9 @@ export class FabricLedger implements Ledger {
   }
 
   async transaction(txId: string): Promise<CommittedTransaction | undefined> {
-    let bytes: Uint8Array;
-    try {
-      bytes = await this.qscc('GetBlockByTxID', txId);
-    } catch (err) {
-      if (err instanceof Error && NOT_FOUND.test(`${err.message} ${JSON.stringify((err as { details?: unknown }).details ?? '')}`)) return undefined;
-      throw apiErrorFromFabric(err);
-    }
-    const block = common.Block.deserializeBinary(bytes);
-    const tx = transactionsOf(block).find((t) => t.txId === txId);
-    if (!tx) return undefined;
+    const found = await this.blockOf(txId);
+    if (!found) return undefined;
+    const { block, tx } = found;
     return {
       txId,
       blockNumber: blockNumberOf(block),
@@ -159,6 +154,36 @@ export class FabricLedger implements Ledger {
       timestamp: tx.timestamp.toISOString(),
       valid: tx.validationCode === VALID,
       payload: tx.payload,
+    };
+  }
+
+  /**
+   * The block header and all of the block's envelopes (SHA-256 over them is the header's data hash),
+   * the transaction's endorsements with the endorsers' certificates (each signed the proposal response
+   * payload followed by its serialised identity), the organisations' root certificates from the
+   * channel's genesis configuration, and the next block's header when there is one (the hash link).
+   */
+  async transactionProof(txId: string): Promise<FabricBlockProof | undefined> {
+    const found = await this.blockOf(txId);
+    if (!found) return undefined;
+    const { block, tx } = found;
+    const envelopes = block.getData()?.getDataList_asU8() ?? [];
+    const { proposalResponsePayload, endorsements } = endorsementsOf(envelopes[tx.index]!);
+    const next = await this.blockByNumber(blockNumberOf(block) + 1n);
+    return {
+      ledger: 'fabric',
+      txId,
+      hashAlgorithm: 'SHA-256',
+      blockNumber: blockNumberOf(block).toString(),
+      header: headerOf(block),
+      blockHash: toHex(blockHashOf(block)),
+      transactionIndex: tx.index,
+      transactions: envelopes.map(toHex),
+      validationCode: tx.validationCode,
+      proposalResponsePayload: toHex(proposalResponsePayload),
+      endorsements: endorsements.map((e) => ({ mspId: e.mspId, certificate: e.certificate, endorser: toHex(e.endorser), signature: toHex(e.signature) })),
+      organisationRoots: await this.organisationRoots(),
+      ...(next ? { next: headerOf(next) } : {}),
     };
   }
 
@@ -174,6 +199,33 @@ export class FabricLedger implements Ledger {
     for (const gateway of this.gateways.values()) gateway.close();
     this.gateways.clear();
     this.client.close();
+  }
+
+  /** The block holding `txId` and the transaction in it; undefined when the channel does not hold it. */
+  private async blockOf(txId: string): Promise<{ block: common.Block; tx: BlockTransaction } | undefined> {
+    const block = await this.notFoundAsUndefined(() => this.qscc('GetBlockByTxID', txId));
+    if (!block) return undefined;
+    const tx = transactionsOf(block).find((t) => t.txId === txId);
+    return tx && { block, tx };
+  }
+
+  private blockByNumber(number: bigint): Promise<common.Block | undefined> {
+    return this.notFoundAsUndefined(() => this.qscc('GetBlockByNumber', number.toString()));
+  }
+
+  /** The organisations' root certificates never change without a config block; read once. */
+  private organisationRoots(): Promise<Record<string, string[]>> {
+    this.roots ??= this.blockByNumber(0n).then((genesis) => (genesis ? organisationRootsOf(genesis) : {}));
+    return this.roots;
+  }
+
+  private async notFoundAsUndefined(read: () => Promise<Uint8Array>): Promise<common.Block | undefined> {
+    try {
+      return common.Block.deserializeBinary(await read());
+    } catch (err) {
+      if (err instanceof Error && NOT_FOUND.test(`${err.message} ${JSON.stringify((err as { details?: unknown }).details ?? '')}`)) return undefined;
+      throw apiErrorFromFabric(err);
+    }
   }
 
   /** The channel's ledger queries (qscc), asked as the organisation's client. */
