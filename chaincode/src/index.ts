@@ -13,6 +13,7 @@ export * as fields from './common/validation';
 export * from './agency/model';
 export { SEAL_TYPES, PICTURE_MEDIA_TYPES, sealingStatement, sealingIdOf, type Seal, type Sealing, type SealType, type SealRevocation, type SealingFields } from './seal/model';
 export { SEAL_VERDICTS, type SealVerdict, type SealVerification } from './seal/verify';
+export type { OfdSealing, OfdSealStatus, OfdSealingVerification, OfdSignatureRecord } from './seal/ofd-sealing';
 export { anchorIdOf, type Anchor } from './anchor/model';
 export { LICENCE_STATUSES, type Licence, type LicenceContent, type LicenceDocument, type LicenceHolder, type LicenceStatus } from './licence/model';
 export { LICENCE_VERDICTS, type Verdict as LicenceVerdict, type Verification as LicenceVerification } from './licence/verify';

@@ -24,6 +24,8 @@ export function gatewayUrl(value: string): string {
 export interface GatewayRequest {
   token?: string;
   json?: unknown;
+  /** A multipart upload (fetch sets its content type and boundary). */
+  form?: FormData;
 }
 
 /**
@@ -31,14 +33,14 @@ export interface GatewayRequest {
  * gateway that cannot be reached, or that answers something other than JSON, is a UsageError: the
  * URL is what to check then.
  */
-export async function callGateway<T>(gateway: string, method: 'GET' | 'POST', path: string, { token, json }: GatewayRequest = {}): Promise<T> {
+export async function callGateway<T>(gateway: string, method: 'GET' | 'POST', path: string, { token, json, form }: GatewayRequest = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   if (json !== undefined) headers['content-type'] = 'application/json';
   let status: number;
   let text: string;
   try {
-    const response = await fetch(gateway + path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    const response = await fetch(gateway + path, { method, headers, body: json === undefined ? form : JSON.stringify(json) });
     status = response.status;
     text = await response.text();
   } catch (err) {

@@ -12,6 +12,8 @@ import { addVerifyCommand } from './verify';
 import { addVerifyLedgerCommand } from './verify-ledger';
 import { addVerifyReportCommand } from './verify-report';
 import { addVerifyEvidenceCommand } from './verify-evidence';
+import { addQrCommand } from './qr';
+import { addVerifyOfdCommand } from './verify-ofd';
 import { EXIT, GatewayRefused, Invalid, UsageError } from './outcomes';
 
 /** A crash must not exit 1, which scripts read as "invalid": EX_SOFTWARE of sysexits(3). */
@@ -41,6 +43,8 @@ function buildProgram(): Command {
     addProofCheckCommand,
     addVerifyLedgerCommand,
     addVerifyEvidenceCommand,
+    addQrCommand,
+    addVerifyOfdCommand,
   ];
   for (const add of commands) add(program);
   return program;

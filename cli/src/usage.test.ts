@@ -21,6 +21,8 @@ const usageErrors: Array<[string, string[]]> = [
   ['anchor with --batch above the gateway\'s limit', ['anchor', '.', '--gateway', 'http://127.0.0.1:8080', '--token', 't', '--batch', '100001']],
   ['proof-check without a file', ['proof-check']],
   ['verify-report without a file', ['verify-report', '--key', 'k.pem']],
+  ['verify-ofd without a file', ['verify-ofd']],
+  ['verify-ofd of a file that is not there', ['verify-ofd', 'missing.ofd']],
 ];
 
 for (const [what, args] of usageErrors) {
@@ -43,6 +45,7 @@ const commands = [
   ['verify-report'],
   ['anchor'],
   ['proof-check'],
+  ['verify-ofd'],
   ['verify-ledger'],
 ];
 

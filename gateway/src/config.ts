@@ -34,10 +34,30 @@ const settingsSchema = z.object({
     .optional(),
   /** Lifetime of the agency tokens issued from now on, in days; unset, they do not expire. */
   TOKEN_TTL_DAYS: z.coerce.number().positive('TOKEN_TTL_DAYS must be a positive number of days').max(36_500).optional(),
+  /**
+   * Where the public reaches the portal (e.g. https://hnc.henan.gov.cn): the base of the verification URLs
+   * QR codes carry. Unset: the address each request came to, which suits a machine on a LAN.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .refine(isPublicBaseUrl, 'PUBLIC_BASE_URL must be an http(s) URL without user, query or fragment, e.g. https://hnc.henan.gov.cn')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
 });
 
+<<<<<<< HEAD
 /** Settings by name, as the environment or command-line flags give them. */
 export type Settings = Partial<Record<keyof z.infer<typeof settingsSchema>, string>>;
+=======
+function isPublicBaseUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '' && !value.includes('?') && !value.includes('#');
+  } catch {
+    return false;
+  }
+}
+>>>>>>> main
 
 export interface GatewayConfig {
   port: number;
@@ -53,6 +73,7 @@ export interface GatewayConfig {
   uploadLimit: number;
   holderSecret?: string;
   tokenTtlDays?: number;
+  publicBaseUrl?: string;
 }
 
 /** `npm run network:up`'s default folder: .fabric/ at the repository's root (gateway/dist/../../.fabric). */
@@ -89,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Settings = {}): Ga
     uploadLimit: s.UPLOAD_LIMIT,
     holderSecret: s.HOLDER_SECRET,
     tokenTtlDays: s.TOKEN_TTL_DAYS,
+    publicBaseUrl: s.PUBLIC_BASE_URL,
   };
 }

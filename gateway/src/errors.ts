@@ -15,6 +15,7 @@ export type GatewayErrorCode =
   | 'LEDGER_UNAVAILABLE'
   | 'ANCHOR_IN_PROGRESS' // another batch of the same agency is being anchored right now
   | 'ANCHOR_LOG_DIVERGED' // the ledger holds anchors of the agency whose leaves this gateway's log lacks
+  | 'OFD_UNREADABLE' // an upload that cannot be read as an OFD: not a zip, unsafe names, a zip bomb, XML with a DTD
   | 'NOT_AVAILABLE' // the ledger behind this gateway does not offer the operation (chain verification on Fabric)
   | 'INTERNAL';
 

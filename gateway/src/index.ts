@@ -4,3 +4,4 @@
  */
 export { verifyReport, type ReportVerification } from './audit/report-verify';
 export { REPORT_ALGORITHM, CSV_SIGNATURE_PREFIX, type ReportSignature } from './audit/report-format';
+export { verificationUrl, qrTerminal, PORTAL_PATHS, type QrSubject } from './verification/qr';

@@ -5,6 +5,7 @@ import type Router from '@koa/router';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { buildLicenceId } from '@henan-chain/crypto';
 import { verifyBundle } from '@henan-chain/evidence';
+import { SAMPLES, sampleFile } from '@henan-chain/ofd/testing';
 import { createApp } from './app';
 import { DEMO_AGENCIES, DEMO_HOLDERS, LICENCE_TYPES, type DemoAgencyKey } from './demo/agencies';
 import { seedDemo } from './demo/seed';
@@ -124,8 +125,10 @@ class Conformance {
     if (!(media in response.content)) {
       return void this.problems.push(`${what}: media type ${media || '(none)'} is not among ${Object.keys(response.content).join(', ')}`);
     }
+    // An image (a seal picture) has no JSON to check: its media type being documented is the check.
+    if (media.startsWith('image/')) return void this.validated++;
     const validate = this.schemas.at(['paths', operation.template, operation.method.toLowerCase(), 'responses', String(reply.status), 'content', media, 'schema']);
-    if (!validate(media.startsWith('text/') ? reply.text : reply.body)) {
+    if (!validate(media === 'application/json' ? reply.body : reply.text)) {
       this.problems.push(`${what}: the ${media} body does not match ${operation.id}'s schema: ${this.schemas.errorsText(validate)}`);
     }
     this.validated++;
@@ -239,7 +242,8 @@ test('every response of every operation, successes and refusals, matches the doc
   await get(`/v1/licences/${valid.licenceId}`);
   await get(`/v1/licences/${renewed.licenceId}?versions=all`);
   await get(`/v1/licences?issuer=${ids.market}&type=${LICENCE_TYPES.businessLicence.code}`);
-  await get(`/v1/licences?holder=${valid.holder.commitment}`);
+  await get(`/v1/licences?holder=${valid.holder.commitment}`, market);
+  await post('/v1/holders/commitment', { codeType: '001', code: DEMO_HOLDERS[0].code }, market);
   await post('/v1/licences/holder-lookup', { holderCodeType: '001', holderCode: DEMO_HOLDERS[0].code }, market);
   await post(`/v1/licences/${suspended.licenceId}/reinstate`, { reason: '已完成整改' }, market);
   // Every verdict the seed's licences give (valid, suspended, revoked, cancelled, expired, superseded) and not_found.
@@ -264,6 +268,17 @@ test('every response of every operation, successes and refusals, matches the doc
   sealedFile.set('sealingId', sealing.sealingId);
   sealedFile.set('document', new Blob(['准予行政许可决定书 2026-001']), 'decision.pdf');
   t.is((await ok({ method: 'POST', path: '/v1/verify/sealed-document', form: sealedFile })).verdict, 'valid');
+
+  // Sealed OFDs: verified, their seal picture, and a sealing anchored and verified again.
+  const ofdForm = () => {
+    const form = new FormData();
+    form.set('file', new Blob([Buffer.from(sampleFile(SAMPLES.kingGrid))]), 'sealed.ofd');
+    return form;
+  };
+  t.is((await ok({ method: 'POST', path: '/v1/verify/ofd', form: ofdForm() })).verdict, 'valid');
+  await ok({ method: 'POST', path: '/v1/verify/ofd/seal-picture?signature=1', form: ofdForm() });
+  await ok({ method: 'POST', path: '/v1/sealed-documents/ofd', token: zhengzhou, form: ofdForm() }, 201);
+  t.true((await ok({ method: 'POST', path: '/v1/verify/ofd', form: ofdForm() })).ledger.recorded);
 
   // Receipts: the objection steps the seed leaves out (an answer, a withdrawal), reads and provenance.
   await post('/v1/receipts/LY-ZZ-2026-0005/resolution', { objectionId: 1, outcome: 'rejected', reason: '经核对登记状态无误' }, zhengzhou);
@@ -295,6 +310,11 @@ test('every response of every operation, successes and refusals, matches the doc
     `/v1/anchors/${anchor.anchorId}/evidence?leaf=${leaf}`,
   ];
   for (const path of bundles) t.deepEqual(verifyBundle(await get(path)).failures, [], path);
+  // QR codes of a licence's and a sealing's verification page.
+  for (const format of ['svg', 'png']) {
+    await get(`/v1/licences/${valid.licenceId}/qr.${format}`);
+    await get(`/v1/sealed-documents/${sealing.sealingId}/qr.${format}`);
+  }
 
   // Audit: the history of a record of every kind, events and the signed report in both formats.
   const records = { agency: ids.market, licence: renewed.supersedes, seal: sealId, sealing: sealing.sealingId, receipt: 'LY-ZZ-2026-0005', case: 'KY-2026-000001', anchor: anchor.anchorId };
@@ -305,6 +325,7 @@ test('every response of every operation, successes and refusals, matches the doc
   await get(`/v1/audit/report?${period}&format=json`, GOVERNANCE);
   await get(`/v1/audit/report?${period}&format=csv`, bigData);
   t.true((await get('/v1/ledger/verification', GOVERNANCE)).valid);
+  t.true((await get('/v1/audit/holder-reads', GOVERNANCE)).reads.length >= 3);
 
   // At least one refusal of every operation: malformed and unknown ids, missing or wrong tokens, bad bodies, wrong states.
   const unknownAgency = randomUscc();
@@ -355,12 +376,19 @@ test('every response of every operation, successes and refusals, matches the doc
     [{ method: 'POST', path: '/v1/seals/ZZ-HT-2026-0002/revoke', token: bigData, json: { reason: '测试' } }, 409],
     [{ method: 'POST', path: '/v1/sealed-documents', token: zhengzhou, json: { sealId: 'ZZ-GZ-2026-0001' } }, 400],
     [{ method: 'POST', path: '/v1/verify/sealed-document', json: {} }, 400],
+    [{ method: 'POST', path: '/v1/verify/ofd', json: {} }, 400],
+    [{ method: 'POST', path: '/v1/verify/ofd/seal-picture', json: {} }, 400],
+    [{ method: 'POST', path: '/v1/sealed-documents/ofd', token: zhengzhou, form: ofdForm() }, 409],
     [{ method: 'POST', path: '/v1/anchors', token: bigData, json: { leaves: [] } }, 400],
     [{ method: 'GET', path: `/v1/anchors/checkpoint?agency=${unknownAgency}` }, 404],
     [{ method: 'GET', path: `/v1/anchors/consistency?agency=${ids.bigData}&from=7` }, 404],
     [{ method: 'GET', path: `/v1/anchors/${anchor.anchorId}/proof?leaf=${sm3('not anchored')}` }, 404],
     [{ method: 'POST', path: '/v1/verify/proof', json: {} }, 400],
     [{ method: 'GET', path: '/v1/licences/not-a-licence-id/evidence' }, 400],
+    [{ method: 'GET', path: `/v1/licences/${unknownLicence}/qr.svg` }, 404],
+    [{ method: 'GET', path: '/v1/licences/not-a-licence-id/qr.png' }, 400],
+    [{ method: 'GET', path: `/v1/sealed-documents/${'0'.repeat(32)}/qr.svg` }, 404],
+    [{ method: 'GET', path: '/v1/sealed-documents/XYZ/qr.png' }, 400],
     [{ method: 'GET', path: `/v1/sealed-documents/${'0'.repeat(32)}/evidence` }, 404],
     [{ method: 'GET', path: '/v1/receipts/LY-ZZ-2026-9999/evidence' }, 404],
     [{ method: 'GET', path: `/v1/anchors/${anchor.anchorId}/evidence?leaf=${sm3('not anchored')}` }, 404],
@@ -369,6 +397,8 @@ test('every response of every operation, successes and refusals, matches the doc
     [{ method: 'GET', path: `/v1/audit/events?agency=${ids.market}`, token: luoyang }, 403],
     [{ method: 'GET', path: `/v1/audit/report?agency=${ids.market}`, token: GOVERNANCE }, 400],
     [{ method: 'GET', path: '/v1/ledger/verification', token: market }, 403],
+    [{ method: 'POST', path: '/v1/holders/commitment', json: { codeType: '001', code: DEMO_HOLDERS[0].code } }, 401],
+    [{ method: 'GET', path: '/v1/audit/holder-reads', token: luoyang }, 403],
   ];
   const unexpected: string[] = [];
   for (const [c, status] of refusals) {

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { generateKeyPair } from '@henan-chain/crypto';
+import { HolderReadLog } from './audit/holder-reads';
 import { AgencyStatusCache } from './auth/agency-status';
 import { chainKeysOf, KeyCustody } from './auth/key-custody';
 import { KeyStore, type StoredKey } from './auth/keystore';
@@ -43,6 +44,8 @@ export interface Services {
   gatewayKey: StoredKey;
   /** The key of holder commitments (HMAC-SM3), held off chain; see holders.ts. */
   holderSecret: Uint8Array;
+  /** The trail of reads that name a holder (by commitment or clear code); see auth/holder-access.ts. */
+  holderReads: HolderReadLog;
   /** The governance organisation's bearer token: GOVERNANCE_TOKEN, or one made on first start. */
   governanceToken: string;
   /** Where it came from: GOVERNANCE_TOKEN, DATA_DIR/governance-token, or made by this start (to be shown once). */
@@ -105,6 +108,7 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     licenceVerdicts,
     gatewayKey,
     holderSecret,
+    holderReads: new HolderReadLog(db),
     governanceToken,
     governanceTokenOrigin,
     query,

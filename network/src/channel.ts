@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { toolPath } from './fabric-binaries';
-import { fqdn, type OrdererHost, type Organisation, type PeerHost } from './hosts';
+import type { OrdererHost, Organisation, PeerHost } from './hosts';
 import { peerCliEnv } from './nodes';
 import { CommandFailed, retrying, run } from './run';
 import type { NetworkState } from './state';
@@ -70,9 +70,4 @@ export async function peerHeight(workspace: Workspace, state: NetworkState, org:
     if (err instanceof CommandFailed && /access denied|not found|cannot find|does not exist/i.test(err.output)) return undefined;
     throw err;
   }
-}
-
-/** Name of a peer as logs and profiles show it. */
-export function peerName(org: Organisation, peer: PeerHost): string {
-  return fqdn(peer.name, org.domain);
 }

@@ -29,7 +29,9 @@ const hostsSchema = z
           domain,
           governance: z.boolean().default(false),
           peers: z.array(peerSchema).min(1),
-          chaincodeServer: z.strictObject({ host, port }),
+          // Two ports used by turns: an upgrade starts the next sequence's server on the other port
+          // before the peers switch to it, so the chaincode never stops answering.
+          chaincodeServer: z.strictObject({ host, ports: z.tuple([port, port]) }),
         }),
       )
       .min(1),
@@ -45,7 +47,8 @@ const hostsSchema = z
       ctx.addIssue({ code: 'custom', path: ['organisations'], message: 'exactly one organisation must be the governance organisation' });
     }
     const taken = new Map<string, string>();
-    for (const [owner, endpoint] of endpointsOf(hosts)) {
+    for (const [owner, host, port] of endpointsOf(hosts)) {
+      const endpoint = `${host}:${port}`;
       const other = taken.get(endpoint);
       if (other) ctx.addIssue({ code: 'custom', path: [], message: `${owner} and ${other} both use ${endpoint}` });
       taken.set(endpoint, owner);
@@ -58,17 +61,27 @@ export type Organisation = Hosts['organisations'][number];
 export type PeerHost = Organisation['peers'][number];
 export type Profile = Hosts['profiles'][string];
 
-/** Every listening endpoint a node of the consortium owns, to refuse a plan where two collide. */
-function* endpointsOf(hosts: Pick<Hosts, 'orderers' | 'organisations'>): Generator<[string, string]> {
+/**
+ * Every endpoint a node of the consortium listens on, as [owner, host, port]: to refuse a plan where
+ * two collide, and a start where something already listens. `consenters` limits the orderers to a
+ * profile's.
+ */
+export function* endpointsOf(hosts: Pick<Hosts, 'orderers' | 'organisations'>, consenters?: string[]): Generator<[string, string, number]> {
   for (const o of hosts.orderers.nodes) {
-    for (const p of [o.port, o.adminPort, o.operationsPort]) yield [o.name, `${o.host}:${p}`];
+    if (consenters && !consenters.includes(o.name)) continue;
+    for (const p of [o.port, o.adminPort, o.operationsPort]) yield [fqdn(o.name, hosts.orderers.domain), o.host, p];
   }
   for (const org of hosts.organisations) {
     for (const peer of org.peers) {
-      for (const p of [peer.port, peer.chaincodePort, peer.operationsPort]) yield [`${peer.name}.${org.domain}`, `${peer.host}:${p}`];
+      for (const p of [peer.port, peer.chaincodePort, peer.operationsPort]) yield [fqdn(peer.name, org.domain), peer.host, p];
     }
-    yield [`chaincode server of ${org.mspId}`, `${org.chaincodeServer.host}:${org.chaincodeServer.port}`];
+    for (const p of org.chaincodeServer.ports) yield [`chaincode server of ${org.mspId}`, org.chaincodeServer.host, p];
   }
+}
+
+/** The port of `org`'s chaincode server for definition `sequence`: the two ports by turns. */
+export function chaincodePort(org: Organisation, sequence: number): number {
+  return org.chaincodeServer.ports[(sequence - 1) % 2]!;
 }
 
 /** Reads and checks a hosts file; a mistake names the field it is in. */
@@ -97,7 +110,7 @@ export function withPortOffset(hosts: Hosts, offset: number): Hosts {
     organisations: hosts.organisations.map((org) => ({
       ...org,
       peers: org.peers.map((p) => ({ ...p, port: shift(p.port), chaincodePort: shift(p.chaincodePort), operationsPort: shift(p.operationsPort) })),
-      chaincodeServer: { ...org.chaincodeServer, port: shift(org.chaincodeServer.port) },
+      chaincodeServer: { ...org.chaincodeServer, ports: [shift(org.chaincodeServer.ports[0]), shift(org.chaincodeServer.ports[1])] },
     })),
   };
 }

@@ -19,13 +19,14 @@ function progress(step: string, seconds: number): void {
 }
 
 function printStatus(s: NetworkStatus): void {
-  console.log(`network in ${s.root}: profile ${s.profile}, port offset ${s.portOffset}`);
+  console.log(`network in ${s.root} (${s.diskMiB} MiB on disk): profile ${s.profile}, port offset ${s.portOffset}`);
   for (const n of s.nodes) {
     const state = n.running ? `running pid ${n.pid}, ${n.rssMiB ?? '?'} MiB` : 'NOT RUNNING';
     const health = n.healthy === undefined ? '' : n.healthy ? ', healthy' : ', UNHEALTHY';
     const height = n.height === undefined ? '' : `, channel height ${n.height}`;
     const starts = n.starts === undefined ? '' : `, started ${n.starts}×`;
-    console.log(`  ${n.name.padEnd(36)} ${state}${health}${height}${starts}`);
+    const disk = n.diskMiB === undefined ? '' : `, ${n.diskMiB} MiB data`;
+    console.log(`  ${n.name.padEnd(36)} ${state}${health}${height}${starts}${disk}`);
   }
   if (s.chaincode) console.log(`  chaincode sequence ${s.chaincode.sequence}: ${Object.entries(s.chaincode.packageIds).map(([m, id]) => `${m} ${id}`).join(', ')}`);
 }

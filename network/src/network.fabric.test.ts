@@ -66,10 +66,11 @@ class TestNetwork {
   }
 
   static async create(parent: string, name: string): Promise<TestNetwork> {
-    // Offsets in hundreds between 20000 and 50000 keep every default port (7050-9999) below 65535.
+    // Offsets in hundreds from 11000 to 22700 keep every port (7050-9999 moved) below Linux's
+    // ephemeral range (32768 on), where a client's outgoing connection could take one meanwhile.
     for (;;) {
-      const offset = randomInt(200, 500) * 100;
-      const probes = [7050, 7051, 7053, 7060, 7070, 7080, 8443, 9051, 9443, 9998, 9999].map((p) => accepts('127.0.0.1', p + offset));
+      const offset = randomInt(110, 228) * 100;
+      const probes = [7050, 7051, 7053, 7060, 7070, 7080, 8443, 9051, 9443, 9996, 9997, 9998, 9999].map((p) => accepts('127.0.0.1', p + offset));
       if (!(await Promise.all(probes)).some(Boolean)) return new TestNetwork(join(parent, name), offset);
     }
   }
@@ -139,7 +140,7 @@ async function assertNothingLeft(t: ExecutionContext, state: NetworkState): Prom
   }
   const ports = [
     ...state.hosts.orderers.nodes.filter((o) => state.consenters.includes(o.name)).flatMap((o) => [o.port, o.adminPort, o.operationsPort]),
-    ...state.hosts.organisations.flatMap((org) => [...org.peers.flatMap((p) => [p.port, p.chaincodePort, p.operationsPort]), org.chaincodeServer.port]),
+    ...state.hosts.organisations.flatMap((org) => [...org.peers.flatMap((p) => [p.port, p.chaincodePort, p.operationsPort]), ...org.chaincodeServer.ports]),
   ];
   for (const port of ports) t.false(await accepts('127.0.0.1', port), `port ${port} still answers`);
 }
@@ -214,9 +215,22 @@ test.serial('Raft: up, deploy, transactions of both organisations, a dead chainc
     t.truthy(answer, 'the city peer answers again once its chaincode server is back');
     t.is((await net.status()).nodes.find((n) => n.name === 'chaincode.ZhengzhouMSP')!.starts, 2);
 
+    // The upgrade starts the new servers beside the old ones: the chaincode answers all along.
     started = Date.now();
-    await net.chaincode('upgrade');
-    t.log(`chaincode upgrade to sequence 2 (with its artifact build) in ${seconds(started)} s`);
+    let upgrading = true;
+    let answered = 0;
+    const failures: string[] = [];
+    const upgraded = net.chaincode('upgrade').finally(() => (upgrading = false));
+    while (upgrading) {
+      await cli.query(city, 'User1', 'agency:get', [agency.agencyId]).then(
+        () => answered++,
+        (err: Error) => failures.push(err.message),
+      );
+    }
+    await upgraded;
+    t.log(`chaincode upgrade to sequence 2 (with its artifact build) in ${seconds(started)} s; ${answered} queries answered meanwhile`);
+    t.deepEqual(failures, [], 'no query failed during the upgrade');
+    t.true(answered > 0);
     state = await net.state();
     t.is(state.chaincode?.sequence, 2);
     t.is(await cli.committedSequence(city), 2);

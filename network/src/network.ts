@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { joinOrderer, joinPeer, ordererChannel, peerHeight } from './channel';
@@ -8,7 +8,7 @@ import { configtx } from './configtx';
 import { connectionProfile } from './connection-profile';
 import { cryptoConfig } from './crypto-config';
 import { locateFabric, requireFabric3, toolPath } from './fabric-binaries';
-import { fqdn, loadHosts, profileOf, withPortOffset, type Hosts } from './hosts';
+import { endpointsOf, fqdn, loadHosts, profileOf, withPortOffset } from './hosts';
 import { ordererReady, peerReady, startOrderer, startPeer } from './nodes';
 import { isRunning, residentMiB, stillRunning, stopProcess, type ProcessRecord } from './processes';
 import { accepts, healthy, waitFor } from './readiness';
@@ -25,21 +25,6 @@ export interface UpOptions {
 }
 
 export class NetworkError extends Error {}
-
-/** Every endpoint the chosen profile's nodes listen on, to refuse starting over something already there. */
-function endpoints(hosts: Hosts, consenters: string[]): Array<[string, string, number]> {
-  const list: Array<[string, string, number]> = [];
-  for (const o of hosts.orderers.nodes.filter((n) => consenters.includes(n.name))) {
-    for (const p of [o.port, o.adminPort, o.operationsPort]) list.push([fqdn(o.name, hosts.orderers.domain), o.host, p]);
-  }
-  for (const org of hosts.organisations) {
-    for (const peer of org.peers) {
-      for (const p of [peer.port, peer.chaincodePort, peer.operationsPort]) list.push([fqdn(peer.name, org.domain), peer.host, p]);
-    }
-    list.push([`chaincode server of ${org.mspId}`, org.chaincodeServer.host, org.chaincodeServer.port]);
-  }
-  return list;
-}
 
 /** True when any process the record names still runs. */
 export function anyRunning(state: NetworkState): boolean {
@@ -63,7 +48,7 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
   requireFabric3(fabric);
   const hosts = withPortOffset(await loadHosts(hostsFile), options.portOffset);
   const consenters = profileOf(hosts, options.profile).consenters;
-  for (const [owner, host, port] of endpoints(hosts, consenters)) {
+  for (const [owner, host, port] of endpointsOf(hosts, consenters)) {
     if (await accepts(host, port)) {
       throw new NetworkError(`${host}:${port} (for ${owner}) is already in use; stop what listens there or set HNC_FABRIC_PORT_OFFSET`);
     }
@@ -173,7 +158,22 @@ export interface NodeStatus {
   height?: number;
   /** Chaincode servers: how often the supervisor started it (more than once: it died and came back). */
   starts?: number;
+  /** Disk its data folder (ledger, WAL, snapshots) takes. */
+  diskMiB?: number;
   log: string;
+}
+
+/** Disk a folder takes, in MiB: its files' allocated blocks, as `du` counts them. */
+async function diskMiB(dir: string): Promise<number> {
+  let bytes = 0;
+  const walk = async (path: string): Promise<void> => {
+    const stats = await lstat(path).catch(() => undefined);
+    if (!stats) return;
+    bytes += stats.blocks * 512;
+    if (stats.isDirectory()) for (const entry of await readdir(path)) await walk(join(path, entry));
+  };
+  await walk(dir);
+  return Math.round((bytes / 1024 / 1024) * 10) / 10;
 }
 
 /** The supervised chaincode servers as the supervisor last reported them. */
@@ -193,6 +193,8 @@ async function chaincodeServers(workspace: Workspace, sequence: number): Promise
 
 export interface NetworkStatus {
   root: string;
+  /** Disk the whole network folder takes (allocated blocks, so the orderers' preallocated WAL counts). */
+  diskMiB: number;
   profile: string;
   portOffset: number;
   nodes: NodeStatus[];
@@ -207,11 +209,12 @@ export async function status(workspace: Workspace): Promise<NetworkStatus | unde
   const nodes: NodeStatus[] = [];
   for (const record of state.processes) {
     const running = isRunning(record);
-    const node: NodeStatus = { name: record.name, pid: record.pid, running, log: record.log };
-    if (running) node.rssMiB = residentMiB(record.pid);
     const orderer = hosts.orderers.nodes.find((o) => fqdn(o.name, hosts.orderers.domain) === record.name);
     const owner = hosts.organisations.find((org) => org.peers.some((p) => fqdn(p.name, org.domain) === record.name));
     const peer = owner?.peers.find((p) => fqdn(p.name, owner.domain) === record.name);
+    const node: NodeStatus = { name: record.name, pid: record.pid, running, log: record.log };
+    if (orderer || peer) node.diskMiB = await diskMiB(workspace.nodeDir(record.name));
+    if (running) node.rssMiB = residentMiB(record.pid);
     if (running && orderer) {
       node.healthy = await healthy(orderer.host, orderer.operationsPort);
       node.height = (await ordererChannel(workspace, state, orderer).catch(() => undefined))?.height;
@@ -222,5 +225,5 @@ export async function status(workspace: Workspace): Promise<NetworkStatus | unde
     nodes.push(node);
   }
   if (state.chaincode) nodes.push(...(await chaincodeServers(workspace, state.chaincode.sequence)));
-  return { root: workspace.root, profile: state.profile, portOffset: state.portOffset, nodes, chaincode: state.chaincode };
+  return { root: workspace.root, diskMiB: await diskMiB(workspace.root), profile: state.profile, portOffset: state.portOffset, nodes, chaincode: state.chaincode };
 }

@@ -4,7 +4,7 @@ import type { Context } from 'fabric-contract-api';
  * Where each record family lives in world state. One place, so the audit contract can map
  * (kind, id) to the key whose history it reads, and nobody invents a second layout.
  */
-export const RECORD_KINDS = ['agency', 'licence', 'seal', 'sealing', 'receipt', 'case', 'anchor'] as const;
+export const RECORD_KINDS = ['agency', 'licence', 'seal', 'sealing', 'ofd-sealing', 'receipt', 'case', 'anchor'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export function recordKey(ctx: Context, kind: RecordKind, id: string): string {

@@ -49,3 +49,17 @@ export const sealedDocumentSchema = z.strictObject(sealedDocument);
 
 /** verifySealing's optional digest: '' means "do not compare". */
 export const optionalSm3 = z.union([z.literal(''), sm3Hex]);
+
+/** One signature of a sealed OFD as anchored: SM3 of its SignedValue.dat, its signing time, the seal's esID. */
+export const ofdSignature = z.strictObject({ signatureSm3: sm3Hex, signTime: isoTime, sealId });
+
+/** 签章存证 of a sealed OFD, signed by the agency that sealed it: the document's SM3 and each of its signatures. */
+export const recordOfdSealingSchema = z.strictObject({
+  ...signedFields,
+  documentSm3: sm3Hex,
+  signatures: z
+    .array(ofdSignature)
+    .min(1)
+    .max(100)
+    .refine((list) => new Set(list.map((s) => s.signatureSm3)).size === list.length, 'each signature appears once'),
+});

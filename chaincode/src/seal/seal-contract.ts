@@ -7,7 +7,7 @@ import { INDEX, putIndex, recordKey } from '../common/keys';
 import { authenticate } from '../common/signed-request';
 import { readIndexPage, writeJson } from '../common/state';
 import { txTime, txTimeIso } from '../common/time';
-import { pageSize, checkArgument, parseArgument } from '../common/validation';
+import { pageSize, checkArgument, parseArgument, sm3Hex } from '../common/validation';
 import {
   type Seal,
   type Sealing,
@@ -18,7 +18,8 @@ import {
   normalisedTime,
   sealingIdOf,
 } from './model';
-import { optionalSm3, recordSealingSchema, registerSealSchema, revokeSealSchema, sealId, sealedDocumentSchema, sealingId } from './schemas';
+import { type OfdSealing, type OfdSealingVerification, findOfdSealing, sealStatusAt } from './ofd-sealing';
+import { optionalSm3, recordOfdSealingSchema, recordSealingSchema, registerSealSchema, revokeSealSchema, sealId, sealedDocumentSchema, sealingId } from './schemas';
 import { notFound, sealingFindings, verdictOf, verification } from './verify';
 
 /** How far a sign time may lie after the transaction time: the signer's clock may run ahead a little. */
@@ -227,6 +228,74 @@ export class SealContract extends Contract {
     const recorded = await findSealing(ctx, sealingIdOf(fields));
     const check = { seal, maker: await findAgency(ctx, seal.makerId), fields, sealSignature: document.sealSignature, source: recorded ? ('recorded' as const) : ('claimed' as const) };
     return JSON.stringify(verification(check, now, recorded));
+  }
+
+  /**
+   * 签章存证 of a sealed OFD by the agency that sealed it: the document's SM3 and each signature's
+   * SM3, signing time and seal id. A seal of another system (no seal of that id here) is recorded
+   * as named; a seal registered here must be the recorder's own, not revoked, and valid at the
+   * signing time. The transaction time is when the sealing is known to have existed.
+   */
+  @Transaction()
+  @Returns('string')
+  async recordOfdSealing(ctx: Context, requestJson: string): Promise<string> {
+    const auth = await authenticate(ctx, recordOfdSealingSchema, requestJson);
+    const { request, agency } = auth;
+    requireRole(agency, 'seal_owner');
+    const documentSm3 = request.documentSm3;
+    if (await findOfdSealing(ctx, documentSm3)) {
+      throw new ChaincodeError('ALREADY_EXISTS', `the sealing of document ${documentSm3} is already recorded`, { documentSm3 });
+    }
+    const now = txTimeIso(ctx);
+    const signatures = request.signatures.map((s) => ({ ...s, signTime: normalisedTime(s.signTime) }));
+    for (const s of signatures) {
+      if (Date.parse(s.signTime) > Date.parse(now) + CLOCK_SKEW_MS) {
+        throw new ChaincodeError('VALIDATION_FAILED', `signature ${s.signatureSm3} is dated ${s.signTime}, after the transaction time`, { signTime: s.signTime, now });
+      }
+      const seal = await findSeal(ctx, s.sealId);
+      if (!seal) continue;
+      if (seal.ownerId !== agency.agencyId) {
+        throw new ChaincodeError('FORBIDDEN', `seal ${seal.sealId} belongs to ${seal.ownerId}, not to ${agency.agencyId}`, { sealId: seal.sealId });
+      }
+      if (sealStatusAt(seal.sealId, seal, now).status === 'revoked') {
+        throw new ChaincodeError('INVALID_STATE', `seal ${seal.sealId} is revoked: no sealing with it is recorded any more`, { sealId: seal.sealId });
+      }
+      if (Date.parse(s.signTime) < Date.parse(seal.validFrom) || Date.parse(s.signTime) > Date.parse(seal.validTo)) {
+        throw new ChaincodeError('INVALID_STATE', `seal ${seal.sealId} was not valid at ${s.signTime} (valid ${seal.validFrom} to ${seal.validTo})`, { sealId: seal.sealId });
+      }
+    }
+    const action = auth.action('recordOfdSealing');
+    const sealing: OfdSealing = {
+      kind: 'ofd-sealing',
+      documentSm3,
+      ownerId: agency.agencyId,
+      signatures,
+      createdAt: action.at,
+      updatedAt: action.at,
+      txId: ctx.stub.getTxID(),
+      lastAction: action,
+    };
+    await writeJson(ctx, recordKey(ctx, 'ofd-sealing', documentSm3), sealing);
+    emitRecordEvent(ctx, { kind: 'ofd-sealing', id: documentSm3, action: 'recorded', agencyId: agency.agencyId });
+    return JSON.stringify(sealing);
+  }
+
+  /**
+   * Whether and when the sealing of an OFD was recorded, and the status on this ledger of its seals
+   * (those recorded, and `sealIdsJson`, the ones the document at hand names) at that time: a
+   * revocation effective later leaves the sealing standing. Not recorded, the signing times are
+   * only claimed, so any revocation counts.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async verifyOfdSealing(ctx: Context, documentSm3: string, sealIdsJson: string): Promise<string> {
+    const digest = checkArgument(sm3Hex, documentSm3, 'documentSm3');
+    const named = parseArgument(z.array(sealId).max(100), sealIdsJson || '[]', 'sealIds');
+    const sealing = await findOfdSealing(ctx, digest);
+    const ids = [...new Set([...(sealing?.signatures.map((s) => s.sealId) ?? []), ...named])];
+    const seals = await Promise.all(ids.map(async (id) => sealStatusAt(id, await findSeal(ctx, id), sealing?.createdAt)));
+    const result: OfdSealingVerification = sealing ? { recorded: true, documentSm3: digest, sealing, seals } : { recorded: false, documentSm3: digest, seals };
+    return JSON.stringify(result);
   }
 
   private async saveSeal(ctx: Context, seal: Seal, event: string, actor: string): Promise<string> {

@@ -1,47 +1,11 @@
-import anyTest, { type TestFn } from 'ava';
 import { randomBytes } from 'node:crypto';
 import { type Sm2KeyPair, generateKeyPair, sign, sm3Hex, toHex } from '@henan-chain/crypto';
-import { TestNetwork, type TestAgency, randomUscc } from '../testing/network';
+import { randomUscc } from '../testing/network';
 import { sealingIdOf, sealingStatement } from './model';
+import { HOUR, type SealTestContext, at, newSealId, sealBody, sealTest } from './test-fixtures';
 
-interface Context {
-  network: TestNetwork;
-  maker: TestAgency; // 制章机构, province organisation
-  owner: TestAgency; // 用章单位, city organisation
-  otherOwner: TestAgency;
-  consumer: TestAgency; // holds neither seal role
-}
-const test = anyTest as TestFn<Context>;
-
-test.before(async (t) => {
-  const network = await TestNetwork.start();
-  t.context = {
-    network,
-    maker: await network.registerAgency({ name: '河南省印章制作中心', org: 'province', roles: ['seal_maker'] }),
-    owner: await network.registerAgency({ name: '郑州市市场监督管理局', org: 'city', roles: ['seal_owner'] }),
-    otherOwner: await network.registerAgency({ name: '郑州市税务局', org: 'city', roles: ['seal_owner'] }),
-    consumer: await network.registerAgency({ name: '郑州市大数据局', org: 'city', roles: ['consumer'] }),
-  };
-});
-test.after.always(async (t) => t.context.network?.close());
-
-const HOUR = 3600_000;
-const at = (offsetMs: number): string => new Date(Date.now() + offsetMs).toISOString();
-const newSealId = (): string => `HN-${toHex(randomBytes(6))}`;
-
-function sealBody(owner: TestAgency, keys: Sm2KeyPair, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    sealId: newSealId(),
-    ownerId: owner.agencyId,
-    sealType: 'official',
-    name: `${owner.name}公章`,
-    validFrom: at(-24 * HOUR),
-    validTo: at(365 * 24 * HOUR),
-    picture: { sm3: sm3Hex('seal picture'), mediaType: 'image/png', width: 400, height: 400 },
-    publicKey: toHex(keys.publicKey),
-    ...overrides,
-  };
-}
+type Context = SealTestContext;
+const test = sealTest();
 
 /** Registers a seal of `owner` (by the context's maker) and returns its id and key. */
 async function registerSeal(t: { context: Context }, owner = t.context.owner, overrides: Record<string, unknown> = {}) {

@@ -4,40 +4,51 @@ import type Koa from 'koa';
 import type { Readable } from 'node:stream';
 import { ApiError } from '../errors';
 
-/** What the gateway keeps of an uploaded document: its SM3 digest and size, never its bytes. */
+/**
+ * What the gateway keeps of an uploaded document: its SM3 digest and size, never its bytes on disk.
+ * A route that must read the document (an OFD to verify) also gets its bytes, in memory for the
+ * request only, within the upload limit.
+ */
 export interface UploadedDigest {
   fieldname: string;
   originalname: string;
   mimetype: string;
   size: number;
   sm3: string;
+  bytes?: Uint8Array;
 }
 
 /**
  * A multer storage engine that digests the file while it streams in: verifying a 50 MB licence
- * PDF costs a hash, not 50 MB of memory or a temporary file.
+ * PDF costs a hash, not 50 MB of memory or a temporary file. With `keepBytes`, the chunks are
+ * also gathered for the handler to read.
  */
-const digestStorage: multer.StorageEngine = {
+const digestStorage = (keepBytes: boolean): multer.StorageEngine => ({
   _handleFile(_req, file, callback) {
     // multer hands the engine the part's stream; @types/koa__multer's File omits it.
     const stream = (file as unknown as { stream: Readable }).stream;
     const hash = createHash('sm3');
+    const chunks: Buffer[] = [];
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
       hash.update(chunk);
+      if (keepBytes) chunks.push(chunk);
     });
     stream.on('error', (err: Error) => callback(err));
-    stream.on('end', () => callback(null, { size, sm3: hash.digest('hex') } as unknown as multer.File));
+    stream.on('end', () => {
+      const bytes = keepBytes ? { bytes: new Uint8Array(Buffer.concat(chunks)) } : {};
+      callback(null, { size, sm3: hash.digest('hex'), ...bytes } as unknown as multer.File);
+    });
   },
   _removeFile(_req, _file, callback) {
     callback(null as unknown as Error);
   },
-};
+});
 
 /** Parses a multipart body with one file field (and text fields) into `ctx.request.body` / `.file`. */
-export function multipartDigest(fileField: string, maxBytes: number): Koa.Middleware {
-  return multer({ storage: digestStorage, limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 } }).single(fileField);
+export function multipartDigest(fileField: string, maxBytes: number, keepBytes = false): Koa.Middleware {
+  return multer({ storage: digestStorage(keepBytes), limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 } }).single(fileField);
 }
 
 export function uploadedDigest(koa: Koa.ParameterizedContext): UploadedDigest | undefined {

@@ -18,6 +18,7 @@ const RECORD_IDS: Record<RecordKind, z.ZodType<string>> = {
   licence: z.string().max(128).transform((id) => checkLicenceId(id, 'path.id')),
   seal: sealSchemas.sealId,
   sealing: sealSchemas.sealingId,
+  'ofd-sealing': fields.sm3Hex,
   receipt: receiptSchemas.receiptId,
   case: caseSchemas.caseId,
   anchor: anchorSchemas.anchorIdSchema,

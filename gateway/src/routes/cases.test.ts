@@ -1,6 +1,7 @@
 import test from 'ava';
-import { buildLicenceId, sm3Hex } from '@henan-chain/crypto';
-import { GOVERNANCE, randomUscc, type TestGateway, withTestGateway } from '../testing/harness';
+import { buildLicenceId } from '@henan-chain/crypto';
+import { GOVERNANCE, randomUscc, withTestGateway } from '../testing/harness';
+import { createBody, regions } from '../testing/case-fixtures';
 import { assertRefusals } from '../testing/refusals';
 
 const HOUR = 3_600_000;
@@ -8,27 +9,6 @@ const DAY = 24 * HOUR;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 let serial = 0;
 const newCaseId = () => `HN-${Date.now().toString(36)}-${++serial}`;
-
-/** 郑州 collects (city organisation); 洛阳 handles (province organisation). */
-async function regions(gw: TestGateway) {
-  const collecting = await gw.registerAgency({ name: '郑州市政务服务中心', roles: ['region'], mspId: 'ZhengzhouMSP', regionCode: '410100' });
-  const handling = await gw.registerAgency({ name: '洛阳市政务服务中心', roles: ['region'], mspId: 'HenanProvinceMSP', regionCode: '410300' });
-  return { collecting, handling };
-}
-
-const createBody = (handlingAgencyId: string, caseId: string, overrides: Record<string, unknown> = {}) => ({
-  caseId,
-  serviceItemCode: '11410300005184361T300011100001',
-  serviceItemVersion: '2.1',
-  mode: 'collect_and_forward',
-  collectingRegion: '410100',
-  handlingRegion: '410300',
-  handlingAgencyId,
-  applicantCommitment: sm3Hex(`applicant-${caseId}`),
-  appliedAt: iso(-HOUR),
-  promisedBy: iso(10 * DAY),
-  ...overrides,
-});
 
 test('a case through its states over HTTP, wrong regions refused, then read with its evidenced, signed trail', (t) =>
   withTestGateway(async (gw) => {

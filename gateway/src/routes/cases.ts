@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CASE_MODES, CASE_STATES, caseSchemas, fields, type HistoryEntry, type ServiceCase, type SignatureCheck } from '@henan-chain/chaincode';
+import { shownTo } from '../auth/holder-access';
 import { collectPage, pagingQuery } from '../http/paging';
 import { pathId } from '../http/path-id';
 import { defineRoute } from '../http/route';
@@ -22,6 +23,7 @@ const caseFields = {
   appliedAt: z.string(),
   promisedBy: z.string(),
   state,
+  applicantCommitment: z.string().optional().describe('申请人: keyed commitment, shown to callers with a token only'),
   updatedAt: z.string(),
   txId: z.string(),
 };
@@ -104,10 +106,11 @@ export function caseRoutes(s: Services) {
       path: '/v1/cases/:id',
       tag: 'cases',
       summary: 'A case with its full trail: every step with its transaction evidence and signature check',
+      description: 'Without a token, the case is shown without the applicant’s commitment.',
       access: 'public',
       responses: { 200: { description: 'The case and its trail', schema: caseWithTrail } },
-      async handler({ params }) {
-        return { body: await withTrail(caseIdOf(params)) };
+      async handler({ params, principal }) {
+        return { body: shownTo(principal, await withTrail(caseIdOf(params))) };
       },
     }),
     defineRoute({
@@ -124,7 +127,7 @@ export function caseRoutes(s: Services) {
           schema: page(listItem).extend({ asOf: z.string().optional().describe('with overdue=true: the instant the deadlines were judged at') }),
         },
       },
-      async handler({ query }) {
+      async handler({ query, principal }) {
         const fn = query.overdue === 'true' ? 'case:overdue' : 'case:byRegion';
         let asOf: string | undefined;
         const found = await collectPage(
@@ -138,7 +141,8 @@ export function caseRoutes(s: Services) {
           query.limit,
           query.bookmark,
         );
-        return { body: { ...found, ...(asOf !== undefined && { asOf }) } };
+        const records = shownTo(principal, found.records);
+        return { body: { ...found, records, ...(asOf !== undefined && { asOf }) } };
       },
     }),
   ];

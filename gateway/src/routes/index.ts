@@ -8,12 +8,15 @@ import { caseRoutes } from './cases';
 import { licenceRoutes } from './licences';
 import { verifyLicenceRoutes } from './verify-licence';
 import { sealRoutes } from './seals';
+import { ofdRoutes } from './ofd';
 import { anchorRoutes } from './anchors';
 import { auditRoutes } from './audit';
 import { evidenceRoutes } from './evidence';
+import { holderRoutes } from './holders';
+import { qrRoutes } from './qr';
 import { ledgerRoutes } from './ledger';
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function allRoutes(s: Services): RouteSpec<any, any>[] {
-  return [...healthRoutes(s), ...agencyRoutes(s), ...agencyTokenRoutes(s), ...licenceRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...anchorRoutes(s), ...auditRoutes(s), ...evidenceRoutes(s), ...ledgerRoutes(s)];
+  return [...healthRoutes(s), ...agencyRoutes(s), ...agencyTokenRoutes(s), ...licenceRoutes(s), ...holderRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...ofdRoutes(s), ...anchorRoutes(s), ...auditRoutes(s), ...evidenceRoutes(s), ...qrRoutes(s), ...ledgerRoutes(s)];
 }

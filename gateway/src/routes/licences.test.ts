@@ -1,10 +1,10 @@
 import anyTest, { type TestFn } from 'ava';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import { canonicalBytes, holderCommitment, residentIdCheckCharacter, toHex } from '@henan-chain/crypto';
 import { loadConfig } from '../config';
-import { GOVERNANCE, randomUscc, startTestGateway, type TestGateway } from '../testing/harness';
+import { GOVERNANCE, allStoredBytes, randomUscc, startTestGateway, type TestGateway } from '../testing/harness';
 import { issueBody, issueLicence, licenceFile, licenceIdFor, newIssuer } from '../testing/licence-fixtures';
 import { OpensslSm2Key } from '../testing/openssl';
 
@@ -23,15 +23,6 @@ function residentId(): string {
   return first17 + residentIdCheckCharacter(first17);
 }
 
-/** Every byte the gateway keeps in its data directory (ledger, index, idempotency store, keys). */
-async function allStoredBytes(dir: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) parts.push(await readFile(join(entry.parentPath, entry.name)));
-  }
-  return Buffer.concat(parts);
-}
-
 test('issue with the holder in the clear: the gateway commits to it and keeps nothing of the code', async (t) => {
   const { gw } = t.context;
   const issuer = await newIssuer(gw);
@@ -45,12 +36,12 @@ test('issue with the holder in the clear: the gateway commits to it and keeps no
   t.regex(issued.body.transaction.blockHash, /^[0-9a-f]{64}$/);
   t.false(issued.text.includes(code));
 
-  const read = await gw.request('GET', `/v1/licences/${body.licenceId}`);
+  const read = await gw.request('GET', `/v1/licences/${body.licenceId}`, { token: issuer.token });
   t.is(read.status, 200);
   t.deepEqual(read.body, issued.body.record);
 
-  // By commitment (public), and by the clear code (agency tokens only).
-  const byCommitment = await gw.request('GET', `/v1/licences?holder=${commitment}`);
+  // By commitment and by the clear code: agency tokens only.
+  const byCommitment = await gw.request('GET', `/v1/licences?holder=${commitment}`, { token: issuer.token });
   t.deepEqual(byCommitment.body.records.map((l: any) => l.licenceId), [body.licenceId]);
   const lookup = (holderCode: string, token?: string) =>
     gw.request('POST', '/v1/licences/holder-lookup', { json: { holderCodeType: '111', holderCode }, ...(token ? { token } : {}) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CryptoError, nextLicenceVersion, parseLicenceId } from '@henan-chain/crypto';
 import { LICENCE_STATUSES, fields, licenceSchemas, type Licence } from '@henan-chain/chaincode';
+import { admitHolderRead, shownTo } from '../auth/holder-access';
 import { ApiError } from '../errors';
 import { commitHolder } from '../holders';
 import { type ChaincodePage, collectPage, pagingQuery } from '../http/paging';
@@ -20,7 +21,12 @@ export const licenceRecord = z.looseObject({
   issuerId: z.string(),
   name: z.string(),
   number: z.string(),
-  holder: z.object({ commitment: z.string(), codeType: z.string() }).describe('持证主体: a keyed HMAC-SM3 commitment, never the code itself'),
+  holder: z
+    .object({
+      commitment: z.string().optional().describe('shown to callers with a token only: a stable pseudonym, which would link the holder’s licences'),
+      codeType: z.string(),
+    })
+    .describe('持证主体: a keyed HMAC-SM3 commitment, never the code itself'),
   holderName: z.string().optional(),
   issueDate: z.string(),
   validFrom: z.string(),
@@ -139,15 +145,20 @@ export function licenceRoutes(s: Services) {
       tag: 'licences',
       summary: 'Licences of a holder, or of one type by one issuer, a page at a time',
       description:
-        'One of: holder (a commitment); issuer with type. ' +
+        'One of: holder (a commitment: agency token only, and recorded in the holder-read trail); issuer with type (public; ' +
+        'without a token, holders are shown without their commitment). ' +
         'Every version is listed; a page may hold fewer than `limit` licences and still carry a bookmark to the next.',
       access: 'public',
       query: listQuery,
       responses: { 200: { description: 'One page of licences', schema: page(licenceRecord) } },
-      async handler({ query }) {
-        if (query.holder !== undefined) return { body: await byHolder(query.holder, query.limit, query.bookmark) };
+      async handler({ koa, query, principal }) {
+        if (query.holder !== undefined) {
+          await admitHolderRead(s.holderReads, koa, principal, { action: 'licences.byHolder', commitment: query.holder });
+          return { body: await byHolder(query.holder, query.limit, query.bookmark) };
+        }
         const keep = (l: Licence) => l.issuerId === query.issuer && l.licenceTypeCode === query.type;
-        return { body: await list('licence:byIssuerType', [query.issuer!, query.type!], keep, query.limit, query.bookmark) };
+        const found = await list('licence:byIssuerType', [query.issuer!, query.type!], keep, query.limit, query.bookmark);
+        return { body: { ...found, records: shownTo(principal, found.records) } };
       },
     }),
     defineRoute({
@@ -157,12 +168,13 @@ export function licenceRoutes(s: Services) {
       summary: 'Licences of a holder named by the clear ID number or credit code (agency token only)',
       description:
         'A lookup by ID number tells who holds what, so it is not public. The gateway computes the holder commitment and forgets the code; ' +
-        'it travels in the body so that no URL, proxy or access log holds it.',
+        'it travels in the body so that no URL, proxy or access log holds it. Recorded in the holder-read trail (by commitment).',
       access: 'agency',
       body: holderLookupBody,
       responses: { 200: { description: 'One page of licences', schema: page(licenceRecord) } },
-      async handler({ body }) {
+      async handler({ koa, body, principal }) {
         const commitment = commitHolder(s.holderSecret, body.holderCodeType, body.holderCode, 'body.holderCode');
+        await admitHolderRead(s.holderReads, koa, principal, { action: 'licences.holderLookup', commitment, codeType: body.holderCodeType });
         return { body: await byHolder(commitment, body.limit, body.bookmark) };
       },
     }),
@@ -171,6 +183,7 @@ export function licenceRoutes(s: Services) {
       path: '/v1/licences/:id',
       tag: 'licences',
       summary: 'A licence version; with versions=all, every version of its series',
+      description: 'Without a token, the holder is shown without its commitment.',
       access: 'public',
       query: getQuery,
       responses: {
@@ -179,10 +192,13 @@ export function licenceRoutes(s: Services) {
           schema: z.union([licenceRecord, z.object({ versions: z.array(licenceRecord) })]),
         },
       },
-      async handler({ params, query }) {
+      async handler({ params, query, principal }) {
         const id = checkLicenceId(params.id!, 'path.id');
-        if (query.versions === 'all') return { body: { versions: await s.query<Licence[]>('licence:versions', id) } };
-        return { body: await s.query<Licence>('licence:get', id) };
+        if (query.versions === 'all') {
+          const versions = await s.query<Licence[]>('licence:versions', id);
+          return { body: { versions: shownTo(principal, versions) } };
+        }
+        return { body: shownTo(principal, await s.query<Licence>('licence:get', id)) };
       },
     }),
     defineRoute({

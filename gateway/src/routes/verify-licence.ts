@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LICENCE_VERDICTS, fields, type LicenceVerification } from '@henan-chain/chaincode';
+import { withoutHolderCommitments } from '../auth/holder-access';
 import { ApiError } from '../errors';
 import { defineRoute, type RouteResult } from '../http/route';
 import { transactionReceipt } from '../http/schemas';
@@ -54,9 +55,11 @@ export function verifyLicenceRoutes(s: Services) {
     if (cached) return cached;
     const mark = s.licenceVerdicts.mark();
     const answer = await s.query<LicenceVerification>('licence:verify', checkLicenceId(id, where), documentSm3);
+    // A verdict is public, whoever asks: the record in it goes without the holder's commitment.
+    const record = withoutHolderCommitments(answer.record);
     const verified: VerifiedLicence = answer.evidence
-      ? { ...answer, evidence: { ...answer.evidence, ...(await transactionEvidence(s.ledger, answer.evidence.txId)) } }
-      : { ...answer, evidence: null };
+      ? { ...answer, record, evidence: { ...answer.evidence, ...(await transactionEvidence(s.ledger, answer.evidence.txId)) } }
+      : { ...answer, record, evidence: null };
     const json = Buffer.from(JSON.stringify(verified));
     s.licenceVerdicts.store(id, documentSm3, verified, json, mark);
     return json;

@@ -1,9 +1,9 @@
 import '../quiet-chaincode-logs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { makeUscc } from '@henan-chain/crypto';
 import { possessionStatement } from '@henan-chain/chaincode';
 import { loadConfig, type Settings } from '../config';
@@ -11,11 +11,27 @@ import { startGateway, type RunningGateway } from '../server';
 
 export const GOVERNANCE = `test-governance-${randomBytes(8).toString('hex')}`;
 
+<<<<<<< HEAD
 /** A gateway on an ephemeral port over a fresh data directory, without demo data. */
 export async function startTestGateway(options: { dataDir?: string; settings?: Settings } = {}): Promise<TestGateway> {
+=======
+/** A gateway on an ephemeral port over a fresh data directory, without demo data; silent unless given a `log`. */
+export async function startTestGateway(
+  options: { dataDir?: string; settings?: { HOLDER_SECRET?: string; TOKEN_TTL_DAYS?: string; GOVERNANCE_TOKEN?: string; PUBLIC_BASE_URL?: string }; log?: Logger } = {},
+): Promise<TestGateway> {
+>>>>>>> main
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hnc-gw-')));
   const config = loadConfig({}, { PORT: '0', DATA_DIR: dataDir, GOVERNANCE_TOKEN: GOVERNANCE, DEMO: 'false', LOG_LEVEL: 'silent', ...options.settings });
-  return new TestGateway(await startGateway(config, pino({ level: 'silent' })), dataDir);
+  return new TestGateway(await startGateway(config, options.log ?? pino({ level: 'silent' })), dataDir);
+}
+
+/** Every byte the gateway keeps in its data directory (ledger, index, idempotency store, keys, trails). */
+export async function allStoredBytes(dir: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) parts.push(await readFile(join(entry.parentPath, entry.name)));
+  }
+  return Buffer.concat(parts);
 }
 
 /** Runs `test` against a fresh test gateway and stops it afterwards, whatever the outcome. */

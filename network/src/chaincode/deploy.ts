@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { governanceOf, type Organisation } from '../hosts';
+import { chaincodePort, governanceOf, type Organisation } from '../hosts';
 import { startProcess, stopProcess, type ProcessRecord } from '../processes';
-import { waitFor } from '../readiness';
+import { accepts, waitFor } from '../readiness';
 import { CommandFailed, run } from '../run';
 import { readState, writeState, type ChaincodeState, type NetworkState } from '../state';
 import { anyRunning, NetworkError } from '../network';
@@ -29,7 +29,13 @@ async function runningNetwork(workspace: Workspace): Promise<NetworkState> {
 
 /** Builds the chaincode (bundle plus fabric-shim) into the workspace, or takes the one given. */
 async function artifactFor(workspace: Workspace, sequence: number, options: DeployOptions, step: (s: string) => void): Promise<string> {
-  if (options.artifact) return resolve(options.artifact);
+  if (options.artifact) {
+    const dir = resolve(options.artifact);
+    if (!existsSync(join(dir, 'index.js')) || !existsSync(join(dir, 'node_modules', '.bin', 'fabric-chaincode-node'))) {
+      throw new NetworkError(`${dir} is not a chaincode artifact (index.js and node_modules/.bin/fabric-chaincode-node, as scripts/build-chaincode makes it)`);
+    }
+    return dir;
+  }
   const out = join(workspace.chaincodeDir, `artifact-${sequence}`);
   await run(join(repoRoot, 'scripts', 'build-chaincode'), [out], process.env, 600_000);
   step('chaincode artifact built');
@@ -37,20 +43,26 @@ async function artifactFor(workspace: Workspace, sequence: number, options: Depl
 }
 
 /**
- * Packages, installs, approves (each organisation its own package, pointing at its own chaincode
- * server) and commits definition `sequence`. Returns each organisation's package id.
+ * Packages and installs definition `sequence`'s chaincode for every organisation: each its own
+ * package, pointing at its own chaincode server on that sequence's port. Returns the package ids.
  */
-async function defineChaincode(workspace: Workspace, state: NetworkState, cli: PeerCli, sequence: number, step: (s: string) => void): Promise<Record<string, string>> {
+async function installPackages(workspace: Workspace, state: NetworkState, cli: PeerCli, sequence: number, step: (s: string) => void): Promise<Record<string, string>> {
   const { hosts } = state;
-  const version = String(sequence);
   const packageIds: Record<string, string> = {};
   for (const org of hosts.organisations) {
     const label = `${hosts.chaincode.name}_${sequence}_${org.mspId}`;
     const file = join(workspace.chaincodeDir, `${label}.tgz`);
-    packageIds[org.mspId] = await ccaasPackage(state.fabric, file, label, org.chaincodeServer);
+    packageIds[org.mspId] = await ccaasPackage(state.fabric, file, label, { host: org.chaincodeServer.host, port: chaincodePort(org, sequence) });
     await cli.install(org, file);
   }
   step('packages installed on every peer');
+  return packageIds;
+}
+
+/** Every organisation approves definition `sequence` with its own package id; then it is committed. */
+async function commitDefinition(state: NetworkState, cli: PeerCli, sequence: number, packageIds: Record<string, string>, step: (s: string) => void): Promise<void> {
+  const { hosts } = state;
+  const version = String(sequence);
   for (const org of hosts.organisations) await cli.approve(org, version, sequence, packageIds[org.mspId]!);
   const approvals = await cli.commitReadiness(version, sequence);
   const missing = hosts.organisations.filter((o) => !approvals[o.mspId]).map((o) => o.mspId);
@@ -61,7 +73,6 @@ async function defineChaincode(workspace: Workspace, state: NetworkState, cli: P
     await waitFor(`${org.mspId}'s peer to commit definition ${sequence}`, async () => (await cli.committedSequence(org)) === sequence, 30_000);
   }
   step(`definition ${sequence} committed`);
-  return packageIds;
 }
 
 /** Starts the supervisor of every organisation's chaincode server, detached and recorded like a node. */
@@ -69,7 +80,7 @@ function startSupervisor(workspace: Workspace, state: NetworkState, chaincode: O
   const plan: SupervisorPlan = {
     servers: state.hosts.organisations.map((org) => ({
       name: `chaincode.${org.mspId}`,
-      address: `${org.chaincodeServer.host}:${org.chaincodeServer.port}`,
+      address: `${org.chaincodeServer.host}:${chaincodePort(org, sequence)}`,
       packageId: chaincode.packageIds[org.mspId]!,
       artifact: chaincode.artifact,
       log: workspace.log(`chaincode.${org.mspId}`),
@@ -86,6 +97,14 @@ function startSupervisor(workspace: Workspace, state: NetworkState, chaincode: O
     cwd: workspace.chaincodeDir,
     log: workspace.log(SUPERVISOR),
   });
+}
+
+/** Every organisation's server of `sequence` listens, so the peers find it the moment the definition commits. */
+async function awaitListening(state: NetworkState, sequence: number, supervisor: ProcessRecord): Promise<void> {
+  for (const org of state.hosts.organisations) {
+    const port = chaincodePort(org, sequence);
+    await waitFor(`${org.mspId}'s chaincode server to listen on ${port}`, () => accepts(org.chaincodeServer.host, port), 60_000, supervisor);
+  }
 }
 
 /** Transient while a chaincode server starts or its peer reconnects; a chaincode's own answer (HNC:…) means it serves. */
@@ -113,8 +132,9 @@ async function initialiseGovernance(cli: PeerCli, state: NetworkState): Promise<
 
 /**
  * First deployment on a running network: build the chaincode, install a CCaaS package per
- * organisation, approve for both, commit sequence 1, start the supervised chaincode servers, and
- * initialise governance (`agency:initialise` by the governance organisation's admin).
+ * organisation, start the supervised chaincode servers (they load while the definition is approved),
+ * approve for every organisation, commit sequence 1, and initialise governance
+ * (`agency:initialise` by the governance organisation's admin).
  */
 export async function deploy(workspace: Workspace, options: DeployOptions = {}): Promise<ChaincodeState> {
   const started = Date.now();
@@ -124,22 +144,26 @@ export async function deploy(workspace: Workspace, options: DeployOptions = {}):
   await mkdir(workspace.chaincodeDir, { recursive: true });
   const cli = new PeerCli(workspace, state);
   const artifact = await artifactFor(workspace, 1, options, step);
-  const packageIds = await defineChaincode(workspace, state, cli, 1, step);
+  const packageIds = await installPackages(workspace, state, cli, 1, step);
   const supervisor = startSupervisor(workspace, state, { packageIds, artifact }, 1);
   state.processes.push(supervisor);
+  await writeState(workspace, state);
+  await commitDefinition(state, cli, 1, packageIds, step);
+  await awaitListening(state, 1, supervisor);
   state.chaincode = { sequence: 1, version: '1', packageIds, artifact };
   await writeState(workspace, state);
   await awaitServers(cli, state, supervisor);
-  step('chaincode servers answer on every peer');
+  step('the chaincode answers on every peer');
   await initialiseGovernance(cli, state);
   step(`governance initialised by ${governanceOf(state.hosts).mspId}'s admin`);
   return state.chaincode;
 }
 
 /**
- * Next sequence with the chaincode as it is now: build it, install and approve new packages,
- * commit, then replace the servers. The ledger's state is untouched (a definition change never
- * alters world state).
+ * Next sequence with the chaincode as it is now: build it, install new packages, start their
+ * servers on the other port beside the running ones, approve and commit; the peers then switch to
+ * the new servers and the old ones stop. The chaincode answers throughout, and the ledger's state is
+ * untouched (a definition change never alters world state).
  */
 export async function upgrade(workspace: Workspace, options: DeployOptions = {}): Promise<ChaincodeState> {
   const started = Date.now();
@@ -150,16 +174,29 @@ export async function upgrade(workspace: Workspace, options: DeployOptions = {})
   const sequence = previous.sequence + 1;
   const cli = new PeerCli(workspace, state);
   const artifact = await artifactFor(workspace, sequence, options, step);
-  const packageIds = await defineChaincode(workspace, state, cli, sequence, step);
-  // The peers now ask for the new package ids: swap the servers.
+  const packageIds = await installPackages(workspace, state, cli, sequence, step);
   const old = state.processes.find((p) => p.name === SUPERVISOR);
-  if (old) await stopProcess(old);
   const supervisor = startSupervisor(workspace, state, { packageIds, artifact }, sequence);
-  state.processes = [...state.processes.filter((p) => p !== old), supervisor];
+  state.processes.push(supervisor);
+  await writeState(workspace, state);
+  try {
+    await awaitListening(state, sequence, supervisor);
+    step(`the servers of sequence ${sequence} listen beside the running ones`);
+    await commitDefinition(state, cli, sequence, packageIds, step);
+  } catch (err) {
+    // Not committed: the peers still use the old servers; the new ones go.
+    await stopProcess(supervisor);
+    state.processes = state.processes.filter((p) => p !== supervisor);
+    await writeState(workspace, state);
+    throw err;
+  }
   state.chaincode = { sequence, version: String(sequence), packageIds, artifact };
   await writeState(workspace, state);
   await awaitServers(cli, state, supervisor);
-  step(`chaincode servers of sequence ${sequence} answer on every peer`);
+  step(`the chaincode of sequence ${sequence} answers on every peer`);
+  if (old) await stopProcess(old);
+  state.processes = state.processes.filter((p) => p !== old);
+  await writeState(workspace, state);
   if (previous.artifact !== artifact && previous.artifact.startsWith(workspace.chaincodeDir)) await rm(previous.artifact, { recursive: true, force: true });
   return state.chaincode;
 }

@@ -68,19 +68,25 @@ function main(planFile: string): void {
     status.pid = child.pid;
     status.starts += 1;
     publish();
-    child.once('exit', (code, signal) => {
+    // A server that cannot even be spawned (its artifact gone) reports 'error' and no 'exit'.
+    let ended = false;
+    const onEnd = (how: string) => {
+      if (ended) return;
+      ended = true;
       children.delete(server.name);
       status.pid = undefined;
-      status.lastExit = `${new Date().toISOString()} ${signal ?? `code ${code}`}`;
+      status.lastExit = `${new Date().toISOString()} ${how}`;
       publish();
       if (stopping) {
         if (children.size === 0) process.exit(0);
         return;
       }
       const next = Date.now() - startedAt > STABLE_MS ? FIRST_DELAY_MS : Math.min(delay * 2, MAX_DELAY_MS);
-      console.error(`${status.lastExit}: ${server.name} exited; starting it again in ${next} ms`);
+      console.error(`${status.lastExit}: ${server.name} ended; starting it again in ${next} ms`);
       setTimeout(() => start(server, next), next);
-    });
+    };
+    child.once('exit', (code, signal) => onEnd(signal ?? `code ${code}`));
+    child.once('error', (err) => onEnd(err.message));
   };
 
   const stop = () => {
