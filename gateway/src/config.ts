@@ -45,10 +45,9 @@ const settingsSchema = z.object({
     .optional(),
 });
 
-<<<<<<< HEAD
 /** Settings by name, as the environment or command-line flags give them. */
 export type Settings = Partial<Record<keyof z.infer<typeof settingsSchema>, string>>;
-=======
+
 function isPublicBaseUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -57,7 +56,6 @@ function isPublicBaseUrl(value: string): boolean {
     return false;
   }
 }
->>>>>>> main
 
 export interface GatewayConfig {
   port: number;
