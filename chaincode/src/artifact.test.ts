@@ -13,7 +13,7 @@ const root = resolve(__dirname, '../..');
 const EXPECTED: Record<string, string[]> = {
   agency: ['initialise', 'getConfig', 'ping', 'register', 'suspend', 'reinstate', 'addKey', 'rotateKey', 'revokeKey', 'revokeOwnKey', 'get', 'list'],
   licence: ['issue', 'renew', 'suspend', 'reinstate', 'revoke', 'cancel', 'get', 'versions', 'byHolder', 'byIssuerType', 'verify'],
-  seal: ['register', 'revoke', 'recordSealing', 'get', 'getSealing', 'sealingsBySeal', 'verifySealing', 'verifySealedDocument'],
+  seal: ['register', 'revoke', 'recordSealing', 'get', 'getSealing', 'sealingsBySeal', 'verifySealing', 'verifySealedDocument', 'recordOfdSealing', 'verifyOfdSealing'],
   receipt: ['request', 'reply', 'delivery', 'acknowledge', 'object', 'resolve', 'withdraw', 'get', 'byAgency', 'byCatalogItem'],
   case: ['create', 'transition', 'get', 'byRegion', 'overdue'],
   anchor: ['anchor', 'get', 'head', 'list'],
