@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Case } from './case';
 import { hashCases } from './hash.cases';
 import { METHOD, measureSideBySide } from './measure';
-import { type Target, formatLoad, formatReport, judge, loadAverage, rowsOf, saveReport } from './report';
+import { type Target, loadAverage, publish } from './report';
 import { sm2Cases } from './sm2.cases';
 
 const RESULTS = join(__dirname, '..', 'results', 'crypto.json');
@@ -39,11 +39,7 @@ async function main(): Promise<void> {
     const timings = measureSideBySide(group.map((c) => c.op));
     return group.map((c, i) => ({ case: c, timing: timings[i]! }));
   });
-  const rows = rowsOf(measured);
-  const verdicts = judge(TARGETS, rows);
-  process.stdout.write(`\n${formatReport(rows, verdicts)}${formatLoad(loadAtStart)}`);
-  await saveReport(RESULTS, METHOD, rows, verdicts, loadAtStart);
-  process.stdout.write(`\nwritten to ${RESULTS}\n`);
+  await publish(RESULTS, METHOD, measured, TARGETS, loadAtStart);
 }
 
 void main();

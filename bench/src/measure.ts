@@ -52,3 +52,25 @@ export function measureSideBySide(ops: ReadonlyArray<() => void>): Timing[] {
   }
   return timings.map(({ ops, ms }) => ({ ops, seconds: ms / 1000 }));
 }
+
+/**
+ * measureSideBySide for asynchronous operations of a millisecond or more (an OFD verified, a
+ * request answered): one awaited call at a time, no batching, the same alternating slices.
+ */
+export async function measureAsyncSideBySide(ops: ReadonlyArray<() => Promise<unknown>>): Promise<Timing[]> {
+  for (const op of ops) for (const start = performance.now(); performance.now() - start < WARM_UP_MS; ) await op();
+  const timings = ops.map(() => ({ ops: 0, ms: 0 }));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, op] of ops.entries()) {
+      const timing = timings[i]!;
+      for (let slice = 0; slice < MEASURE_MS / ROUNDS; timing.ops++) {
+        const start = performance.now();
+        await op();
+        const ms = performance.now() - start;
+        slice += ms;
+        timing.ms += ms;
+      }
+    }
+  }
+  return timings.map(({ ops, ms }) => ({ ops, seconds: ms / 1000 }));
+}

@@ -65,6 +65,17 @@ function cryptoTable(report: { machine: RunInfo; results: Row[]; targets: Target
   ].join('\n');
 }
 
+/** Each verification beside parsing the same file alone (bench/results/ofd.json). */
+function ofdTable(report: { machine: RunInfo; results: Row[]; targets: TargetVerdict[] }): string {
+  const rows = report.results
+    .filter((r) => r.baseline !== undefined)
+    .map((r) => {
+      const target = report.targets.find((t) => t.id === r.id);
+      return `| ${r.what.replace(/^verify /, '')} | ${formatRate(r.rate)} ${r.unit} | ${formatRate(r.baseline!.rate)} ${r.unit} | ${formatRatio(r.ratio!)} | ${targetCell(target)} |`;
+    });
+  return ['| OFD | verified | parsed alone (zip + XML), same run | ratio | target |', '|---|---|---|---|---|', ...rows, '', runLine(report.machine)].join('\n');
+}
+
 /** Replaces the text between the markers of `name`. */
 function replaceBlock(readme: string, name: string, body: string): string {
   const open = `<!-- bench:${name} -->`;
@@ -88,6 +99,8 @@ async function main(): Promise<void> {
   let readme = await readFile(README, 'utf8');
   const crypto = await results('crypto');
   if (crypto) readme = replaceBlock(readme, 'crypto', cryptoTable(crypto));
+  const ofd = await results('ofd');
+  if (ofd) readme = replaceBlock(readme, 'ofd', ofdTable(ofd));
   await writeFile(README, readme);
   process.stdout.write(`README.md: performance tables rewritten from ${RESULTS}\n`);
 }

@@ -26,7 +26,7 @@ export interface TargetVerdict extends Target {
   met: boolean;
 }
 
-export function rowsOf(measured: ReadonlyArray<{ case: Case; timing: Timing }>): Row[] {
+export function rowsOf(measured: ReadonlyArray<{ case: Omit<Case, 'op'>; timing: Timing }>): Row[] {
   const rows: Row[] = measured.map(({ case: { id, what, who, unit, perOp, note }, timing: { ops, seconds } }) => ({
     id,
     what,
@@ -103,4 +103,19 @@ export async function saveJson(path: string, value: object): Promise<void> {
 
 export async function saveReport(path: string, method: object, rows: readonly Row[], verdicts: readonly TargetVerdict[], loadAtStart: readonly number[]): Promise<void> {
   await saveJson(path, { machine: machine(loadAtStart), method, results: rows, targets: verdicts });
+}
+
+/** The end of a benchmark run: rows with their ratios and targets printed as a table, and saved to `path`. */
+export async function publish(
+  path: string,
+  method: object,
+  measured: ReadonlyArray<{ case: Omit<Case, 'op'>; timing: Timing }>,
+  targets: readonly Target[],
+  loadAtStart: readonly number[],
+): Promise<void> {
+  const rows = rowsOf(measured);
+  const verdicts = judge(targets, rows);
+  process.stdout.write(`\n${formatReport(rows, verdicts)}${formatLoad(loadAtStart)}`);
+  await saveReport(path, method, rows, verdicts, loadAtStart);
+  process.stdout.write(`\nwritten to ${path}\n`);
 }

@@ -18,6 +18,7 @@ test('after a restart every record, its history, every block and transaction are
     agency: await net.evaluate(issuer.identity, 'agency:get', issuer.agencyId),
     history: await net.evaluate(issuer.identity, 'audit:history', 'licence', licence.licenceId),
     height: await net.ledger.height(),
+    chain: await net.ledger.verifyChain(),
   };
   const blocks = [];
   for (let n = 0n; n < before.height; n++) blocks.push(await net.ledger.getBlock(n));
@@ -26,7 +27,8 @@ test('after a restart every record, its history, every block and transaction are
   await net.restart();
 
   t.is(await net.ledger.height(), before.height);
-  t.deepEqual(await net.ledger.verifyChain(), { valid: true, height: before.height });
+  t.like(before.chain, { valid: true, height: before.height });
+  t.deepEqual(await net.ledger.verifyChain(), before.chain);
   for (let n = 0n; n < before.height; n++) t.deepEqual(await net.ledger.getBlock(n), blocks[Number(n)], `block ${n}`);
   t.deepEqual(await net.ledger.getTransaction(before.licence.txId), suspension);
   t.deepEqual(await net.evaluate(issuer.identity, 'licence:get', licence.licenceId), before.licence);

@@ -3,6 +3,8 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { messageZh } from './http/messages-zh';
+import { portalSite } from './http/portal-site';
 import { ApiError } from './errors';
 import { defineRoute, mountRoutes, type RouteSpec } from './http/route';
 import { buildOpenApi } from './http/openapi';
@@ -47,7 +49,14 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
       if (apiError.status >= 500) log.error({ err, requestId: ctx.state.requestId }, 'request failed');
       ctx.status = apiError.status;
       if (apiError.retryAfter !== undefined) ctx.set('Retry-After', String(apiError.retryAfter));
-      ctx.body = { error: { code: apiError.code, message: apiError.message, ...(apiError.details ? { details: apiError.details } : {}) } };
+      ctx.body = {
+        error: {
+          code: apiError.code,
+          message: apiError.message,
+          messageZh: messageZh(apiError.status, apiError.code, apiError.details),
+          ...(apiError.details ? { details: apiError.details } : {}),
+        },
+      };
     }
   });
 
@@ -103,6 +112,7 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   const routes = [openApiRoute, ...specs];
   const document = buildOpenApi(routes, { title: '河南链 Henan Chain gateway', version: '1.0.0' });
   mountRoutes(router, routes, { uploadLimit: services.config.uploadLimit });
+  app.use(portalSite(services.config.portalDir));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

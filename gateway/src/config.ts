@@ -43,6 +43,8 @@ const settingsSchema = z.object({
     .refine(isPublicBaseUrl, 'PUBLIC_BASE_URL must be an http(s) URL without user, query or fragment, e.g. https://hnc.henan.gov.cn')
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
+  /** The portal's built pages (npm run build makes them); the gateway serves them at `/`. */
+  PORTAL_DIR: z.string().min(1).default(join(__dirname, '..', '..', 'portal', 'dist', 'site')),
 });
 
 /** Settings by name, as the environment or command-line flags give them. */
@@ -72,6 +74,7 @@ export interface GatewayConfig {
   holderSecret?: string;
   tokenTtlDays?: number;
   publicBaseUrl?: string;
+  portalDir: string;
 }
 
 /** `npm run network:up`'s default folder: .fabric/ at the repository's root (gateway/dist/../../.fabric). */
@@ -109,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Settings = {}): Ga
     holderSecret: s.HOLDER_SECRET,
     tokenTtlDays: s.TOKEN_TTL_DAYS,
     publicBaseUrl: s.PUBLIC_BASE_URL,
+    portalDir: resolve(s.PORTAL_DIR),
   };
 }

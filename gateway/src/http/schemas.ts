@@ -6,6 +6,7 @@ export const errorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
+    messageZh: z.string().describe('the same error in Chinese (by its code), for pages shown in zh-CN'),
     details: z.record(z.string(), z.unknown()).optional(),
   }),
 });

@@ -1,0 +1,182 @@
+// The portal in a real browser (Debian's chromium driven by playwright-core) against a gateway started
+// here: QR scan from an image, valid and revoked licences, a tampered file digested in the page, an
+// evidence bundle checked with the network blocked, the language switch. Screenshots go to
+// portal/test-results/ (git-ignored).
+import anyTest, { type TestFn } from 'ava';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startTestGateway, type TestGateway } from '@henan-chain/gateway/dist/testing/harness';
+import { issueBody, issueLicence, licenceFile, newIssuer } from '@henan-chain/gateway/dist/testing/licence-fixtures';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const RESULTS = join(__dirname, '..', 'test-results');
+
+interface Context {
+  gw: TestGateway;
+  browser: BrowserContext;
+  profile: string;
+  files: string;
+  valid: { id: string; file: Buffer };
+  revoked: string;
+}
+const test = anyTest as TestFn<Context>;
+
+test.before(async (t) => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (.ci/run does)`);
+  const gw = await startTestGateway();
+  const issuer = await newIssuer(gw);
+  const file = licenceFile('%PDF-1.7 营业执照 浏览器测试');
+  const { licenceId: id } = await issueLicence(gw, issuer, issueBody(issuer, file));
+  const { licenceId: revoked } = await issueLicence(gw, issuer);
+  const revoke = await gw.request('POST', `/v1/licences/${revoked}/revoke`, { token: issuer.token, json: { reason: '以欺骗手段取得' } });
+  if (revoke.status !== 200) throw new Error(revoke.text);
+  const profile = await mkdtemp(join(tmpdir(), 'hnc-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    viewport: { width: 390, height: 844 },
+    locale: 'zh-CN',
+  });
+  await mkdir(RESULTS, { recursive: true });
+  Object.assign(t.context, { gw, browser, profile, files: await mkdtemp(join(tmpdir(), 'hnc-portal-files-')), valid: { id, file: file.bytes }, revoked });
+});
+test.after.always(async (t) => {
+  await t.context.browser?.close();
+  await t.context.gw?.stop();
+  for (const dir of [t.context.profile, t.context.files]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function open(t: { context: Context }, path: string): Promise<Page> {
+  const page = await t.context.browser.newPage();
+  await page.goto(t.context.gw.url + path);
+  return page;
+}
+
+const verdictOf = (page: Page) => page.locator('[data-verdict]').first();
+
+test.serial('a deep link verifies a valid licence: verdict, issuer, validity, version chain, evidence', async (t) => {
+  const page = await open(t, `/verify/licence/${encodeURIComponent(t.context.valid.id)}`);
+  await verdictOf(page).waitFor();
+  t.is(await verdictOf(page).getAttribute('data-verdict'), 'valid');
+  t.regex(await verdictOf(page).innerText(), /有效/);
+  const text = await page.locator('main').innerText();
+  t.regex(text, /颁发机构\s*河南省市场监督管理局/);
+  t.regex(text, /版本链\s*v001/);
+  t.regex(text, /区块哈希\s*[0-9a-f]{64}/);
+  t.regex(text, /哈希算法\s*SM3/);
+  await page.screenshot({ path: join(RESULTS, 'licence-valid.png'), fullPage: true });
+  await page.close();
+});
+
+test.serial('a revoked licence is shown revoked, with its reason', async (t) => {
+  const page = await open(t, `/verify/licence/${encodeURIComponent(t.context.revoked)}`);
+  await verdictOf(page).waitFor();
+  t.is(await verdictOf(page).getAttribute('data-verdict'), 'revoked');
+  t.regex(await verdictOf(page).innerText(), /已吊销[\s\S]*以欺骗手段取得/);
+  await page.screenshot({ path: join(RESULTS, 'licence-revoked.png'), fullPage: true });
+  await page.close();
+});
+
+test.serial('a photo of the QR code opens the licence\u2019s page', async (t) => {
+  const png = await fetch(`${t.context.gw.url}/v1/licences/${t.context.valid.id}/qr.png`);
+  const photo = join(t.context.files, 'qr.png');
+  await writeFile(photo, Buffer.from(await png.arrayBuffer()));
+  const page = await open(t, '/');
+  await page.locator('#qr-photo').setInputFiles(photo);
+  await page.waitForURL(`**/verify/licence/${encodeURIComponent(t.context.valid.id)}`);
+  await verdictOf(page).waitFor();
+  t.is(await verdictOf(page).getAttribute('data-verdict'), 'valid');
+  t.is(await page.locator('#licence-id').inputValue(), t.context.valid.id);
+  await page.close();
+});
+
+test.serial('a dropped licence file is digested in the page: an altered one is tampered, and no file is uploaded', async (t) => {
+  const page = await open(t, '/');
+  const sent: string[] = [];
+  page.on('request', (r) => sent.push(r.postData() ?? ''));
+  await page.locator('#licence-id').fill(t.context.valid.id);
+  const altered = join(t.context.files, 'altered.pdf');
+  await writeFile(altered, Buffer.concat([t.context.valid.file, Buffer.from(' 篡改')]));
+  await page.locator('#licence-file').setInputFiles(altered);
+  await page.getByRole('button', { name: '核验', exact: true }).click();
+  await page.locator('[data-verdict="tampered"]').waitFor();
+  t.regex(await verdictOf(page).innerText(), /文件被篡改/);
+  await page.screenshot({ path: join(RESULTS, 'licence-tampered.png'), fullPage: true });
+  const original = join(t.context.files, 'licence.pdf');
+  await writeFile(original, t.context.valid.file);
+  await page.locator('#licence-file').setInputFiles(original);
+  await page.getByRole('button', { name: '核验', exact: true }).click();
+  await page.locator('[data-verdict="valid"]').waitFor();
+  t.true(sent.some((body) => /"documentSm3":"[0-9a-f]{64}"/.test(body)), 'the digest was sent');
+  t.false(sent.some((body) => body.includes('营业执照') || body.includes('篡改')), 'the file\u2019s bytes were not');
+  await page.close();
+});
+
+test.serial('an evidence bundle is checked with the network blocked; a changed one is invalid and the field named', async (t) => {
+  const bundle = await (await fetch(`${t.context.gw.url}/v1/licences/${t.context.revoked}/evidence`)).text();
+  const good = join(t.context.files, 'licence.evidence.json');
+  const bad = join(t.context.files, 'changed.evidence.json');
+  await writeFile(good, bundle);
+  const changed = JSON.parse(bundle);
+  changed.records[0].value.status = 'valid';
+  await writeFile(bad, JSON.stringify(changed));
+  const page = await open(t, '/offline');
+  await page.locator('#bundle-file').waitFor({ state: 'attached' });
+  const requests: string[] = [];
+  await page.route('**/*', (route) => {
+    requests.push(route.request().url());
+    return route.abort();
+  });
+  await t.context.browser.setOffline(true);
+  try {
+    await page.locator('#bundle-file').setInputFiles(good);
+    await page.locator('[data-verdict="valid"]').waitFor();
+    t.regex(await page.locator('main').innerText(), /已证明[\s\S]*未能证明/);
+    await page.screenshot({ path: join(RESULTS, 'offline-valid.png'), fullPage: true });
+    await page.locator('#bundle-file').setInputFiles(bad);
+    await page.locator('[data-verdict="invalid"]').waitFor();
+    t.regex(await page.locator('main').innerText(), /records\[0\]\.value\.status/);
+  } finally {
+    await t.context.browser.setOffline(false);
+  }
+  t.deepEqual(requests, [], 'no request left the page');
+  await page.close();
+});
+
+test.serial('the language switch: English labels and the API\u2019s English message; Chinese by default', async (t) => {
+  const page = await open(t, '/verify/licence/1.2.156.3005.2.nonsense');
+  await page.locator('.error').waitFor();
+  t.regex(await page.locator('.error').innerText(), /标识格式不正确.*INVALID_IDENTIFIER/);
+  t.is(await page.locator('html').getAttribute('lang'), 'zh-CN');
+  await page.getByRole('button', { name: 'English' }).click();
+  t.is(await page.locator('h1').innerText(), 'Verify a licence');
+  t.is(await page.locator('html').getAttribute('lang'), 'en');
+  await page.locator('#licence-id').fill(t.context.revoked);
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await page.locator('[data-verdict="revoked"]').waitFor();
+  t.regex(await verdictOf(page).innerText(), /Revoked/);
+  await page.screenshot({ path: join(RESULTS, 'licence-revoked-en.png'), fullPage: true });
+  await page.getByRole('button', { name: '中文' }).click();
+  t.is(await page.locator('h1').innerText(), '证照核验');
+  await page.close();
+});
+
+test.serial('the pages are served with caching headers: index no-cache, hashed assets immutable; the API keeps its 404', async (t) => {
+  const index = await fetch(`${t.context.gw.url}/provenance/RCPT-1`);
+  t.is(index.status, 200);
+  t.is(index.headers.get('cache-control'), 'no-cache');
+  const asset = /\/assets\/[^"]+\.js/.exec(await index.text())![0];
+  const script = await fetch(t.context.gw.url + asset);
+  t.is(script.status, 200);
+  t.is(script.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  t.regex(script.headers.get('content-type') ?? '', /javascript/);
+  const missing = await fetch(`${t.context.gw.url}/assets/..%2f..%2fpackage.json`);
+  t.is(missing.status, 404);
+  const api = await fetch(`${t.context.gw.url}/v1/nothing`);
+  t.is(api.status, 404);
+  t.is((await api.json()).error.code, 'ROUTE_NOT_FOUND');
+});

@@ -1,0 +1,71 @@
+/** The verdict shown large and unambiguous: a word, a colour and a symbol, never colour alone. */
+import { ApiFailure } from './api';
+import { facts, h, mono } from './dom';
+import { t, verdictLabel, when } from './i18n';
+
+const GOOD = new Set(['valid']);
+const WARN = new Set(['not_yet_valid', 'suspended', 'superseded', 'incomplete', 'not_found']);
+
+export function verdictBanner(verdict: string, reasons: string[] = []): HTMLElement {
+  const tone = GOOD.has(verdict) ? 'good' : WARN.has(verdict) ? 'warn' : 'bad';
+  const symbol = tone === 'good' ? '✔' : tone === 'warn' ? '!' : '✘';
+  return h(
+    'section',
+    { class: `verdict ${tone}`, role: 'status', 'aria-live': 'polite', 'data-verdict': verdict },
+    h('p', { class: 'verdict-word' }, h('span', { 'aria-hidden': 'true', class: 'symbol' }, symbol), ' ', verdictLabel(verdict)),
+    reasons.length > 0 ? h('div', {}, h('h3', {}, t('reasons')), h('ul', { class: 'reasons' }, ...reasons.map((r) => h('li', {}, r)))) : null,
+  );
+}
+
+export interface TxEvidence {
+  txId: string;
+  blockNumber: string;
+  blockHash: string;
+  timestamp: string;
+}
+
+/** Where a record sits on the chain: transaction, block, block hash with its algorithm, time. */
+export function evidenceFacts(e: TxEvidence | null | undefined): HTMLElement | null {
+  if (!e) return null;
+  return h(
+    'section',
+    { class: 'card' },
+    h('h3', {}, t('evidence')),
+    facts([
+      [t('txId'), mono(e.txId)],
+      [t('block'), `#${e.blockNumber}`],
+      [t('blockHash'), mono(e.blockHash)],
+      [t('hashAlg'), 'SM3'],
+      [t('time'), when(e.timestamp)],
+    ]),
+  );
+}
+
+export function errorBox(message: string): HTMLElement {
+  return h('p', { class: 'error', role: 'alert' }, message);
+}
+
+export function busy(text: string): HTMLElement {
+  return h('p', { class: 'busy', role: 'status' }, text);
+}
+
+/** Fills `target` with what `work` makes: progress first, the API's error (in the page's language) on failure. */
+export async function fill(target: HTMLElement, work: () => Promise<Node[]>): Promise<void> {
+  target.replaceChildren(busy(t('checking')));
+  try {
+    target.replaceChildren(...(await work()));
+  } catch (err) {
+    target.replaceChildren(errorBox(err instanceof ApiFailure ? err.shown() : String(err)));
+  }
+}
+
+/** Submitting `form` runs `action` on the identifier typed, and keeps it in the address bar as a deep link. */
+export function submitsId(form: HTMLFormElement, input: HTMLInputElement, deepLink: (id: string) => string, action: (id: string) => void): void {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const id = input.value.trim();
+    if (!id) return;
+    history.replaceState(null, '', deepLink(encodeURIComponent(id)));
+    action(id);
+  });
+}
