@@ -8,7 +8,13 @@ import type { SeededDemo } from './demo/state';
  */
 export function startupLines(gateway: RunningGateway, demo: SeededDemo | undefined): string[] {
   const { config, governanceToken, governanceTokenOrigin } = gateway.services;
-  const lines = [`河南链 gateway on the ${config.ledger} ledger: ${gateway.url}`, `  OpenAPI: ${gateway.url}/openapi.json`, `  data: ${config.dataDir}`];
+  const lines = [
+    `河南链 gateway on the ${config.ledger} ledger: ${gateway.url}`,
+    `  portal (证照核验): ${gateway.url}/`,
+    `  OpenAPI: ${gateway.url}/openapi.json`,
+    `  data: ${config.dataDir}`,
+  ];
+  if (config.fabric) lines.push(`  Fabric: acting for ${config.fabric.org} (profile ${config.fabric.profile})`);
   const kept = governanceTokenFile(config.dataDir);
   lines.push(
     governanceTokenOrigin === 'made'
@@ -23,6 +29,7 @@ export function startupLines(gateway: RunningGateway, demo: SeededDemo | undefin
     } else {
       lines.push(`  demo agency tokens: kept in ${demo.file}`);
     }
+    lines.push(`  demo licence in the portal: ${gateway.url}/verify/licence/${encodeURIComponent(demo.data.sampleLicenceId)}`);
     lines.push(`  demo licence to verify: curl -s -X POST ${gateway.url}/v1/verify/licence -H 'content-type: application/json' -d '{"id":"${demo.data.sampleLicenceId}"}'`);
   }
   return lines;

@@ -77,7 +77,8 @@ test.serial('a revoked licence is shown revoked, with its reason', async (t) => 
   await verdictOf(page).waitFor();
   t.is(await verdictOf(page).getAttribute('data-verdict'), 'revoked');
   t.regex(await verdictOf(page).innerText(), /已吊销[\s\S]*以欺骗手段取得/);
-  await page.screenshot({ path: join(RESULTS, 'licence-revoked.png'), fullPage: true });
+  await verdictOf(page).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(RESULTS, 'licence-revoked.png') });
   await page.close();
 });
 
@@ -136,7 +137,7 @@ test.serial('an evidence bundle is checked with the network blocked; a changed o
     await page.locator('#bundle-file').setInputFiles(good);
     await page.locator('[data-verdict="valid"]').waitFor();
     t.regex(await page.locator('main').innerText(), /已证明[\s\S]*未能证明/);
-    await page.screenshot({ path: join(RESULTS, 'offline-valid.png'), fullPage: true });
+    await page.screenshot({ path: join(RESULTS, 'offline-valid.png') });
     await page.locator('#bundle-file').setInputFiles(bad);
     await page.locator('[data-verdict="invalid"]').waitFor();
     t.regex(await page.locator('main').innerText(), /records\[0\]\.value\.status/);
