@@ -11,6 +11,7 @@
  * starts, as an agency's system signs its own. Issuance and no-op run in alternating rounds, so both
  * see the same load of the machine.
  */
+import '@henan-chain/gateway/dist/quiet-chaincode-logs';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
