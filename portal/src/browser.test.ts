@@ -231,3 +231,21 @@ test.serial('审计 with a token: a record\u2019s history, and the signed report
   await page.screenshot({ path: join(RESULTS, 'audit-report.png'), fullPage: true });
   await page.close();
 });
+
+test.serial('by keyboard alone: type the identifier, Enter verifies; every control is reachable by Tab', async (t) => {
+  const page = await open(t, '/');
+  await page.keyboard.press('Tab');
+  t.is(await page.evaluate(() => document.activeElement?.textContent), '跳到正文');
+  await page.locator('#licence-id').focus();
+  await page.keyboard.type(t.context.valid.id);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-verdict="valid"]').waitFor();
+  const reached = new Set<string>();
+  await page.locator('#licence-id').focus();
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.id || document.activeElement?.textContent || ''));
+  }
+  for (const control of ['licence-file', '核验', '扫码', '上传二维码图片']) t.true(reached.has(control), `${control} is reached by Tab: ${[...reached].join(', ')}`);
+  await page.close();
+});
