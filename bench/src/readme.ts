@@ -65,6 +65,51 @@ function cryptoTable(report: { machine: RunInfo; results: Row[]; targets: Target
   ].join('\n');
 }
 
+interface HttpFigure {
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+}
+
+interface GatewayReport {
+  machine: RunInfo;
+  http: { hit: HttpFigure; miss: HttpFigure; bareKoa: HttpFigure; hitRatio: number; missRatio: number };
+  issuance: { connections: number; gatewaySigned: HttpFigure; clientSigned: HttpFigure; ratio: number }[];
+  burst: { writes: number; seconds: number; firstVerifyMs: number };
+  rebuild: { events: number; eventsPerSecond: number };
+  duringWrites: { quiet: HttpFigure; duringWrites: HttpFigure; bypassShare: number; ratio: number };
+  anchor: { leaves: number; median: { totalMs: number; anchorMs: number } };
+  targets: { text: string; shown: string; met: boolean }[];
+}
+
+const perSecond = (f: HttpFigure): string => `${formatRate(f.requestsPerSecond)} /s (p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms)`;
+
+function gatewayTable(report: GatewayReport): string {
+  const verdict = (start: string): string => {
+    const found = report.targets.find((t) => t.text.startsWith(start));
+    if (!found) throw new Error(`bench/results/gateway.json has no target "${start}…": run npm run bench:gateway`);
+    return `${found.text}: ${found.met ? 'met' : '**not met**'}`;
+  };
+  const { http, burst, duringWrites: writes } = report;
+  const issuance = report.issuance.flatMap((row) => [
+    `| issuance, gateway-signed, c = ${row.connections} | ${perSecond(row.gatewaySigned)} | client-signed: ${perSecond(row.clientSigned)} | ${formatRatio(row.ratio)} | ${row.connections === 50 ? verdict('issuance, gateway-signed,') : row.connections === 1 ? verdict('issuance, gateway-signed, p50') : ''} |`,
+  ]);
+  const clientTargets = [verdict('issuance, client-signed,'), verdict('issuance, client-signed, p50')];
+  return [
+    '| measurement | this project | baseline, same run | ratio | target |',
+    '|---|---|---|---|---|',
+    `| verify, cache hit (one licence again and again) | ${perSecond(http.hit)} | bare Koa: ${perSecond(http.bareKoa)} | ${formatRatio(http.hitRatio)} | ${verdict('verify, cache hit')} |`,
+    `| verify, miss (distinct never-verified licences) | ${perSecond(http.miss)} | bare Koa | ${formatRatio(http.missRatio)} | ${verdict('verify, cache miss (distinct never-verified licences)')} |`,
+    `| cache hits while an agency writes (bypass ${(writes.bypassShare * 100).toFixed(1)} %) | ${perSecond(writes.duringWrites)} | quiet hits: ${perSecond(writes.quiet)} | ${formatRatio(writes.ratio)} | ${verdict('cache hits while an agency writes')} |`,
+    `| first verification after ${burst.writes.toLocaleString('en-US')} writes | ${burst.firstVerifyMs.toFixed(1)} ms | | | ${verdict(`first verification after ${burst.writes.toLocaleString('en-US')} writes`)} |`,
+    `| audit index rebuild (${report.rebuild.events.toLocaleString('en-US')} events) | ${formatRate(report.rebuild.eventsPerSecond)} events/s | | | ${verdict('audit index rebuild')} |`,
+    ...issuance,
+    `| issuance, client-signed | (beside) | | | ${clientTargets.join('; ')} |`,
+    `| anchor ${report.anchor.leaves.toLocaleString('en-US')} leaves, accepted and proven (median) | ${(report.anchor.median.totalMs / 1000).toFixed(2)} s | | | ${verdict(`a ${report.anchor.leaves.toLocaleString('en-US')}-leaf batch`)} |`,
+    '',
+    `The burst: ${burst.writes.toLocaleString('en-US')} issuances at c = 50 in ${burst.seconds.toFixed(1)} s. ${runLine(report.machine)}`,
+  ].join('\n');
+}
+
 /** Each verification beside parsing the same file alone (bench/results/ofd.json). */
 function ofdTable(report: { machine: RunInfo; results: Row[]; targets: TargetVerdict[] }): string {
   const rows = report.results
@@ -99,6 +144,8 @@ async function main(): Promise<void> {
   let readme = await readFile(README, 'utf8');
   const crypto = await results('crypto');
   if (crypto) readme = replaceBlock(readme, 'crypto', cryptoTable(crypto));
+  const gateway = await results('gateway');
+  if (gateway) readme = replaceBlock(readme, 'gateway', gatewayTable(gateway));
   const ofd = await results('ofd');
   if (ofd) readme = replaceBlock(readme, 'ofd', ofdTable(ofd));
   await writeFile(README, readme);

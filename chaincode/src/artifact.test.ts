@@ -11,9 +11,9 @@ const root = resolve(__dirname, '../..');
 
 /** Every transaction the rules of record define (issue 3), by contract. */
 const EXPECTED: Record<string, string[]> = {
-  agency: ['initialise', 'getConfig', 'register', 'suspend', 'reinstate', 'addKey', 'rotateKey', 'revokeKey', 'revokeOwnKey', 'get', 'list'],
+  agency: ['initialise', 'getConfig', 'ping', 'register', 'suspend', 'reinstate', 'addKey', 'rotateKey', 'revokeKey', 'revokeOwnKey', 'get', 'list'],
   licence: ['issue', 'renew', 'suspend', 'reinstate', 'revoke', 'cancel', 'get', 'versions', 'byHolder', 'byIssuerType', 'verify'],
-  seal: ['register', 'revoke', 'recordSealing', 'get', 'getSealing', 'sealingsBySeal', 'verifySealing', 'verifySealedDocument'],
+  seal: ['register', 'revoke', 'recordSealing', 'get', 'getSealing', 'sealingsBySeal', 'verifySealing', 'verifySealedDocument', 'recordOfdSealing', 'verifyOfdSealing'],
   receipt: ['request', 'reply', 'delivery', 'acknowledge', 'object', 'resolve', 'withdraw', 'get', 'byAgency', 'byCatalogItem'],
   case: ['create', 'transition', 'get', 'byRegion', 'overdue'],
   anchor: ['anchor', 'get', 'head', 'list'],

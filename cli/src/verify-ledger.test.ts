@@ -13,7 +13,7 @@ test('a copy of a data directory verifies with its counts; a byte changed in one
   const agency = await gw.registerAgency({ name: '新乡市大数据管理局', roles: ['provider'] });
   // A long chain, so that a log gets progress lines: read-only transactions commit a block each too.
   const { ledger, wallet } = gw.gateway.services;
-  const admin = wallet.organisations.find((o) => o.definition.mspId === wallet.governanceMspId)!.admin;
+  const admin = wallet.organisations.find((o) => o.mspId === wallet.governanceMspId)!.admin;
   for (let i = 0; i < 60; i++) await ledger.submit(admin, 'agency:getConfig', []);
   const height = (await ledger.height()).toString();
   const cwd = await tempDir(t);

@@ -18,6 +18,7 @@ export {
   signatureFromRaw,
   clearSm2KeyCache,
   type SignOptions,
+  type VerifyOptions,
   type VerifyResult,
 } from './sm2';
 export * from './sm2-encrypt';

@@ -1,8 +1,9 @@
 /**
- * Variable-time [a]A + [b]B from precomputed tables: the inner loop of SM2 verification, where every
- * input is public. @noble/curves builds the tables; the accumulation uses Jacobian coordinates and
- * mixed (Jacobian + affine) additions, 11 field multiplications each instead of the ~19 of noble's
- * complete projective formula, which makes a cached-key verification about twice as fast.
+ * Scalar multiplication from precomputed tables: variable-time [a]A + [b]B, the inner loop of SM2
+ * verification, where every input is public, and [k]G for signing. @noble/curves builds the tables;
+ * the accumulation uses Jacobian coordinates and mixed (Jacobian + affine) additions, 11 field
+ * multiplications each instead of the ~19 of noble's complete projective formula, which makes a
+ * cached-key verification about twice as fast.
  */
 import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { CURVE, Point } from './sm2-curve';
@@ -41,56 +42,107 @@ export function pointTable(point: Point, w: number): PointTable {
   return { w, xs: affine.map((q) => q.X), ys: affine.map((q) => q.Y) };
 }
 
+/** A point in Jacobian coordinates (x = X/Z², y = Y/Z³); Z = 0 is the point at infinity. */
+interface Jacobian {
+  X: bigint;
+  Y: bigint;
+  Z: bigint;
+}
+
 /**
- * The affine x of [a]A + [b]B for scalars in [0, n), or undefined when the sum is infinity or an
- * addition meets the doubling case: both have negligible probability for real signatures, and the
- * caller then recomputes with noble's complete formulas.
+ * acc += (x2, y2), an affine point: add-1998-cmo-2 (mixed), 8M + 3S. False when acc is ±(x2, y2)
+ * (infinity or a doubling), which these formulas do not cover: negligible for real scalars, and the
+ * callers then recompute with noble's complete formulas.
  */
-export function mulAddX(a: bigint, tableA: PointTable, b: bigint, tableB: PointTable): bigint | undefined {
-  let X = 0n;
-  let Y = 0n;
-  let Z = 0n; // Z = 0: the accumulator is the point at infinity
-  for (const [scalar, { w, xs, ys }] of [[a, tableA], [b, tableB]] as const) {
-    const size = 2 ** (w - 1);
-    const full = 2 ** w;
-    const mask = BigInt(full - 1);
-    const shift = BigInt(w);
-    let n = scalar;
-    for (let j = 0; n !== 0n; j++) {
-      let digit = Number(n & mask);
-      n >>= shift;
-      if (digit > size) {
-        digit -= full;
-        n += 1n;
-      }
-      if (digit === 0) continue;
-      const index = j * size + Math.abs(digit) - 1;
-      const x2 = xs[index]!;
-      const y2 = digit < 0 ? P - ys[index]! : ys[index]!;
-      if (Z === 0n) {
-        [X, Y, Z] = [x2, y2, 1n];
-        continue;
-      }
-      // add-1998-cmo-2 (mixed): 8M + 3S.
-      const zz = (Z * Z) % P;
-      let h = (x2 * zz) % P - X;
-      let r = (((y2 * Z) % P) * zz) % P - Y;
-      if (h < 0n) h += P;
-      if (r < 0n) r += P;
-      if (h === 0n) return undefined; // accumulator is ±(x2, y2): infinity or a doubling
-      const hh = (h * h) % P;
-      const hhh = (h * hh) % P;
-      const v = (X * hh) % P;
-      let x3 = (r * r - hhh - 2n * v) % P;
-      if (x3 < 0n) x3 += P;
-      let y3 = (r * (v - x3) - Y * hhh) % P;
-      if (y3 < 0n) y3 += P;
-      Z = (Z * h) % P;
-      X = x3;
-      Y = y3;
-    }
+function addAffine(acc: Jacobian, x2: bigint, y2: bigint): boolean {
+  const { X, Y, Z } = acc;
+  if (Z === 0n) {
+    acc.X = x2;
+    acc.Y = y2;
+    acc.Z = 1n;
+    return true;
   }
+  const zz = (Z * Z) % P;
+  let h = (x2 * zz) % P - X;
+  let r = (((y2 * Z) % P) * zz) % P - Y;
+  if (h < 0n) h += P;
+  if (r < 0n) r += P;
+  if (h === 0n) return false;
+  const hh = (h * h) % P;
+  const hhh = (h * hh) % P;
+  const v = (X * hh) % P;
+  let x3 = (r * r - hhh - 2n * v) % P;
+  if (x3 < 0n) x3 += P;
+  let y3 = (r * (v - x3) - Y * hhh) % P;
+  if (y3 < 0n) y3 += P;
+  acc.X = x3;
+  acc.Y = y3;
+  acc.Z = (Z * h) % P;
+  return true;
+}
+
+function affineX({ X, Z }: Jacobian): bigint | undefined {
   if (Z === 0n) return undefined;
   const zInv = Point.Fp.inv(Z);
   return (((X * zInv) % P) * zInv) % P;
+}
+
+/**
+ * Calls `use(window, digit)` for the signed w-bit digits of a scalar in [0, n), digit in
+ * [-2^(w-1), 2^(w-1)], least significant window first, for every window of the table.
+ */
+function forEachDigit(scalar: bigint, w: number, use: (window: number, digit: number) => void): void {
+  const full = 2 ** w;
+  const mask = BigInt(full - 1);
+  const shift = BigInt(w);
+  let n = scalar;
+  for (let j = 0; j < windowCount(w); j++) {
+    let digit = Number(n & mask);
+    n >>= shift;
+    if (digit > full / 2) {
+      digit -= full;
+      n += 1n;
+    }
+    use(j, digit);
+  }
+}
+
+/**
+ * The affine x of [a]A + [b]B for scalars in [0, n), or undefined when the sum is infinity or an
+ * addition meets the doubling case (see addAffine). Variable time: for verification, where every
+ * input is public.
+ */
+export function mulAddX(a: bigint, tableA: PointTable, b: bigint, tableB: PointTable): bigint | undefined {
+  const acc: Jacobian = { X: 0n, Y: 0n, Z: 0n };
+  let ok = true;
+  for (const [scalar, { w, xs, ys }] of [[a, tableA], [b, tableB]] as const) {
+    const size = 2 ** (w - 1);
+    forEachDigit(scalar, w, (j, digit) => {
+      if (digit === 0 || !ok) return;
+      const index = j * size + Math.abs(digit) - 1;
+      ok = addAffine(acc, xs[index]!, digit < 0 ? P - ys[index]! : ys[index]!);
+    });
+  }
+  return ok ? affineX(acc) : undefined;
+}
+
+/**
+ * The affine x of [k]G for a secret nonce k in [1, n), from G's table. Every window costs one addition
+ * whatever its digit (a zero digit adds into a throwaway accumulator), so the sequence of operations
+ * does not depend on k's digits; as with noble's own multiply, BigInt arithmetic itself is not
+ * guaranteed constant-time. Undefined in addAffine's exceptional cases (negligible for a random k).
+ */
+export function baseMulX(k: bigint, { w, xs, ys }: PointTable): bigint | undefined {
+  const size = 2 ** (w - 1);
+  const acc: Jacobian = { X: 0n, Y: 0n, Z: 0n };
+  // Starts at a point, not at infinity, so that its additions cost what the real ones do.
+  const dummy: Jacobian = { X: xs[0]!, Y: ys[0]!, Z: 1n };
+  let ok = true;
+  forEachDigit(k, w, (j, digit) => {
+    const index = j * size + Math.max(Math.abs(digit), 1) - 1;
+    const y = digit < 0 ? P - ys[index]! : ys[index]!;
+    const added = addAffine(digit === 0 ? dummy : acc, xs[index]!, y);
+    ok &&= added || digit === 0;
+  });
+  return ok ? affineX(acc) : undefined;
 }

@@ -6,7 +6,7 @@ import { bigIntToBytes, concatBytes, fromHex, toHex } from './bytes';
 import { CryptoError, type CryptoErrorCode } from './errors';
 import { CURVE, Point } from './sm2-curve';
 import { generateKeyPair, publicKeyFromPrivateKey } from './sm2-keys';
-import { mulAddX, pointTable } from './sm2-precompute';
+import { baseMulX, mulAddX, pointTable } from './sm2-precompute';
 import {
   DEFAULT_SM2_ID,
   clearSm2KeyCache,
@@ -316,4 +316,43 @@ test('evicting and clearing cached keys changes no result', (t) => {
   t.true(verify('cache', sig, publicKey).valid);
   t.true(verify('cache', sig, publicKey).valid);
   t.false(verify('cache!', sig, publicKey).valid);
+});
+
+test('baseMulX equals noble arithmetic for nonces, small, large and random', (t) => {
+  const gTable = pointTable(Point.BASE, 8);
+  fc.assert(
+    fc.property(fc.bigInt({ min: 1n, max: n - 1n }), (k) => {
+      assert.equal(baseMulX(k, gTable), Point.BASE.multiply(k).x);
+    }),
+    { numRuns: 50 },
+  );
+  for (const k of [1n, 2n, 127n, 128n, 129n, 255n, 256n, n - 1n, n - 128n, 2n ** 255n]) t.is(baseMulX(k, gTable), Point.BASE.multiply(k).x);
+});
+
+test('remember: the same verdict as without, for valid, altered, wrong-key, wrong-id and malformed signatures, asked again', (t) => {
+  clearSm2KeyCache();
+  const { privateKey, publicKey } = generateKeyPair();
+  const other = generateKeyPair().publicKey;
+  const sig = sign('record', privateKey);
+  const withId = sign('record', privateKey, { id: 'alice@henan' });
+  const cases: [string, Uint8Array | string, Uint8Array | string, string | undefined][] = [
+    ['record', sig, publicKey, undefined],
+    ['record', toHex(sig), toHex(publicKey), undefined],
+    ['record', signatureToRaw(sig), publicKey, undefined],
+    ['record!', sig, publicKey, undefined],
+    ['record', sig, other, undefined],
+    ['record', withId, publicKey, 'alice@henan'],
+    ['record', withId, publicKey, undefined],
+    ['record', sig, publicKey, 'alice@henan'],
+    ['record', 'zz', publicKey, undefined],
+    ['record', raw(1n, n - 1n), publicKey, undefined],
+  ];
+  for (let round = 0; round < 3; round++) {
+    for (const [message, signature, key, id] of cases) {
+      const plain = verify(message, signature, key, { id });
+      t.deepEqual(verify(message, signature, key, { id, remember: true }), plain, `${message} ${id ?? ''} round ${round}`);
+    }
+  }
+  t.true(verify('record', sig, publicKey, { remember: true }).valid);
+  t.false(verify('record!', sig, publicKey, { remember: true }).valid, 'a remembered signature proves nothing of another message');
 });

@@ -18,7 +18,7 @@ import { DerReader, derInteger, derSequence } from './asn1';
 import { bytesToBigInt, concatBytes, toHex, utf8 } from './bytes';
 import { CryptoError, type CryptoErrorCode } from './errors';
 import { CURVE, Fn, Point, bytesOf, decodePoint, privateScalar, bytes32 } from './sm2-curve';
-import { type PointTable, mulAddX, pointTable } from './sm2-precompute';
+import { type PointTable, baseMulX, mulAddX, pointTable } from './sm2-precompute';
 import { hmacSm3, sm3, sm3Stream } from './sm3';
 
 export const DEFAULT_SM2_ID = '1234567812345678';
@@ -104,6 +104,15 @@ function digestOf(e: Uint8Array | string): bigint {
 
 // ---- signing ----
 
+/** Window 8 for G: 4,224 points (about 0.5 MB), built once, on the first signature or verification. */
+const BASE_TABLE_WINDOW = 8;
+let gTable: PointTable | undefined;
+
+function baseTable(): PointTable {
+  gTable ??= pointTable(Point.BASE, BASE_TABLE_WINDOW);
+  return gTable;
+}
+
 interface RS {
   r: bigint;
   s: bigint;
@@ -111,7 +120,7 @@ interface RS {
 
 /** One signing attempt with nonce k; undefined for the degenerate cases the standard skips. */
 function trySign(e: bigint, d: bigint, k: bigint): RS | undefined {
-  const x1 = Point.BASE.multiply(k).x;
+  const x1 = baseMulX(k, baseTable()) ?? Point.BASE.multiply(k).x;
   const r = Fn.create(e + x1);
   if (r === 0n || r + k === CURVE.n) return undefined;
   const s = Fn.mul(Fn.inv(d + 1n), Fn.sub(k, Fn.mul(r, d)));
@@ -120,9 +129,27 @@ function trySign(e: bigint, d: bigint, k: bigint): RS | undefined {
 
 const drbg = createHmacDrbg<RS>(32, 32, (key, ...messages) => hmacSm3(key, concatBytes(...messages)));
 
+/**
+ * The signer's x||y by private key, kept for the last keys used: deriving it is a scalar
+ * multiplication, as costly as the signature itself, for a value that never changes. Keyed by the
+ * SM3 of the scalar, so the map holds no private key.
+ */
+const SIGNER_CACHE_SIZE = 64;
+const signerCoordinates = new Map<string, Uint8Array>();
+
+function coordinatesOfSigner(d: bigint): Uint8Array {
+  const cacheId = toHex(sm3(bytes32(d)));
+  let xy = signerCoordinates.get(cacheId);
+  if (!xy) {
+    xy = coordinates(Point.BASE.multiply(d));
+    if (signerCoordinates.size >= SIGNER_CACHE_SIZE) signerCoordinates.delete(signerCoordinates.keys().next().value!);
+    signerCoordinates.set(cacheId, xy);
+  }
+  return xy;
+}
+
 function signingDigest(message: string | Uint8Array, d: bigint, id: string | undefined): bigint {
-  const publicKey = Point.BASE.multiply(d);
-  return bytesToBigInt(eOf(zaOf(coordinates(publicKey), id ?? DEFAULT_SM2_ID), message));
+  return bytesToBigInt(eOf(zaOf(coordinatesOfSigner(d), id ?? DEFAULT_SM2_ID), message));
 }
 
 /** SM2 signature of `message` (UTF-8 if a string) as DER SEQUENCE { r, s } (GM/T 0009). */
@@ -228,14 +255,20 @@ interface CachedKey {
 /** Window 4: 520 affine points, about 60 KB per key, so a full cache stays near 60 MB. */
 const KEY_CACHE_SIZE = 1024;
 const KEY_TABLE_WINDOW = 4;
-/** Window 8 for G: 4,224 points (about 0.5 MB), built once, on the first verification. */
-const BASE_TABLE_WINDOW = 8;
 const keyCache = new Map<string, CachedKey>();
-let baseTable: PointTable | undefined;
 
-/** Drops every cached public key (for benchmarks of the cold path, and tests). */
+/**
+ * Signatures found valid with `remember`, by SM3 of (public key, e, r, s): a signature checked when
+ * a record was written need not be checked again each time the record is read. Only valid ones are
+ * kept (no one can fill the set without valid signatures); 64 hex digits each, about 15 MB when full.
+ */
+const REMEMBERED_SIZE = 100_000;
+const remembered = new Set<string>();
+
+/** Drops every cached public key and remembered signature (for benchmarks of the cold path, and tests). */
 export function clearSm2KeyCache(): void {
   keyCache.clear();
+  remembered.clear();
 }
 
 function cachedKey(publicKey: Uint8Array | string): CachedKey {
@@ -257,8 +290,7 @@ function cachedKey(publicKey: Uint8Array | string): CachedKey {
 /** x of [s]G + [t]P, undefined for infinity. Variable time: every input is public. */
 function verificationX(s: bigint, t: bigint, key: CachedKey): bigint | undefined {
   if (key.table) {
-    baseTable ??= pointTable(Point.BASE, BASE_TABLE_WINDOW);
-    const x = mulAddX(s, baseTable, t, key.table);
+    const x = mulAddX(s, baseTable(), t, key.table);
     if (x !== undefined) return x;
   }
   const sum = Point.BASE.multiplyUnsafe(s).add(key.point.multiplyUnsafe(t));
@@ -269,12 +301,26 @@ function verifyOrThrow(
   message: string | Uint8Array,
   signature: Uint8Array | string,
   publicKey: Uint8Array | string,
-  id: string | undefined,
+  options: VerifyOptions,
 ): VerifyResult {
   const rs = decodeSignature(signature);
   const key = cachedKey(publicKey);
-  const za = id === undefined || id === DEFAULT_SM2_ID ? key.zaDefault : zaOf(coordinates(key.point), id);
-  return verifyE(bytesToBigInt(eOf(za, message)), rs, key);
+  const za = options.id === undefined || options.id === DEFAULT_SM2_ID ? key.zaDefault : zaOf(coordinates(key.point), options.id);
+  const e = eOf(za, message);
+  if (!options.remember) return verifyE(bytesToBigInt(e), rs, key);
+  // The point's own encoding, not the caller's (hex or bytes, compressed or not): one key, one entry.
+  const memo = toHex(sm3(concatBytes(key.point.toBytes(false), e, bytes32(rs.r), bytes32(rs.s))));
+  if (remembered.has(memo)) {
+    remembered.delete(memo); // re-insert: Set order is the LRU order
+    remembered.add(memo);
+    return { valid: true };
+  }
+  const result = verifyE(bytesToBigInt(e), rs, key);
+  if (result.valid) {
+    if (remembered.size >= REMEMBERED_SIZE) remembered.delete(remembered.values().next().value!);
+    remembered.add(memo);
+  }
+  return result;
 }
 
 function verifyE(e: bigint, { r, s }: RS, key: CachedKey): VerifyResult {
@@ -285,6 +331,17 @@ function verifyE(e: bigint, { r, s }: RS, key: CachedKey): VerifyResult {
   return { valid: false, code: 'BAD_SIGNATURE', reason: 'signature does not match message and key' };
 }
 
+export interface VerifyOptions {
+  /** Distinguishing identifier of the signer (UTF-8), default `1234567812345678`. */
+  id?: string;
+  /**
+   * Remember a valid result, and answer from memory when the same signature of the same message
+   * under the same key is asked again (e.g. a record's signature, checked when it was written and
+   * again whenever it is read). The answer is the same either way: verification is a pure function.
+   */
+  remember?: boolean;
+}
+
 /**
  * Verifies an SM2 signature (DER or 64-byte r||s, bytes or hex) of `message` under `publicKey`.
  * Never throws: malformed input gives `{ valid: false }` with the error code and a reason.
@@ -293,9 +350,9 @@ export function verify(
   message: string | Uint8Array,
   signature: Uint8Array | string,
   publicKey: Uint8Array | string,
-  options: { id?: string } = {},
+  options: VerifyOptions = {},
 ): VerifyResult {
-  return neverThrowing(() => verifyOrThrow(message, signature, publicKey, options.id));
+  return neverThrowing(() => verifyOrThrow(message, signature, publicKey, options));
 }
 
 /**

@@ -86,7 +86,7 @@ export function sm3(...parts: Uint8Array[]): Uint8Array {
  * an asn1.Marshal of that struct), with SM3 in place of SHA-256.
  */
 export function blockHash(header: BlockHeader): Uint8Array {
-  return sm3(derHeader(header));
+  return sm3(blockHeaderBytes(header));
 }
 
 /** SM3 over the concatenated transaction bytes, as protoutil ComputeBlockDataHash does with SHA-256. */
@@ -104,7 +104,8 @@ export function commitHash(validationCodes: readonly number[], previous: Uint8Ar
   return sm3(new Writer().u32(validationCodes.length).finish(), Uint8Array.from(validationCodes), previous);
 }
 
-function derHeader(header: BlockHeader): Buffer {
+/** The DER bytes of a block header that Fabric hashes (SHA-256 on Fabric, SM3 here). */
+export function blockHeaderBytes(header: BlockHeader): Buffer {
   return derValue(
     0x30,
     Buffer.concat([

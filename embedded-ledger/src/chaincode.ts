@@ -1,5 +1,6 @@
 import { Contract, JSONSerializer } from 'fabric-contract-api';
 import type { ChaincodeResponse, ChaincodeStub } from 'fabric-shim';
+import './chaincode-logs';
 import { ChaincodeFromContract } from './shim';
 
 /** A chaincode as a peer calls it: fabric-shim's ChaincodeInterface. */

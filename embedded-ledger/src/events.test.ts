@@ -29,7 +29,7 @@ async function take(events: AsyncIterable<ChaincodeEvent>, count: number): Promi
 }
 
 test('events replay from a start block, then continue live, in order and without duplicates', async (t) => {
-  const { ledger, alice } = await openTestLedger(t, [Announcer], { maxTransactions: 2, timeoutMs: 5 });
+  const { ledger, alice } = await openTestLedger(t, [Announcer], { maxTransactions: 2 });
   const early = await ledger.submit(alice, 'announce', ['a']);
   const history = await Promise.all(['b', 'c', 'd'].map((name) => ledger.submit(alice, 'announce', [name])));
   await ledger.submit(alice, 'quiet', ['x']);

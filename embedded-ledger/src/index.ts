@@ -25,6 +25,7 @@ export type {
   ProposalResponse,
   TransactionEvent,
 } from './block';
+export { blockHeaderBytes } from './block';
 export type { KVRead, KVWrite, RangeQueryInfo, Version } from './rwset';
 export type { BlockCutting } from './orderer';
 export {

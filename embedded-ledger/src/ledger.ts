@@ -39,7 +39,7 @@ export interface EmbeddedLedgerOptions {
   chaincode: ChaincodeLike;
   /** The channel's organisations. Recorded in the genesis block; a reopened ledger must be given the same. */
   msps: MspDefinition[];
-  /** Block cutting, like the orderer's BatchSize / BatchTimeout. Default 50 transactions / 10 ms. */
+  /** The largest block, like the orderer's BatchSize (default 100 transactions); blocks are cut by group commit (see BlockCutter). */
   block?: BlockCutting;
 }
 
@@ -110,7 +110,7 @@ interface OrderedTransaction {
   failed(err: unknown): void;
 }
 
-const DEFAULT_BLOCK_CUTTING: BlockCutting = { maxTransactions: 50, timeoutMs: 10 };
+const DEFAULT_BLOCK_CUTTING: BlockCutting = { maxTransactions: 100 };
 
 /** The address error details name: the chaincode runs in this process, not on a peer. */
 const ENDORSER_ADDRESS = 'embedded';
@@ -141,9 +141,7 @@ export class EmbeddedLedger {
     private readonly chaincodeName: string,
     cutting: BlockCutting,
   ) {
-    this.cutter = new BlockCutter(cutting, (batch) => {
-      this.commits = this.commits.then(() => this.commitBatch(batch));
-    });
+    this.cutter = new BlockCutter(cutting, (batch) => (this.commits = this.commits.then(() => this.commitBatch(batch))));
   }
 
   /** Opens the ledger in `dataDir`, writing the genesis block on first use. */

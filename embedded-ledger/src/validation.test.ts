@@ -72,7 +72,7 @@ test('two concurrent read-modify-writes of one key: one commits, the other is an
 });
 
 test('a conflict against an earlier block is caught too', async (t) => {
-  const { ledger, alice } = await openTestLedger(t, [Counters], { maxTransactions: 1, timeoutMs: 0 });
+  const { ledger, alice } = await openTestLedger(t, [Counters], { maxTransactions: 1 });
   const outcomes = await Promise.allSettled([
     ledger.submit(alice, 'increment', ['counter']),
     ledger.submit(alice, 'increment', ['counter']),

@@ -5,13 +5,20 @@ import { z } from 'zod';
 const settingsSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  /** Only the embedded ledger is built so far; the Fabric adapter is tracked separately. */
-  LEDGER: z.enum(['embedded']).default('embedded'),
+  /** Default ./data on the embedded ledger, ./data/fabric/<FABRIC_ORG> on Fabric (one per organisation's gateway). */
+  DATA_DIR: z.string().min(1).optional(),
+  /** The development ledger in this process, or the Fabric network that `npm run network:up` started. */
+  LEDGER: z.enum(['embedded', 'fabric'], "LEDGER must be 'embedded' or 'fabric'").default('embedded'),
+  /** On Fabric: the organisation this gateway acts for (its peer, its admin and client users). */
+  FABRIC_ORG: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/, 'FABRIC_ORG must be an MSP id, e.g. HenanProvinceMSP or ZhengzhouMSP').default('HenanProvinceMSP'),
+  /** On Fabric: the organisation's connection profile; default <HNC_FABRIC_DIR or .fabric>/connection/<FABRIC_ORG>.json. */
+  FABRIC_PROFILE: z.string().min(1).optional(),
+  /** Where `npm run network:up` keeps the network (and its connection profiles). */
+  HNC_FABRIC_DIR: z.string().min(1).optional(),
   /** Bearer token of the governance organisation; generated and kept in DATA_DIR when unset. */
   GOVERNANCE_TOKEN: z.string().min(16, 'GOVERNANCE_TOKEN must be at least 16 characters').optional(),
-  /** Seeds demo agencies, licences, seals, receipts, cases and an anchor on a fresh data directory. */
-  DEMO: z.enum(['true', 'false']).default('true'),
+  /** Seeds demo agencies, licences, seals, receipts, cases and an anchor on a fresh data directory (embedded ledger only; default there). */
+  DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON body accepted, in bytes (anchor batches have their own, larger limit). */
   BODY_LIMIT: z.coerce.number().int().min(1024).default(256 * 1024),
@@ -40,6 +47,9 @@ const settingsSchema = z.object({
   PORTAL_DIR: z.string().min(1).default(join(__dirname, '..', '..', 'portal', 'dist', 'site')),
 });
 
+/** Settings by name, as the environment or command-line flags give them. */
+export type Settings = Partial<Record<keyof z.infer<typeof settingsSchema>, string>>;
+
 function isPublicBaseUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -53,7 +63,9 @@ export interface GatewayConfig {
   port: number;
   host: string;
   dataDir: string;
-  ledger: 'embedded';
+  ledger: 'embedded' | 'fabric';
+  /** Set when ledger is 'fabric'. */
+  fabric?: { org: string; profile: string };
   governanceToken?: string;
   demo: boolean;
   logLevel: z.infer<typeof settingsSchema>['LOG_LEVEL'];
@@ -65,12 +77,15 @@ export interface GatewayConfig {
   portalDir: string;
 }
 
+/** `npm run network:up`'s default folder: .fabric/ at the repository's root (gateway/dist/../../.fabric). */
+const REPOSITORY_FABRIC_DIR = join(__dirname, '..', '..', '.fabric');
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
 /** Reads the configuration from the environment, with `overrides` (e.g. from command-line flags) winning. */
-export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<keyof z.infer<typeof settingsSchema>, string>> = {}): GatewayConfig {
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Settings = {}): GatewayConfig {
   // An empty variable (FOO=) means "not set", as in most shells' and service managers' conventions.
   const given = Object.fromEntries(Object.entries({ ...env, ...overrides }).filter(([, value]) => value !== undefined && value !== ''));
   const result = settingsSchema.safeParse(given);
@@ -79,13 +94,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<key
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const s = result.data;
+  const fabric = s.LEDGER === 'fabric';
+  if (fabric && s.DEMO === 'true') {
+    throw new ConfigError('invalid configuration:\n  DEMO: demo data is seeded on the embedded ledger only; on Fabric register agencies through the API (see README, "On Fabric")');
+  }
   return {
     port: s.PORT,
     host: s.HOST,
-    dataDir: resolve(s.DATA_DIR),
+    dataDir: resolve(s.DATA_DIR ?? (fabric ? join('data', 'fabric', s.FABRIC_ORG) : 'data')),
     ledger: s.LEDGER,
+    ...(fabric ? { fabric: { org: s.FABRIC_ORG, profile: resolve(s.FABRIC_PROFILE ?? join(s.HNC_FABRIC_DIR ?? REPOSITORY_FABRIC_DIR, 'connection', `${s.FABRIC_ORG}.json`)) } } : {}),
     governanceToken: s.GOVERNANCE_TOKEN,
-    demo: s.DEMO === 'true',
+    demo: s.DEMO === undefined ? !fabric : s.DEMO === 'true',
     logLevel: s.LOG_LEVEL,
     bodyLimit: s.BODY_LIMIT,
     uploadLimit: s.UPLOAD_LIMIT,

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** `npm start`: the gateway on the embedded ledger, with demo data on a fresh data directory. */
+/**
+ * `npm start`: the gateway on the embedded ledger, with demo data on a fresh data directory;
+ * `npm start -- --ledger fabric [--org ZhengzhouMSP]`: on the Fabric network of `npm run network:up`.
+ */
 import './quiet-chaincode-logs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -11,11 +14,20 @@ import { startupLines } from './startup-lines';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { ledger: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: {
+      ledger: { type: 'string' },
+      org: { type: 'string' },
+      profile: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
     strict: true,
   });
   const config = loadConfig(process.env, {
     ...(values.ledger ? { LEDGER: values.ledger } : {}),
+    ...(values.org ? { FABRIC_ORG: values.org } : {}),
+    ...(values.profile ? { FABRIC_PROFILE: values.profile } : {}),
     ...(values.port ? { PORT: values.port } : {}),
     ...(values.host ? { HOST: values.host } : {}),
     ...(values['data-dir'] ? { DATA_DIR: values['data-dir'] } : {}),

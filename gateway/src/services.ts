@@ -7,12 +7,14 @@ import { AgencyStatusCache } from './auth/agency-status';
 import { chainKeysOf, KeyCustody } from './auth/key-custody';
 import { KeyStore, type StoredKey } from './auth/keystore';
 import { TokenStore } from './auth/tokens';
-import type { GatewayConfig } from './config';
+import { ConfigError, type GatewayConfig } from './config';
 import { ownDataDir } from './data-dir';
 import { ApiError } from './errors';
 import { AuditIndex } from './index/audit-index';
 import { loadHolderSecret } from './holders';
 import { EmbeddedLedgerAdapter } from './ledger/embedded';
+import { FabricLedger } from './ledger/fabric/fabric-ledger';
+import { loadConnectionProfile } from './ledger/fabric/profile';
 import type { Ledger } from './ledger/ledger';
 import { createMetrics, type Metrics } from './metrics';
 import { loadOrCreateEmbeddedWallet, organisationOf, type Wallet } from './organisations';
@@ -58,10 +60,9 @@ export const GATEWAY_KEY_OWNER = 'gateway';
 
 export async function openServices(config: GatewayConfig, log: Logger): Promise<Services> {
   await ownDataDir(config.dataDir);
-  const wallet = await loadOrCreateEmbeddedWallet(config.dataDir);
-  const ledger = await EmbeddedLedgerAdapter.open(config.dataDir, wallet.organisations.map((o) => o.definition));
-  const governance = organisationOf(wallet, wallet.governanceMspId)!;
-  const reader = governance.client;
+  const { ledger, wallet } = await openLedger(config, log);
+  // Queries are asked as the first organisation served (the governance organisation on the embedded ledger).
+  const reader = wallet.organisations[0]!.client;
   const query = async <T>(fn: string, ...args: string[]): Promise<T> => {
     const text = Buffer.from(await ledger.evaluate(reader, fn, args)).toString('utf8');
     return (text ? JSON.parse(text) : undefined) as T;
@@ -119,13 +120,34 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
   };
 }
 
+/** The embedded ledger in DATA_DIR with its development wallet, or the Fabric network of the connection profile. */
+async function openLedger(config: GatewayConfig, log: Logger): Promise<{ ledger: Ledger; wallet: Wallet }> {
+  if (!config.fabric) {
+    const wallet = await loadOrCreateEmbeddedWallet(config.dataDir);
+    return { ledger: await EmbeddedLedgerAdapter.open(config.dataDir, wallet.organisations.map((o) => o.definition)), wallet };
+  }
+  const connection = await loadConnectionProfile(config.fabric.profile, config.fabric.org);
+  const ledger = FabricLedger.open(connection, log);
+  try {
+    await ledger.height();
+  } catch (err) {
+    await ledger.close();
+    const cause = err instanceof ApiError ? err.message : String(err);
+    throw new ConfigError(`the peer of ${connection.mspId} (${connection.peer.name} at ${connection.peer.address}) does not answer: ${cause}\n  is the network up? (npm run network:status)`);
+  }
+  const { mspId, admin, client } = connection;
+  return { ledger, wallet: { governanceMspId: connection.governanceMspId, organisations: [{ mspId, name: mspId, admin, client }] } };
+}
+
 /** Sets the governance organisation on a new chain (the first start of a fresh ledger). */
 async function initialiseChain(ledger: Ledger, wallet: Wallet, query: Services['query']): Promise<void> {
   try {
     await query('agency:getConfig');
   } catch (err) {
     if (!(err instanceof ApiError) || err.code !== 'NOT_INITIALISED') throw err;
-    const governance = organisationOf(wallet, wallet.governanceMspId)!;
+    const governance = organisationOf(wallet, wallet.governanceMspId);
+    // On Fabric, `npm run chaincode:deploy` initialises the chain as the governance organisation's admin.
+    if (!governance) throw new ConfigError(`the chain is not initialised, and only ${wallet.governanceMspId} may initialise it: deploy the chaincode (npm run chaincode:deploy)`);
     await ledger.submit(governance.admin, 'agency:initialise', [JSON.stringify({ governanceMspId: wallet.governanceMspId })]);
   }
 }

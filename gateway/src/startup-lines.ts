@@ -14,6 +14,7 @@ export function startupLines(gateway: RunningGateway, demo: SeededDemo | undefin
     `  OpenAPI: ${gateway.url}/openapi.json`,
     `  data: ${config.dataDir}`,
   ];
+  if (config.fabric) lines.push(`  Fabric: acting for ${config.fabric.org} (profile ${config.fabric.profile})`);
   const kept = governanceTokenFile(config.dataDir);
   lines.push(
     governanceTokenOrigin === 'made'

@@ -4,7 +4,7 @@ import { operationOf, signedBytes } from '@henan-chain/chaincode';
 import type { Principal } from './auth/tokens';
 import type { KeyStore } from './auth/keystore';
 import { ApiError } from './errors';
-import type { Ledger, LedgerIdentity } from './ledger/ledger';
+import type { BlockHashAlgorithm, Ledger, LedgerIdentity } from './ledger/ledger';
 import { retryOnConflict } from './ledger/conflicts';
 import { organisationOf, type Wallet } from './organisations';
 import type { Metrics } from './metrics';
@@ -14,6 +14,7 @@ export interface TransactionReceipt {
   txId: string;
   blockNumber: string;
   blockHash: string;
+  hashAlgorithm: BlockHashAlgorithm;
   timestamp: string;
 }
 
@@ -264,7 +265,10 @@ export class Submitter {
       throw err;
     }
     const evidence = await this.ledger.evidence(committed.txId);
-    return writeResult({ txId: committed.txId, blockNumber: committed.blockNumber, blockHash: evidence?.blockHash ?? '', timestamp: evidence?.timestamp ?? '' }, committed.payload);
+    return writeResult(
+      { txId: committed.txId, blockNumber: committed.blockNumber, blockHash: evidence?.blockHash ?? '', hashAlgorithm: this.ledger.blockHashAlgorithm, timestamp: evidence?.timestamp ?? '' },
+      committed.payload,
+    );
   }
 }
 
@@ -272,7 +276,7 @@ export class Submitter {
 function writeResult(tx: Omit<TransactionReceipt, 'blockNumber'> & { blockNumber: bigint }, payload: Uint8Array): WriteResult {
   const text = Buffer.from(payload).toString('utf8');
   return {
-    transaction: { txId: tx.txId, blockNumber: tx.blockNumber.toString(), blockHash: tx.blockHash, timestamp: tx.timestamp },
+    transaction: { txId: tx.txId, blockNumber: tx.blockNumber.toString(), blockHash: tx.blockHash, hashAlgorithm: tx.hashAlgorithm, timestamp: tx.timestamp },
     record: text ? JSON.parse(text) : null,
   };
 }

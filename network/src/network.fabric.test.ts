@@ -60,7 +60,10 @@ class TestNetwork {
   readonly workspace: Workspace;
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(dir: string, offset: number) {
+  constructor(
+    dir: string,
+    readonly offset: number,
+  ) {
     this.workspace = new Workspace(dir);
     this.env = { ...process.env, HNC_FABRIC_DIR: dir, HNC_FABRIC_PORT_OFFSET: String(offset) };
   }
@@ -150,7 +153,7 @@ test.serial('Raft: up, deploy, transactions of both organisations, a dead chainc
   let state: NetworkState | undefined;
   try {
     let started = Date.now();
-    await net.network('up');
+    t.log((await net.network('up')).trim());
     t.log(`network up (3 Raft orderers, 2 peers) in ${seconds(started)} s`);
 
     let status = await net.status();
@@ -164,6 +167,13 @@ test.serial('Raft: up, deploy, transactions of both organisations, a dead chainc
     state = await net.state();
     const [province, city] = state.hosts.organisations as [NetworkState['hosts']['organisations'][number], NetworkState['hosts']['organisations'][number]];
     t.is(province.mspId, 'HenanProvinceMSP');
+
+    // A second `up` over the running network is refused, and so is another network on its ports; neither starts anything.
+    await t.throwsAsync(net.network('up'), { message: /already running/ });
+    const clash = new TestNetwork(join(t.context.dir, 'clash'), net.offset);
+    await t.throwsAsync(clash.network('up'), { message: /127\.0\.0\.1:\d+ \(for orderer0\.bigdata\.henan\.gov\.cn\) is already in use/ });
+    t.false(existsSync(clash.workspace.root));
+    t.deepEqual((await readState(net.workspace))?.processes, state.processes);
     t.is(city.mspId, 'ZhengzhouMSP');
 
     // Each organisation's profile names its peer at the offset port, the orderers, and only its own keys.
@@ -258,7 +268,7 @@ test.serial('BFT: four SmartBFT orderers come up, the chaincode deploys and a tw
   let state: NetworkState | undefined;
   try {
     let started = Date.now();
-    await net.network('up', '--consensus', 'bft');
+    t.log((await net.network('up', '--consensus', 'bft')).trim());
     t.log(`network up (4 BFT orderers, 2 peers) in ${seconds(started)} s`);
     const status = await net.status();
     t.is(status.profile, 'HenanBFT');

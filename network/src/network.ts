@@ -9,7 +9,7 @@ import { connectionProfile } from './connection-profile';
 import { cryptoConfig } from './crypto-config';
 import { locateFabric, requireFabric3, toolPath } from './fabric-binaries';
 import { endpointsOf, fqdn, loadHosts, profileOf, withPortOffset } from './hosts';
-import { ordererReady, peerReady, startOrderer, startPeer } from './nodes';
+import { ordererReady, peerKnowsOthers, peerReady, startOrderer, startPeer } from './nodes';
 import { isRunning, residentMiB, stillRunning, stopProcess, type ProcessRecord } from './processes';
 import { accepts, healthy, waitFor } from './readiness';
 import { run } from './run';
@@ -119,6 +119,12 @@ async function bringUp(workspace: Workspace, state: NetworkState, step: (name: s
     ),
   );
   step(`channel ${hosts.channel} joined by every orderer and peer`);
+  await Promise.all(
+    peers.map(({ org, peer }) =>
+      waitFor(`${fqdn(peer.name, org.domain)} to know the channel's other peers (gossip)`, () => peerKnowsOthers(peer, hosts.channel, peers.length - 1), 60_000),
+    ),
+  );
+  step('every peer knows every other peer of the channel (gossip, discovery)');
 
   await mkdir(workspace.connectionDir, { recursive: true });
   for (const org of hosts.organisations) {

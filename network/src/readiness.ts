@@ -18,17 +18,35 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   }
 }
 
-/** GET http://host:port/healthz answers 200 {"status":"OK"} (Fabric's operations endpoint). */
-export function healthy(host: string, port: number): Promise<boolean> {
+/** GET http://host:port<path> on a node's operations endpoint: status and body, or undefined when nothing answers. */
+function operations(host: string, port: number, path: string): Promise<{ status: number; body: string } | undefined> {
   return new Promise((resolve) => {
-    const req = request({ host, port, path: '/healthz', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
+    const req = request({ host, port, path, timeout: 2000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', () => resolve(undefined));
     });
-    req.on('error', () => resolve(false));
+    req.on('error', () => resolve(undefined));
     req.on('timeout', () => req.destroy());
     req.end();
   });
+}
+
+/** GET /healthz answers 200 {"status":"OK"} (Fabric's operations endpoint). */
+export async function healthy(host: string, port: number): Promise<boolean> {
+  return (await operations(host, port, '/healthz'))?.status === 200;
+}
+
+/**
+ * A Prometheus gauge from the node's /metrics, e.g. gossip_membership_total_peers_known with
+ * channel="henan-chain"; undefined while the node does not report it.
+ */
+export async function gauge(host: string, port: number, name: string, labels: string): Promise<number | undefined> {
+  const body = (await operations(host, port, '/metrics'))?.body ?? '';
+  const line = body.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 /** Something accepts TCP connections at host:port. */

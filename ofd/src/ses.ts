@@ -70,8 +70,9 @@ export interface ElectronicSignature {
 
 const bytes = (buffer: ArrayBuffer | Uint8Array) => (buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer));
 
+/** A V4 seal's list of signer certificates (certListType 1). */
 @AsnType({ type: AsnTypeTypes.Sequence, itemType: AsnPropTypes.OctetString })
-class CertificateList extends AsnArray<ArrayBuffer> {}
+export class CertificateList extends AsnArray<ArrayBuffer> {}
 
 @AsnType({ type: AsnTypeTypes.Sequence, itemType: CertDigest })
 class CertDigestList extends AsnArray<CertDigest> {}

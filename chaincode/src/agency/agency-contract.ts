@@ -88,6 +88,14 @@ export class AgencyContract extends Contract {
     return JSON.stringify(await readConfig(ctx));
   }
 
+  /**
+   * Reads and writes nothing, emits nothing, answers nothing: a transaction that costs only what the
+   * ledger itself costs (endorsement, ordering, validation, commit), the baseline that benchmarks
+   * compare the real transactions with. Anyone of the channel may submit it.
+   */
+  @Transaction()
+  async ping(_ctx: Context): Promise<void> {}
+
   /** 机构注册 by the governance organisation's admin, with proof that the agency holds its key. */
   @Transaction()
   @Returns('string')

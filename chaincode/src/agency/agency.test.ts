@@ -43,6 +43,18 @@ const agencyRecord = (net: TestNetwork, agency: TestAgency) => net.evaluate(net.
 
 // ------------------------------------------------------------------------------------------ governance
 
+test('ping, submitted by any member, commits a transaction that reads, writes, emits and answers nothing', async (t) => {
+  const { net } = t.context;
+  for (const identity of [await net.client('city'), net.admins.province]) {
+    const endorsement = await net.ledger.endorse(identity, 'agency:ping', []);
+    t.deepEqual([endorsement.readSet, endorsement.rangeQueries, endorsement.writeSet, endorsement.event], [[], [], [], undefined]);
+    t.is(endorsement.response.status, 200);
+    const committed = await net.ledger.submit(identity, 'agency:ping', []);
+    t.is(committed.payload.length, 0);
+    t.is((await net.ledger.getTransaction(committed.txId))?.validationCode, 0);
+  }
+});
+
 test('only an admin of the governance organisation registers, suspends and manages keys', async (t) => {
   const { net } = t.context;
   const notGovernance = {

@@ -63,7 +63,8 @@ export function requireAgencySignature(
   }
   const invalid = keyInvalidity(key, at);
   if (invalid) throw new ChaincodeError('KEY_NOT_VALID', invalid, { agencyId: agency.agencyId, keyId, at });
-  const result = verify(payload, signature, key.publicKey);
+  // Remembered: the signature checked when a record is written is checked again whenever it is read.
+  const result = verify(payload, signature, key.publicKey, { remember: true });
   if (!result.valid) {
     throw new ChaincodeError('SIGNATURE_INVALID', `${what} signature by ${agency.agencyId} key ${keyId} is invalid: ${result.reason}`, {
       agencyId: agency.agencyId,

@@ -16,6 +16,7 @@ export const transactionReceipt = z.object({
   txId: z.string(),
   blockNumber: z.string().describe('decimal block number'),
   blockHash: z.string(),
+  hashAlgorithm: z.enum(['sha256', 'sm3']).describe('what blockHash is a hash of the block header with: sha256 on Fabric, sm3 on the embedded ledger'),
   timestamp: z.string(),
 });
 

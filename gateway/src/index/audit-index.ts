@@ -18,6 +18,8 @@ interface Checkpoint {
 }
 
 const SEP = '\u0000';
+/** Events a rebuild writes in one LevelDB batch. */
+const REPLAY_BATCH = 1000;
 /** The time-ordered part of an index key: transaction time, block number, transaction id. */
 const ORDER_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\u0000\d{20}\u0000[^\u0000]+$/;
 
@@ -122,42 +124,68 @@ export class AuditIndex {
 
   /**
    * Indexes the events of blocks `startBlock` up to (not including) `endBlock`, then returns how many
-   * it applied. For a rebuild after clear(), with nothing else following the ledger.
+   * it applied. For a rebuild after clear(), with nothing else following the ledger: events are
+   * written REPLAY_BATCH to a LevelDB batch (the checkpoint with the last of them), not one batch each.
    */
   async replay(ledger: Ledger, startBlock: bigint, endBlock: bigint): Promise<number> {
     let count = 0;
+    let pending: RecordEvent[] = [];
+    let batch = this.db.batch();
+    const flush = async () => {
+      await batch.write();
+      this.applied(pending);
+      count += pending.length;
+      pending = [];
+      batch = this.db.batch();
+    };
     for await (const event of ledger.events(startBlock, endBlock)) {
-      await this.apply(event);
-      count++;
+      const payload = this.project(event, batch);
+      if (payload) pending.push(payload);
+      if (pending.length >= REPLAY_BATCH) await flush();
     }
+    await flush();
     return count;
   }
 
   private async apply(event: LedgerEvent): Promise<void> {
+    const batch = this.db.batch();
+    const payload = this.project(event, batch);
+    if (!payload) return;
+    await batch.write();
+    this.applied([payload]);
+    this.seen.add(event.transactionId);
+    // A Set iterates in insertion order: drop the oldest to keep it bounded.
+    if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i]!.txId === event.transactionId) this.waiters.splice(i, 1)[0]!.resolve();
+    }
+  }
+
+  /** Adds the event's projections and the checkpoint at it to `batch`; undefined (nothing added) for a payload that is not JSON. */
+  private project(event: LedgerEvent, batch: ReturnType<GatewayDb['batch']>): RecordEvent | undefined {
     let payload: RecordEvent;
     try {
       payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as RecordEvent;
     } catch {
       this.log.warn({ txId: event.transactionId, eventName: event.eventName }, 'skipping an event that is not JSON');
-      return;
+      return undefined;
     }
     const entry: IndexedEvent = { ...payload, eventName: event.eventName, blockNumber: event.blockNumber.toString() };
     const order = `${payload.timestamp}${SEP}${orderKey(event.blockNumber)}${SEP}${event.transactionId}`;
-    const batch = this.db.batch();
     for (const agencyId of new Set([payload.agencyId, ...(payload.counterparties ?? [])])) {
       batch.put(`${agencyId}${SEP}${order}`, entry, { sublevel: this.byAgency });
     }
     batch.put(order, entry, { sublevel: this.byTime });
     batch.put(`${payload.kind}${SEP}${payload.id}${SEP}${orderKey(event.blockNumber)}${SEP}${event.transactionId}`, entry, { sublevel: this.byRecord });
     batch.put('checkpoint', { blockNumber: event.blockNumber.toString(), transactionId: event.transactionId }, { sublevel: this.meta });
-    await batch.write();
-    this.metrics.indexedEvents.inc();
-    for (const follower of this.followers) follower(payload);
-    this.seen.add(event.transactionId);
-    // A Set iterates in insertion order: drop the oldest to keep it bounded.
-    if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      if (this.waiters[i]!.txId === event.transactionId) this.waiters.splice(i, 1)[0]!.resolve();
+    return payload;
+  }
+
+  /** After the batch holding them is written: counted, and handed to the followers in ledger order. */
+  private applied(payloads: readonly RecordEvent[]): void {
+    for (const payload of payloads) {
+      this.metrics.indexedEvents.inc();
+      for (const follower of this.followers) follower(payload);
     }
   }
 

@@ -42,15 +42,26 @@ test('a new block puts the index behind until it passes that block\u2019s events
   t.true(await progress.caughtUp());
 });
 
-test('reads each new block once, from where the index started; a chain without events is caught up', async (t) => {
+test('after a burst of blocks, one question reads back from the newest block to the first holding an event, not every new block', async (t) => {
   const { ledger, blocks, reads } = chain([['old'], [], []]);
   const progress = new IndexProgress(ledger, 1n);
   t.true(await progress.caughtUp(), 'events before the start block were indexed by an earlier run');
   await Promise.all([progress.caughtUp(), progress.caughtUp()]);
-  blocks.push(['x']);
+  t.deepEqual(reads, [
+    [2n, 3n],
+    [1n, 2n],
+  ]);
+  reads.length = 0;
+  for (let i = 0; i < 1000; i++) blocks.push([`w${i}`]);
+  blocks.push([], []);
   await Promise.all([progress.caughtUp(), progress.caughtUp()]);
   t.deepEqual(reads, [
-    [1n, 3n],
-    [3n, 4n],
+    [1004n, 1005n],
+    [1003n, 1004n],
+    [1002n, 1003n],
   ]);
+  t.false(await progress.caughtUp());
+  progress.passed(at(1002, 'w999'));
+  t.true(await progress.caughtUp());
+  t.is(reads.length, 3, 'nothing new committed, nothing read');
 });

@@ -10,12 +10,15 @@ export interface EventPosition {
  * Whether the audit index has passed every chaincode event of every block committed so far. The
  * index sees events, not blocks: having passed an event of block n says nothing of the events after
  * it in n, nor of later blocks that hold none. So the last event below the ledger's height is read
- * from the ledger itself, once per new block rather than once per question, and compared with the
- * last event the index passed (which it passes in ledger order).
+ * from the ledger itself and compared with the last event the index passed (which it passes in ledger
+ * order). That read walks back from the newest block and stops at the first that holds an event, so a
+ * question costs one block read whatever the ledger committed since the last one: after a burst of
+ * 30,000 writes a verification must not wait while every new block is read (the index catches up on
+ * its own stream; until then the answer is false and readers go to the ledger).
  */
 export class IndexProgress {
   private passedEvent?: EventPosition;
-  /** The ledger has been read up to this block (exclusive); `lastEvent` is the last event before it. */
+  /** Blocks below this one are accounted for: `lastEvent` is the last event before it. */
   private scannedTo: bigint;
   private lastEvent?: EventPosition;
   private scan?: Promise<void>;
@@ -37,7 +40,7 @@ export class IndexProgress {
   async caughtUp(): Promise<boolean> {
     const height = await this.ledger.height();
     while (this.scannedTo < height) {
-      // One read of the new blocks at a time, shared by every caller waiting on it.
+      // One look at the new blocks at a time, shared by every caller waiting on it.
       this.scan ??= this.scanTo(height).finally(() => (this.scan = undefined));
       await this.scan;
     }
@@ -49,8 +52,13 @@ export class IndexProgress {
   }
 
   private async scanTo(height: bigint): Promise<void> {
-    for await (const event of this.ledger.events(this.scannedTo, height)) {
-      this.lastEvent = { blockNumber: event.blockNumber, transactionId: event.transactionId };
+    for (let block = height - 1n; block >= this.scannedTo; block--) {
+      let last: EventPosition | undefined;
+      for await (const event of this.ledger.events(block, block + 1n)) last = { blockNumber: event.blockNumber, transactionId: event.transactionId };
+      if (last) {
+        this.lastEvent = last;
+        break;
+      }
     }
     this.scannedTo = height;
   }

@@ -13,6 +13,7 @@ import { toHex } from '@henan-chain/crypto';
 import { ApiError } from '../errors';
 import { apiErrorFromChaincode } from './chaincode-errors';
 import { conflictError, retryOnConflict } from './conflicts';
+import { EvidenceCache } from './evidence-cache';
 import type {
   ChainVerification,
   CloseableAsyncIterable,
@@ -27,9 +28,6 @@ import type {
 
 const MVCC_READ_CONFLICT = 11;
 const PHANTOM_READ_CONFLICT = 12;
-
-/** About 200 bytes each: a few MB for the transactions named by the records most often verified. */
-const EVIDENCE_CACHE_SIZE = 10_000;
 
 function isConflict(err: unknown): err is CommitError {
   return err instanceof CommitError && (err.code === MVCC_READ_CONFLICT || err.code === PHANTOM_READ_CONFLICT);
@@ -48,13 +46,10 @@ function mapError(err: unknown): never {
 /** The development ledger behind the gateway's Ledger interface (same contracts, same errors). */
 export class EmbeddedLedgerAdapter implements Ledger {
   readonly kind = 'embedded' as const;
+  readonly blockHashAlgorithm = 'sm3' as const;
 
-  /**
-   * A committed transaction never moves, so its evidence is kept: every verification shows the
-   * evidence of the record it reads, and reading it from the block store (the tx-id index, the
-   * transaction and its block) cost about a fifth of a verification's CPU time.
-   */
-  private readonly evidenceCache = new Map<string, TransactionEvidence>();
+  /** Reading evidence from the block store (tx-id index, transaction, block) cost about a fifth of a verification's CPU. */
+  private readonly evidenceCache = new EvidenceCache((txId) => this.transaction(txId));
 
   private constructor(private readonly ledger: EmbeddedLedger) {}
 
@@ -106,19 +101,8 @@ export class EmbeddedLedgerAdapter implements Ledger {
     };
   }
 
-  async evidence(txId: string): Promise<TransactionEvidence | undefined> {
-    const cached = this.evidenceCache.get(txId);
-    if (cached) {
-      this.evidenceCache.delete(txId); // re-insert: Map order is the LRU order
-      this.evidenceCache.set(txId, cached);
-      return cached;
-    }
-    const tx = await this.transaction(txId);
-    if (!tx) return undefined;
-    const { payload: _payload, ...evidence } = tx;
-    if (this.evidenceCache.size >= EVIDENCE_CACHE_SIZE) this.evidenceCache.delete(this.evidenceCache.keys().next().value!);
-    this.evidenceCache.set(txId, evidence);
-    return evidence;
+  evidence(txId: string): Promise<TransactionEvidence | undefined> {
+    return this.evidenceCache.get(txId);
   }
 
   async transaction(txId: string): Promise<CommittedTransaction | undefined> {
@@ -128,6 +112,7 @@ export class EmbeddedLedgerAdapter implements Ledger {
       txId,
       blockNumber: tx.blockNumber,
       blockHash: toHex(tx.blockHash),
+      hashAlgorithm: this.blockHashAlgorithm,
       timestamp: tx.timestamp.toISOString(),
       valid: tx.validationCode === 0,
       payload: tx.payload,

@@ -10,5 +10,5 @@ export async function transactionEvidence(ledger: Ledger, txId: string): Promise
   const found = await ledger.evidence(txId);
   // A record naming a transaction the ledger lacks is our inconsistency, never the client's mistake.
   if (!found) throw new ApiError(500, 'INTERNAL', `transaction ${txId}, named by a record, is not on the ledger`);
-  return { txId, blockNumber: found.blockNumber.toString(), blockHash: found.blockHash, timestamp: found.timestamp };
+  return { txId, blockNumber: found.blockNumber.toString(), blockHash: found.blockHash, hashAlgorithm: found.hashAlgorithm, timestamp: found.timestamp };
 }

@@ -29,11 +29,16 @@ export interface LedgerEvent {
   payload: Uint8Array;
 }
 
+/** The hash a ledger's block hashes are made with: Fabric's SHA-256, the embedded ledger's SM3. */
+export type BlockHashAlgorithm = 'sha256' | 'sm3';
+
 /** Where a transaction sits on the chain: what a verifier is shown as evidence. */
 export interface TransactionEvidence {
   txId: string;
   blockNumber: bigint;
   blockHash: string;
+  /** What `blockHash` is a hash with, so a third party checks it against any peer's copy of the chain. */
+  hashAlgorithm: BlockHashAlgorithm;
   timestamp: string;
   valid: boolean;
 }
@@ -62,6 +67,7 @@ export interface CloseableAsyncIterable<T> extends AsyncIterable<T> {
 
 export interface Ledger {
   readonly kind: 'embedded' | 'fabric';
+  readonly blockHashAlgorithm: BlockHashAlgorithm;
   /** Endorses, orders and waits for the commit; resolves only once the transaction is on the ledger. */
   submit(identity: LedgerIdentity, fn: string, args: string[]): Promise<Committed>;
   /** A proposal whose transaction id is known before anything is sent; nothing happens until its submit(). */

@@ -6,15 +6,13 @@ import { randomBytes, randomInt } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { makeUscc } from '@henan-chain/crypto';
 import { possessionStatement } from '@henan-chain/chaincode';
-import { loadConfig } from '../config';
+import { loadConfig, type Settings } from '../config';
 import { startGateway, type RunningGateway } from '../server';
 
 export const GOVERNANCE = `test-governance-${randomBytes(8).toString('hex')}`;
 
 /** A gateway on an ephemeral port over a fresh data directory, without demo data; silent unless given a `log`. */
-export async function startTestGateway(
-  options: { dataDir?: string; settings?: { HOLDER_SECRET?: string; TOKEN_TTL_DAYS?: string; GOVERNANCE_TOKEN?: string; PUBLIC_BASE_URL?: string }; log?: Logger } = {},
-): Promise<TestGateway> {
+export async function startTestGateway(options: { dataDir?: string; settings?: Settings; log?: Logger } = {}): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hnc-gw-')));
   const config = loadConfig({}, { PORT: '0', DATA_DIR: dataDir, GOVERNANCE_TOKEN: GOVERNANCE, DEMO: 'false', LOG_LEVEL: 'silent', ...options.settings });
   return new TestGateway(await startGateway(config, options.log ?? pino({ level: 'silent' })), dataDir);

@@ -142,6 +142,9 @@ export async function deploy(workspace: Workspace, options: DeployOptions = {}):
   const state = await runningNetwork(workspace);
   if (state.chaincode) throw new NetworkError(`the chaincode is already deployed (sequence ${state.chaincode.sequence}); use \`npm run chaincode:upgrade\``);
   await mkdir(workspace.chaincodeDir, { recursive: true });
+  // Servers of an earlier deploy that failed before its commit hold the ports; they go first.
+  for (const stale of state.processes.filter((p) => p.name === SUPERVISOR)) await stopProcess(stale);
+  state.processes = state.processes.filter((p) => p.name !== SUPERVISOR);
   const cli = new PeerCli(workspace, state);
   const artifact = await artifactFor(workspace, 1, options, step);
   const packageIds = await installPackages(workspace, state, cli, 1, step);

@@ -1,0 +1,30 @@
+import type { CommittedTransaction, TransactionEvidence } from './ledger';
+
+/** About 200 bytes each: a few MB for the transactions named by the records most often verified. */
+const EVIDENCE_CACHE_SIZE = 10_000;
+
+/**
+ * A committed transaction never moves, so its evidence is kept: every verification shows the
+ * evidence of the record it reads, and reading it from the ledger (the embedded block store's tx-id
+ * index, or Fabric's qscc) costs a fair share of a verification. Least recently used first out.
+ */
+export class EvidenceCache {
+  private readonly entries = new Map<string, TransactionEvidence>();
+
+  constructor(private readonly lookup: (txId: string) => Promise<CommittedTransaction | undefined>) {}
+
+  async get(txId: string): Promise<TransactionEvidence | undefined> {
+    const cached = this.entries.get(txId);
+    if (cached) {
+      this.entries.delete(txId); // re-insert: Map order is the LRU order
+      this.entries.set(txId, cached);
+      return cached;
+    }
+    const tx = await this.lookup(txId);
+    if (!tx) return undefined;
+    const { payload: _payload, ...evidence } = tx;
+    if (this.entries.size >= EVIDENCE_CACHE_SIZE) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(txId, evidence);
+    return evidence;
+  }
+}
