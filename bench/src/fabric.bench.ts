@@ -11,17 +11,17 @@
  * starts, as an agency's system signs its own. Issuance and no-op run in alternating rounds, so both
  * see the same load of the machine.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import '@henan-chain/gateway/dist/quiet-chaincode-logs';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { buildLicenceId, generateKeyPair, sign, sm3Hex, toHex } from '@henan-chain/crypto';
-import { signedBytes } from '@henan-chain/chaincode';
 import { loadConfig } from '@henan-chain/gateway/dist/config';
 import type { LedgerIdentity } from '@henan-chain/gateway/dist/ledger/ledger';
 import { startGateway } from '@henan-chain/gateway/dist/server';
-import { GOVERNANCE, TestGateway, randomUscc } from '@henan-chain/gateway/dist/testing/harness';
+import { GOVERNANCE, TestGateway } from '@henan-chain/gateway/dist/testing/harness';
+import { clientSigned } from './licence-bodies';
 import { formatRatio, loadAverage, machine, saveJson, table } from './report';
 
 const RESULTS = join(__dirname, '..', 'results', 'fabric.json');
@@ -87,40 +87,6 @@ async function round(inFlight: number, seconds: number, submit: () => Promise<un
   return { committed: latenciesMs.length, seconds: (performance.now() - start) / 1000, latenciesMs, failed };
 }
 
-/** An issuing agency with a key the benchmark holds, so it signs issuance bodies itself beforehand. */
-async function issuer(gw: TestGateway) {
-  const typeCode = randomUscc('110000') + String(randomInt(1000)).padStart(3, '0');
-  const pair = generateKeyPair();
-  const registered = await gw.registerAgency({
-    name: '河南省市场监督管理局',
-    roles: ['issuer'],
-    licenceTypes: [typeCode],
-    key: { publicKey: toHex(pair.publicKey), sign: (m) => toHex(sign(m, pair.privateKey)) },
-  });
-  const keyId: string = registered.record.keys[0].keyId;
-  /** A signed licence:issue request for a fresh licence, as an agency's system would send it. */
-  return (): string => {
-    const fileSm3 = sm3Hex(randomBytes(16));
-    const unsigned = {
-      operation: 'licence.issue',
-      requestId: `bench-${toHex(randomBytes(8))}`,
-      agencyId: registered.agencyId,
-      keyId,
-      licenceId: buildLicenceId({ licenceTypeCode: typeCode, issuerCode: registered.agencyId, serialNumber: String(randomInt(1e9)).padStart(12, '4'), version: '001' }),
-      name: '营业执照',
-      number: `NO-${randomInt(1e9)}`,
-      holder: { codeType: '001', commitment: sm3Hex(randomBytes(16)) },
-      holderName: '郑州某某科技有限公司',
-      issueDate: '2026-01-05',
-      validFrom: '2026-01-05T00:00:00Z',
-      validUntil: null,
-      areaCode: '410000',
-      document: { sm3: fileSm3, size: 1024, mediaType: 'application/pdf' },
-    };
-    return JSON.stringify({ ...unsigned, signature: toHex(sign(signedBytes(unsigned), pair.privateKey)) });
-  };
-}
-
 async function main(): Promise<void> {
   const loadAtStart = loadAverage();
   const dataDir = await mkdtemp(join(tmpdir(), 'hnc-bench-fabric-'));
@@ -129,7 +95,9 @@ async function main(): Promise<void> {
   try {
     const { ledger, wallet } = gw.gateway.services;
     const client: LedgerIdentity = wallet.organisations[0]!.client;
-    const nextIssue = await issuer(gw);
+    // Bodies the agency signed itself, as its own system would: the chaincode verifies each signature.
+    const maker = await clientSigned(gw);
+    const nextIssue = () => maker.make(1).bodies[0]!;
     const issue = async (body: string) => ledger.submit(client, 'licence:issue', [body]);
     const ping = () => ledger.submit(client, 'agency:ping', []);
 
@@ -143,7 +111,7 @@ async function main(): Promise<void> {
       const pinged: RoundResult[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         // Bodies signed ahead: more than the round can commit at this many in flight.
-        const bodies = Array.from({ length: inFlight * 40 }, nextIssue);
+        const { bodies } = maker.make(inFlight * 40);
         pinged.push(await round(inFlight, ROUND_SECONDS, ping));
         issued.push(await round(inFlight, ROUND_SECONDS, () => issue(bodies.pop() ?? nextIssue())));
       }

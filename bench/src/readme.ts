@@ -121,6 +121,33 @@ function ofdTable(report: { machine: RunInfo; results: Row[]; targets: TargetVer
   return ['| OFD | verified | parsed alone (zip + XML), same run | ratio | target |', '|---|---|---|---|---|', ...rows, '', runLine(report.machine)].join('\n');
 }
 
+interface FabricMeasured {
+  committedPerSecond: number;
+  committed: number;
+  failed: number;
+  latencyMs: { p50: number; p99: number };
+}
+
+/** Committed issuances beside the no-op transaction, per concurrency, and anchored leaves (bench/results/fabric.json). */
+function fabricTable(report: {
+  machine: RunInfo;
+  results: { inFlight: Record<string, { issue: FabricMeasured; ping: FabricMeasured; ratio: number }>; anchoredLeavesPerSecond: number };
+  targets: { inFlight: number; text: string; ratio: number; met: boolean }[];
+}): string {
+  const cells = (m: FabricMeasured) => `${m.committedPerSecond.toFixed(1)} /s | ${m.latencyMs.p50} ms | ${m.latencyMs.p99} ms`;
+  const rows = Object.entries(report.results.inFlight).map(([n, r]) => {
+    const target = report.targets.find((t) => String(t.inFlight) === n);
+    return `| ${n} | ${cells(r.issue)} | ${cells(r.ping)} | ${formatRatio(r.ratio)} | ${target ? `≥ 0.7×: ${target.met ? 'met' : '**not met**'}` : ''} |`;
+  });
+  return [
+    '| in flight | licence:issue committed | p50 | p99 | agency:ping (no-op) committed | p50 | p99 | issue / no-op | target |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Anchored leaves through batch roots: ${Math.round(report.results.anchoredLeavesPerSecond).toLocaleString('en-US')} leaves/s (POST /v1/anchors to the committed 201). ${runLine(report.machine)}`,
+  ].join('\n');
+}
+
 /** Replaces the text between the markers of `name`. */
 function replaceBlock(readme: string, name: string, body: string): string {
   const open = `<!-- bench:${name} -->`;
@@ -148,6 +175,8 @@ async function main(): Promise<void> {
   if (gateway) readme = replaceBlock(readme, 'gateway', gatewayTable(gateway));
   const ofd = await results('ofd');
   if (ofd) readme = replaceBlock(readme, 'ofd', ofdTable(ofd));
+  const fabric = await results('fabric');
+  if (fabric) readme = replaceBlock(readme, 'fabric', fabricTable(fabric));
   await writeFile(README, readme);
   process.stdout.write(`README.md: performance tables rewritten from ${RESULTS}\n`);
 }

@@ -27,6 +27,8 @@ function version(): string {
 function buildProgram(): Command {
   const program = new Command('henan-chain')
     .version(version(), '-V, --version', 'print the version of henan-chain')
+    // Options of henan-chain itself only before a command: `licence-id make --version 002` is the licence's version.
+    .enablePositionalOptions()
     .description('河南链 tools: SM2 keys and signatures, SM3 digests, licence identifiers, audit reports, anchoring and proofs')
     // Commander then throws its usage errors instead of exiting 1; run() maps them to exit 2.
     // Set before the commands are added, which inherit it (and the hint below).

@@ -43,7 +43,7 @@ export function pointTable(point: Point, w: number): PointTable {
 }
 
 /** A point in Jacobian coordinates (x = X/Z², y = Y/Z³); Z = 0 is the point at infinity. */
-interface Jacobian {
+export interface Jacobian {
   X: bigint;
   Y: bigint;
   Z: bigint;
@@ -108,11 +108,11 @@ function forEachDigit(scalar: bigint, w: number, use: (window: number, digit: nu
 }
 
 /**
- * The affine x of [a]A + [b]B for scalars in [0, n), or undefined when the sum is infinity or an
- * addition meets the doubling case (see addAffine). Variable time: for verification, where every
- * input is public.
+ * [a]A + [b]B for scalars in [0, n), in Jacobian coordinates, or undefined when the sum is infinity
+ * or an addition meets the doubling case (see addAffine). Variable time: for verification, where
+ * every input is public.
  */
-export function mulAddX(a: bigint, tableA: PointTable, b: bigint, tableB: PointTable): bigint | undefined {
+export function mulAdd(a: bigint, tableA: PointTable, b: bigint, tableB: PointTable): Jacobian | undefined {
   const acc: Jacobian = { X: 0n, Y: 0n, Z: 0n };
   let ok = true;
   for (const [scalar, { w, xs, ys }] of [[a, tableA], [b, tableB]] as const) {
@@ -123,7 +123,15 @@ export function mulAddX(a: bigint, tableA: PointTable, b: bigint, tableB: PointT
       ok = addAffine(acc, xs[index]!, digit < 0 ? P - ys[index]! : ys[index]!);
     });
   }
-  return ok ? affineX(acc) : undefined;
+  return ok && acc.Z !== 0n ? acc : undefined;
+}
+
+/**
+ * Whether the affine x of a finite point is `x` (in [0, p)): X = x·Z² mod p, two multiplications
+ * where computing x itself takes an inversion (a tenth of a verification).
+ */
+export function hasAffineX({ X, Z }: Jacobian, x: bigint): boolean {
+  return (x * ((Z * Z) % P)) % P === X;
 }
 
 /**

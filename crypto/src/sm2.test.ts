@@ -6,7 +6,7 @@ import { bigIntToBytes, concatBytes, fromHex, toHex } from './bytes';
 import { CryptoError, type CryptoErrorCode } from './errors';
 import { CURVE, Point } from './sm2-curve';
 import { generateKeyPair, publicKeyFromPrivateKey } from './sm2-keys';
-import { baseMulX, mulAddX, pointTable } from './sm2-precompute';
+import { baseMulX, hasAffineX, mulAdd, pointTable } from './sm2-precompute';
 import {
   DEFAULT_SM2_ID,
   clearSm2KeyCache,
@@ -271,22 +271,46 @@ test('the raw signature of a valid DER is not confused with DER', (t) => {
 
 // ---- the fast path and its fallback ----
 
-test('mulAddX equals noble arithmetic, and gives up on infinity and doubling', (t) => {
+test('mulAdd equals noble arithmetic (checked by its affine x), and gives up on infinity and doubling', (t) => {
   const G = Point.BASE;
   const P = G.multiply(0x1234567890abcdefn);
   const gTable = pointTable(G, 8);
-  const pTable = pointTable(P, 4);
+  const pTable = pointTable(P, 6);
+  const same = (a: bigint, b: bigint): void => {
+    const sum = mulAdd(a, gTable, b, pTable);
+    const x = G.multiply(a).add(P.multiply(b)).x;
+    assert.ok(sum && hasAffineX(sum, x), `[${a}]G + [${b}]P`);
+    assert.ok(!hasAffineX(sum, (x + 1n) % CURVE.p), 'another x does not match');
+  };
   fc.assert(
-    fc.property(fc.bigInt({ min: 1n, max: n - 1n }), fc.bigInt({ min: 1n, max: n - 1n }), (a, b) => {
-      assert.equal(mulAddX(a, gTable, b, pTable), G.multiply(a).add(P.multiply(b)).x);
-    }),
+    fc.property(fc.bigInt({ min: 1n, max: n - 1n }), fc.bigInt({ min: 1n, max: n - 1n }), same),
     { numRuns: 50 },
   );
-  for (const a of [1n, 2n, 255n, 256n, n - 1n, 2n ** 255n]) t.is(mulAddX(a, gTable, 3n, pTable), G.multiply(a).add(P.multiply(3n)).x);
+  for (const a of [1n, 2n, 255n, 256n, n - 1n, 2n ** 255n]) t.notThrows(() => same(a, 3n));
   const gTable4 = pointTable(G, 4);
-  t.is(mulAddX(1n, gTable, 1n, gTable4), undefined); // G + G needs a doubling
-  t.is(mulAddX(1n, gTable, 17n, gTable4), undefined); // G + G, then 16G more: a doubling mid-way
-  t.is(mulAddX(1n, gTable, n - 1n, gTable4), undefined); // G - G is infinity
+  t.is(mulAdd(1n, gTable, 1n, gTable4), undefined); // G + G needs a doubling
+  t.is(mulAdd(1n, gTable, 17n, gTable4), undefined); // G + G, then 16G more: a doubling mid-way
+  t.is(mulAdd(1n, gTable, n - 1n, gTable4), undefined); // G - G is infinity
+});
+
+test('a signature whose point has x >= n verifies with x reduced mod n, cold and with the key\u2019s table', (t) => {
+  // R with x in [n, p): the first such x on the curve. Then P = [t⁻¹](R - G), so [1]G + [t]P = R,
+  // the signature (r = t - 1, s = 1) and the digest e = r - x mod n.
+  const { Fp } = Point;
+  let R: Point | undefined;
+  for (let x = n; !R; x++) {
+    const y2 = Fp.add(Fp.add(Fp.mul(Fp.sqr(x), x), Fp.mul(CURVE.a, x)), CURVE.b);
+    if (Fp.eql(Fp.pow(y2, (CURVE.p - 1n) / 2n), Fp.ONE)) R = Point.fromAffine({ x, y: Fp.sqrt(y2) });
+  }
+  const tValue = 0xabcdefn;
+  const publicKey = R.subtract(Point.BASE).multiply(Point.Fn.inv(tValue)).toBytes(false);
+  const r = tValue - 1n;
+  const e = bigIntToBytes(Point.Fn.create(r - R.x), 32);
+  clearSm2KeyCache();
+  for (let i = 0; i < 3; i++) {
+    t.true(verifyDigest(e, raw(r, 1n), publicKey).valid, `verification ${i + 1}`);
+    t.false(verifyDigest(e, raw(r + 1n, 1n), publicKey).valid);
+  }
 });
 
 test('a key whose sums meet the exceptional cases still verifies correctly (noble fallback)', (t) => {
