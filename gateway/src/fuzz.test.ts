@@ -21,7 +21,7 @@ interface Operation {
 }
 
 /** Requests in all; each picks one operation, so every operation gets about RUNS / operations. */
-const RUNS = 2000;
+const RUNS = 1200;
 
 function operationsOf(doc: Json): Operation[] {
   return Object.entries(doc.paths as Record<string, Json>).flatMap(([template, item]) =>
