@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '@henan-chain/gateway/dist/testing/harness';
+import { GOVERNANCE } from '@henan-chain/gateway/dist/testing/harness';
 import { issueBody, issueLicence, licenceFile, newIssuer } from '@henan-chain/gateway/dist/testing/licence-fixtures';
+import { sealRegistration } from '@henan-chain/gateway/dist/testing/seal-fixtures';
 import { SAMPLES, TESTDATA } from '@henan-chain/ofd/testing';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,6 +24,7 @@ interface Context {
   files: string;
   valid: { id: string; file: Buffer };
   revoked: string;
+  issuerId: string;
 }
 const test = anyTest as TestFn<Context>;
 
@@ -43,7 +46,7 @@ test.before(async (t) => {
     locale: 'zh-CN',
   });
   await mkdir(RESULTS, { recursive: true });
-  Object.assign(t.context, { gw, browser, profile, files: await mkdtemp(join(tmpdir(), 'hnc-portal-files-')), valid: { id, file: file.bytes }, revoked });
+  Object.assign(t.context, { gw, browser, profile, files: await mkdtemp(join(tmpdir(), 'hnc-portal-files-')), valid: { id, file: file.bytes }, revoked, issuerId: issuer.agencyId });
 });
 test.after.always(async (t) => {
   await t.context.browser?.close();
@@ -197,4 +200,69 @@ test.serial('the pages are served with caching headers: index no-cache, hashed a
   const api = await fetch(`${t.context.gw.url}/v1/nothing`);
   t.is(api.status, 404);
   t.is((await api.json()).error.code, 'ROUTE_NOT_FOUND');
+});
+
+test.serial('签章核验 of a recorded sealing, 数据溯源 of a receipt\u2019s steps', async (t) => {
+  const { gw } = t.context;
+  const maker = await gw.registerAgency({ name: '河南省大数据管理局', roles: ['seal_maker', 'consumer'] });
+  const owner = await gw.registerAgency({ name: '郑州市行政审批和政务信息管理局', roles: ['seal_owner', 'provider'], mspId: 'ZhengzhouMSP', regionCode: '410100' });
+  const sealId = `ZZ-PT-${Date.now()}`;
+  if ((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealRegistration(sealId, owner.agencyId) })).status !== 201) throw new Error('seal');
+  const sealed = await gw.request('POST', '/v1/sealed-documents', { token: owner.token, json: { sealId, documentSm3: 'ab'.repeat(32) } });
+  const page = await open(t, `/verify/sealed-document/${sealed.body.record.sealingId}`);
+  await page.locator('[data-verdict="valid"]').waitFor();
+  t.regex(await page.locator('main').innerText(), new RegExp(`印章\\s*郑州市行政审批和政务信息管理局公章（${sealId}）`));
+  await page.screenshot({ path: join(RESULTS, 'sealing-valid.png'), fullPage: true });
+
+  const receiptId = `RCPT-PT-${Date.now()}`;
+  const requested = await gw.request('POST', '/v1/receipts', {
+    token: maker.token,
+    json: { receiptId, providerId: owner.agencyId, catalogItemId: '11410000005184361T/00001', shareClass: 'conditional', purpose: '企业开办核验', legalBasis: '《政务数据共享条例》' },
+  });
+  t.is(requested.status, 201, requested.text);
+  const replied = await gw.request('POST', `/v1/receipts/${receiptId}/reply`, { token: owner.token, json: { decision: 'approved', conditions: '不得向第三方提供' } });
+  t.is(replied.status, 200, replied.text);
+  await page.goto(`${gw.url}/provenance/${receiptId}`);
+  await page.locator('.timeline').waitFor();
+  const steps = await page.locator('.timeline li h3').allInnerTexts();
+  t.deepEqual(steps, ['共享申请', '答复']);
+  t.regex(await page.locator('.timeline').innerText(), new RegExp(`签署方: ${owner.agencyId}`));
+  await page.screenshot({ path: join(RESULTS, 'provenance.png'), fullPage: true });
+  await page.close();
+});
+
+test.serial('审计 with a token: a record\u2019s history, and the signed report downloaded with its signature checked in the page', async (t) => {
+  const { valid, issuerId } = t.context;
+  const page = await open(t, '/audit');
+  await page.getByLabel('访问令牌').fill(GOVERNANCE);
+  await page.getByLabel('记录类型').selectOption('licence');
+  await page.getByLabel('记录编号').fill(valid.id);
+  await page.getByRole('button', { name: '查看记录历史' }).click();
+  await page.locator('.timeline li').first().waitFor();
+  t.regex(await page.locator('.timeline').innerText(), /issue[\s\S]*valid/);
+  await page.getByLabel('机构（统一社会信用代码）').fill(issuerId);
+  await page.getByLabel('起始日期').fill('2020-01-01');
+  await page.getByRole('button', { name: '下载签名报告 JSON' }).click();
+  await page.locator('.verdict.good').waitFor();
+  t.regex(await page.locator('.verdict').innerText(), /报告签名有效/);
+  await page.screenshot({ path: join(RESULTS, 'audit-report.png'), fullPage: true });
+  await page.close();
+});
+
+test.serial('by keyboard alone: type the identifier, Enter verifies; every control is reachable by Tab', async (t) => {
+  const page = await open(t, '/');
+  await page.keyboard.press('Tab');
+  t.is(await page.evaluate(() => document.activeElement?.textContent), '跳到正文');
+  await page.locator('#licence-id').focus();
+  await page.keyboard.type(t.context.valid.id);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-verdict="valid"]').waitFor();
+  const reached = new Set<string>();
+  await page.locator('#licence-id').focus();
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.id || document.activeElement?.textContent || ''));
+  }
+  for (const control of ['licence-file', '核验', '扫码', '上传二维码图片']) t.true(reached.has(control), `${control} is reached by Tab: ${[...reached].join(', ')}`);
+  await page.close();
 });

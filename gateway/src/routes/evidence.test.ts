@@ -80,6 +80,19 @@ for (const [what, change, field] of TAMPERING) {
   });
 }
 
+test('Fabric ledger evidence is reported as not proven (incomplete), while signatures and keys are still checked', (t) => {
+  const bundle = copy(t.context.revoked);
+  bundle.ledger.kind = 'fabric';
+  bundle.transactions = bundle.transactions.map((p: any) => ({ ledger: 'fabric', txId: p.txId, hashAlgorithm: 'SHA-256', blockNumber: p.blockNumber, blockHash: p.blockHash }));
+  const result = verifyBundle(bundle);
+  t.deepEqual(result.failures, []);
+  t.is(result.verdict, 'incomplete');
+  t.true(result.notProven.some((n) => /Fabric endorsements/.test(n)));
+  t.true(result.checks.some((c) => c.field === 'records[0].value.issuance.signature' && c.ok));
+  bundle.records[0].value.issuance.signature = bundle.records[0].value.lastAction.signature;
+  t.deepEqual(failedFields(bundle), ['records[0].value.issuance.signature']);
+});
+
 test('the next block\u2019s link is checked when the bundle carries it', async (t) => {
   const { gw, issuer } = t.context;
   const { licenceId } = await issueLicence(gw, issuer);

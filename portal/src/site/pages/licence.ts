@@ -50,12 +50,20 @@ export function licencePage(main: HTMLElement, initialId: string | undefined, na
     else scanStatus.textContent = t('scan.none');
   });
 
+  // A label opens the file chooser on click; Enter and Space do it for the keyboard.
+  const photoButton = h('label', { for: 'qr-photo', class: 'button secondary', tabindex: '0', role: 'button' }, t('scan.photo'));
+  photoButton.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      photoInput.click();
+    }
+  });
   const form = h(
     'form',
     { class: 'card', novalidate: true },
     field('licence-id', t('licence.id'), idInput, t('licence.idHint')),
     field('licence-file', t('licence.file'), fileInput, t('licence.fileHint')),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('verify')), cameraButton, h('label', { for: 'qr-photo', class: 'button secondary', tabindex: '0', role: 'button' }, t('scan.photo')), photoInput),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('verify')), cameraButton, photoButton, photoInput),
     scanStatus,
     video,
   );
