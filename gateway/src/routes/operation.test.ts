@@ -20,6 +20,7 @@ const OPERATIONS: Record<string, string> = {
   '/v1/seals': 'seal.register',
   '/v1/seals/{id}/revoke': 'seal.revoke',
   '/v1/sealed-documents': 'seal.recordSealing',
+  '/v1/sealed-documents/ofd': 'seal.recordOfdSealing',
   '/v1/anchors': 'anchor.anchor',
   '/v1/cases': 'case.create',
   '/v1/cases/{id}/transitions': 'case.transition',
