@@ -161,11 +161,13 @@ export class TokenStore {
 
   private record(principal: Principal, options: { withoutExpiry?: boolean } = {}): TokenRecord {
     const ttlDays = principal.kind === 'agency' && !options.withoutExpiry ? this.options.ttlDays : undefined;
+    // One reading of the clock, so a token lives exactly its TTL, not a millisecond less.
+    const now = this.now();
     return {
       id: `tok_${randomBytes(8).toString('hex')}`,
       principal,
-      createdAt: this.iso(),
-      ...(ttlDays !== undefined ? { expiresAt: this.iso(this.now() + ttlDays * DAY_MS) } : {}),
+      createdAt: this.iso(now),
+      ...(ttlDays !== undefined ? { expiresAt: this.iso(now + ttlDays * DAY_MS) } : {}),
     };
   }
 
