@@ -74,6 +74,6 @@ test('the chaincode builds to a self-contained artifact a peer can run, with eve
       server.kill();
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 }); // an npm install cut short may still be writing
   }
 });
