@@ -5,6 +5,7 @@ import { signedBytes } from '@henan-chain/chaincode';
 import { organisationOf } from '../organisations';
 import { ApiError } from '../errors';
 import { GOVERNANCE, randomUscc, type TestGateway } from '../testing/harness';
+import { createBody } from '../testing/case-fixtures';
 import { issueBody, licenceFile } from '../testing/licence-fixtures';
 import { sealRegistration } from '../testing/seal-fixtures';
 import { type ConformanceTarget, type Party, agencyOf } from './target';
@@ -171,20 +172,8 @@ export function conformanceSuite(test: TestFn<ConformanceContext>, open: () => P
     const collecting = await agencyOf(target, 'city', { name: '郑州市政务服务中心', roles: ['region'], regionCode: '410100' });
     const handling = await agencyOf(target, 'province', { name: '洛阳市政务服务中心', roles: ['region'], regionCode: '410300' });
     const caseId = `HN-${toHex(randomBytes(6))}`;
-    const hour = 3_600_000;
     const read = async () => (await target.province.request('GET', `/v1/cases/${caseId}`)).body;
-    await write(t, collecting, '/v1/cases', {
-      caseId,
-      serviceItemCode: '11410300005184361T300011100001',
-      serviceItemVersion: '2.1',
-      mode: 'collect_and_forward',
-      collectingRegion: '410100',
-      handlingRegion: '410300',
-      handlingAgencyId: handling.agencyId,
-      applicantCommitment: sm3Hex(`applicant-${caseId}`),
-      appliedAt: new Date(Date.now() - hour).toISOString(),
-      promisedBy: new Date(Date.now() + 240 * hour).toISOString(),
-    }, 201);
+    await write(t, collecting, '/v1/cases', createBody(handling.agencyId, caseId), 201);
     const steps: [Party, Record<string, unknown>, Party][] = [
       [collecting, { action: 'collect' }, handling],
       [collecting, { action: 'forward', opinion: '已核验身份' }, handling],
