@@ -12,6 +12,8 @@ import type { Db, DbOperation, Snapshot } from './db';
 import {
   TIP_KEY,
   blockKey,
+  blockOfTransactionKey,
+  blockRange,
   decodeHeight,
   encodeHeight,
   transactionKey,
@@ -56,6 +58,21 @@ export class BlockStore {
   /** The canonical bytes of every transaction stored for the block, in index order. */
   async readTransactionBytes(blockNum: bigint): Promise<Buffer[]> {
     return this.db.values(transactionRange(blockNum)).all();
+  }
+
+  /**
+   * The records and transaction bytes of blocks `from` up to (not including) `to`, every one of which
+   * must be stored: two range reads, whatever the number of blocks, for readers that walk the chain.
+   */
+  async readStoredBlocks(from: bigint, to: bigint): Promise<{ record: BlockRecord; transactions: Buffer[] }[]> {
+    const [records, transactions] = await Promise.all([
+      this.db.values(blockRange(from, to)).all(),
+      this.db.iterator(transactionRange(from, to)).all(),
+    ]);
+    if (BigInt(records.length) !== to - from) throw new Error(`blocks ${from} to ${to - 1n} are below the height but not all stored`);
+    const blocks = records.map((bytes) => ({ record: decodeBlockRecord(bytes), transactions: [] as Buffer[] }));
+    for (const [key, bytes] of transactions) blocks[Number(blockOfTransactionKey(key) - from)]!.transactions.push(bytes);
+    return blocks;
   }
 
   async readTransaction(blockNum: bigint, txNum: number, snapshot?: Snapshot): Promise<BlockTransaction | undefined> {

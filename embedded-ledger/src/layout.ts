@@ -78,9 +78,19 @@ export function transactionKey(blockNum: bigint, txNum: number): Buffer {
   return Buffer.concat([Buffer.of(TRANSACTION), encodeHeight(blockNum, txNum)]);
 }
 
-/** Bounds covering the transactions of one block, in index order. */
-export function transactionRange(blockNum: bigint): { gte: Buffer; lt: Buffer } {
-  return { gte: transactionKey(blockNum, 0), lt: transactionKey(blockNum + 1n, 0) };
+/** Bounds covering the transactions of blocks `from` up to (not including) `to`, in block and index order. */
+export function transactionRange(from: bigint, to = from + 1n): { gte: Buffer; lt: Buffer } {
+  return { gte: transactionKey(from, 0), lt: transactionKey(to, 0) };
+}
+
+/** The block number in a transaction's key. */
+export function blockOfTransactionKey(dbKey: Buffer): bigint {
+  return dbKey.readBigUInt64BE(1);
+}
+
+/** Bounds covering the records of blocks `from` up to (not including) `to`. */
+export function blockRange(from: bigint, to: bigint): { gte: Buffer; lt: Buffer } {
+  return { gte: blockKey(from), lt: blockKey(to) };
 }
 
 export function txIdKey(txId: string): Buffer {

@@ -14,6 +14,7 @@ import {
 import {
   ChaincodeEventStream,
   blockEvents,
+  storedBlockEvents,
   type ChaincodeEvent,
   type CloseableAsyncIterable,
 } from './events';
@@ -247,7 +248,7 @@ export class EmbeddedLedger {
       {
         height: () => this.committer.height,
         nextCommit: () => this.commitSignal.promise,
-        events: (blockNumber) => this.blockEventsOf(blockNumber),
+        events: (from, to) => this.blockEventsOf(from, to),
       },
       options.startBlock ?? this.committer.height,
       () => this.streams.delete(stream),
@@ -400,11 +401,11 @@ export class EmbeddedLedger {
     committed.resolve();
   }
 
-  private async blockEventsOf(blockNumber: bigint): Promise<ChaincodeEvent[]> {
-    if (this.lastBlock?.header.number === blockNumber) return blockEvents(this.lastBlock);
-    const block = await this.getBlock(blockNumber);
-    if (!block) throw new Error(`block ${blockNumber} is below the height but not stored`);
-    return blockEvents(block);
+  private async blockEventsOf(from: bigint, to: bigint): Promise<ChaincodeEvent[]> {
+    // A stream that follows the commits asks for the block just committed, which is still at hand.
+    if (to === from + 1n && this.lastBlock?.header.number === from) return blockEvents(this.lastBlock);
+    const blocks = await this.track(() => this.blocks.readStoredBlocks(from, to));
+    return blocks.flatMap(({ record, transactions }) => storedBlockEvents(record, transactions));
   }
 
   /** Registers work that close() must wait for before it closes the database. */
