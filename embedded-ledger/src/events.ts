@@ -1,5 +1,7 @@
 import { transactionEvent, type Block, type BlockRecord } from './block';
+import { Reader, Writer } from './codec';
 import { TxValidationCode } from './errors';
+import { blockOfKey } from './layout';
 
 /** A chaincode event of a committed, valid transaction (fabric-gateway's ChaincodeEvent). */
 export interface ChaincodeEvent {
@@ -66,6 +68,18 @@ export function storedBlockEvents(record: BlockRecord, transactions: readonly Bu
     });
   });
   return events;
+}
+
+/** A kept event (layout.ts 'e'): txId | chaincodeName | eventName | payload; the key holds its block and index. */
+export function encodeKeptEvent(event: Omit<ChaincodeEvent, 'blockNumber'>): Buffer {
+  return new Writer().string(event.transactionId).string(event.chaincodeName).string(event.eventName).bytes(event.payload).finish();
+}
+
+export function decodeKeptEvent(key: Buffer, value: Buffer): ChaincodeEvent {
+  const r = new Reader(value);
+  const event = { blockNumber: blockOfKey(key), transactionId: r.string(), chaincodeName: r.string(), eventName: r.string(), payload: r.bytes() };
+  r.end();
+  return event;
 }
 
 /**

@@ -14,7 +14,6 @@ import {
 import {
   ChaincodeEventStream,
   blockEvents,
-  storedBlockEvents,
   type ChaincodeEvent,
   type CloseableAsyncIterable,
 } from './events';
@@ -153,7 +152,7 @@ export class EmbeddedLedger {
     const db = await openDb(options.dataDir);
     try {
       const blocks = new BlockStore(db);
-      const tip = (await blocks.readTip()) ?? { height: 0n, currentHash: new Uint8Array(0), commitHash: new Uint8Array(0) };
+      const tip = (await blocks.readTip()) ?? { height: 0n, currentHash: new Uint8Array(0), commitHash: new Uint8Array(0), eventsFrom: 0n };
       const committer = new Committer(db, tip);
       const config: ConfigTransaction = { type: 'config', channelId, chaincodeName, msps: options.msps };
       if (tip.height === 0n) await committer.commit([config]);
@@ -404,8 +403,7 @@ export class EmbeddedLedger {
   private async blockEventsOf(from: bigint, to: bigint): Promise<ChaincodeEvent[]> {
     // A stream that follows the commits asks for the block just committed, which is still at hand.
     if (to === from + 1n && this.lastBlock?.header.number === from) return blockEvents(this.lastBlock);
-    const blocks = await this.track(() => this.blocks.readStoredBlocks(from, to));
-    return blocks.flatMap(({ record, transactions }) => storedBlockEvents(record, transactions));
+    return this.track(() => this.blocks.readEvents(from, to, this.committer.current));
   }
 
   /** Registers work that close() must wait for before it closes the database. */
