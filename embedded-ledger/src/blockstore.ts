@@ -35,7 +35,10 @@ export interface StoredBlock {
   txIds: readonly (string | undefined)[];
 }
 
-/** Reads and writes blocks, their transactions, the tx-id index and the chain tip (Fabric's blkstorage). */
+/**
+ * Reads and writes blocks, their transactions, the tx-id index and the chain tip (Fabric's blkstorage).
+ * Point reads are synchronous, as state reads are (statedb.ts): cheaper than a thread-pool round trip.
+ */
 export class BlockStore {
   constructor(private readonly db: Db) {}
 
@@ -49,7 +52,7 @@ export class BlockStore {
   }
 
   async readBlockRecord(blockNum: bigint): Promise<BlockRecord | undefined> {
-    const stored = await this.db.get(blockKey(blockNum));
+    const stored = await this.db.getSync(blockKey(blockNum));
     return stored === undefined ? undefined : decodeBlockRecord(stored);
   }
 
@@ -59,7 +62,7 @@ export class BlockStore {
   }
 
   async readTransaction(blockNum: bigint, txNum: number, snapshot?: Snapshot): Promise<BlockTransaction | undefined> {
-    const stored = await this.db.get(transactionKey(blockNum, txNum), { snapshot });
+    const stored = await this.db.getSync(transactionKey(blockNum, txNum), { snapshot });
     return stored === undefined ? undefined : decodeTransaction(stored);
   }
 
@@ -72,7 +75,7 @@ export class BlockStore {
 
   /** Where a transaction id was ordered: block number and index. */
   async locate(txId: string): Promise<Version | undefined> {
-    const stored = await this.db.get(txIdKey(txId));
+    const stored = await this.db.getSync(txIdKey(txId));
     return stored === undefined ? undefined : decodeHeight(stored);
   }
 

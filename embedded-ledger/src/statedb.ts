@@ -19,8 +19,13 @@ export class StateReader {
     private readonly snapshot?: Snapshot,
   ) {}
 
+  /**
+   * Read synchronously: a point read of a small value is served from LevelDB's caches in microseconds,
+   * and classic-level's asynchronous get cost about four times the CPU (a thread-pool round trip and a
+   * promise per read), a sixth of a licence verification's main-thread time.
+   */
   async get(key: string): Promise<VersionedKV | undefined> {
-    const stored = await this.db.get(stateKey(key), { snapshot: this.snapshot });
+    const stored = this.db.getSync(stateKey(key), { snapshot: this.snapshot });
     return stored === undefined ? undefined : { key, ...decodeVersionedValue(stored) };
   }
 
