@@ -7,6 +7,7 @@
  */
 import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { CURVE, Point } from './sm2-curve';
+import { type Jacobian, addAffine, affineX, infinity } from './sm2-jacobian';
 
 const P = CURVE.p;
 
@@ -42,51 +43,6 @@ export function pointTable(point: Point, w: number): PointTable {
   return { w, xs: affine.map((q) => q.X), ys: affine.map((q) => q.Y) };
 }
 
-/** A point in Jacobian coordinates (x = X/Z², y = Y/Z³); Z = 0 is the point at infinity. */
-export interface Jacobian {
-  X: bigint;
-  Y: bigint;
-  Z: bigint;
-}
-
-/**
- * acc += (x2, y2), an affine point: add-1998-cmo-2 (mixed), 8M + 3S. False when acc is ±(x2, y2)
- * (infinity or a doubling), which these formulas do not cover: negligible for real scalars, and the
- * callers then recompute with noble's complete formulas.
- */
-function addAffine(acc: Jacobian, x2: bigint, y2: bigint): boolean {
-  const { X, Y, Z } = acc;
-  if (Z === 0n) {
-    acc.X = x2;
-    acc.Y = y2;
-    acc.Z = 1n;
-    return true;
-  }
-  const zz = (Z * Z) % P;
-  let h = (x2 * zz) % P - X;
-  let r = (((y2 * Z) % P) * zz) % P - Y;
-  if (h < 0n) h += P;
-  if (r < 0n) r += P;
-  if (h === 0n) return false;
-  const hh = (h * h) % P;
-  const hhh = (h * hh) % P;
-  const v = (X * hh) % P;
-  let x3 = (r * r - hhh - 2n * v) % P;
-  if (x3 < 0n) x3 += P;
-  let y3 = (r * (v - x3) - Y * hhh) % P;
-  if (y3 < 0n) y3 += P;
-  acc.X = x3;
-  acc.Y = y3;
-  acc.Z = (Z * h) % P;
-  return true;
-}
-
-function affineX({ X, Z }: Jacobian): bigint | undefined {
-  if (Z === 0n) return undefined;
-  const zInv = Point.Fp.inv(Z);
-  return (((X * zInv) % P) * zInv) % P;
-}
-
 /**
  * Calls `use(window, digit)` for the signed w-bit digits of a scalar in [0, n), digit in
  * [-2^(w-1), 2^(w-1)], least significant window first, for every window of the table.
@@ -108,30 +64,27 @@ function forEachDigit(scalar: bigint, w: number, use: (window: number, digit: nu
 }
 
 /**
- * [a]A + [b]B for scalars in [0, n), in Jacobian coordinates, or undefined when the sum is infinity
- * or an addition meets the doubling case (see addAffine). Variable time: for verification, where
- * every input is public.
+ * acc += [scalar]A for a scalar in [0, n), from A's table; false when an addition meets the
+ * exceptional cases of addAffine. Variable time: for verification, where every input is public.
  */
-export function mulAdd(a: bigint, tableA: PointTable, b: bigint, tableB: PointTable): Jacobian | undefined {
-  const acc: Jacobian = { X: 0n, Y: 0n, Z: 0n };
+export function addMultiple(acc: Jacobian, scalar: bigint, { w, xs, ys }: PointTable): boolean {
+  const size = 2 ** (w - 1);
   let ok = true;
-  for (const [scalar, { w, xs, ys }] of [[a, tableA], [b, tableB]] as const) {
-    const size = 2 ** (w - 1);
-    forEachDigit(scalar, w, (j, digit) => {
-      if (digit === 0 || !ok) return;
-      const index = j * size + Math.abs(digit) - 1;
-      ok = addAffine(acc, xs[index]!, digit < 0 ? P - ys[index]! : ys[index]!);
-    });
-  }
-  return ok && acc.Z !== 0n ? acc : undefined;
+  forEachDigit(scalar, w, (j, digit) => {
+    if (digit === 0 || !ok) return;
+    const index = j * size + Math.abs(digit) - 1;
+    ok = addAffine(acc, xs[index]!, digit < 0 ? P - ys[index]! : ys[index]!);
+  });
+  return ok;
 }
 
 /**
- * Whether the affine x of a finite point is `x` (in [0, p)): X = x·Z² mod p, two multiplications
- * where computing x itself takes an inversion (a tenth of a verification).
+ * [a]A + [b]B for scalars in [0, n), in Jacobian coordinates, or undefined when the sum is infinity
+ * or an addition meets the doubling case (see addAffine). Variable time, as addMultiple.
  */
-export function hasAffineX({ X, Z }: Jacobian, x: bigint): boolean {
-  return (x * ((Z * Z) % P)) % P === X;
+export function mulAdd(a: bigint, tableA: PointTable, b: bigint, tableB: PointTable): Jacobian | undefined {
+  const acc = infinity();
+  return addMultiple(acc, a, tableA) && addMultiple(acc, b, tableB) && acc.Z !== 0n ? acc : undefined;
 }
 
 /**
@@ -142,7 +95,7 @@ export function hasAffineX({ X, Z }: Jacobian, x: bigint): boolean {
  */
 export function baseMulX(k: bigint, { w, xs, ys }: PointTable): bigint | undefined {
   const size = 2 ** (w - 1);
-  const acc: Jacobian = { X: 0n, Y: 0n, Z: 0n };
+  const acc = infinity();
   // Starts at a point, not at infinity, so that its additions cost what the real ones do.
   const dummy: Jacobian = { X: xs[0]!, Y: ys[0]!, Z: 1n };
   let ok = true;

@@ -6,7 +6,8 @@ import { bigIntToBytes, concatBytes, fromHex, toHex } from './bytes';
 import { CryptoError, type CryptoErrorCode } from './errors';
 import { CURVE, Point } from './sm2-curve';
 import { generateKeyPair, publicKeyFromPrivateKey } from './sm2-keys';
-import { baseMulX, hasAffineX, mulAdd, pointTable } from './sm2-precompute';
+import { hasAffineX } from './sm2-jacobian';
+import { baseMulX, mulAdd, pointTable } from './sm2-precompute';
 import {
   DEFAULT_SM2_ID,
   clearSm2KeyCache,
@@ -325,6 +326,19 @@ test('a key whose sums meet the exceptional cases still verifies correctly (nobl
     const result = verify('fallback', crafted, pub);
     t.false(result.valid);
     if (!result.valid) t.is(result.code, 'BAD_SIGNATURE');
+  }
+});
+
+test('a valid signature whose sum is a doubling verifies, cold and cached (noble fallback)', (t) => {
+  // Key 2G, s = 2, t = 1: [s]G and [t]P are both 2G, so the last addition of the fast paths is a
+  // doubling they leave to noble; r = t - s, and e makes the signature valid for x of 4G.
+  const publicKey = Point.BASE.multiply(2n).toBytes(false);
+  const r = n - 1n;
+  const e = bigIntToBytes(Point.Fn.create(r - Point.BASE.multiply(4n).x), 32);
+  clearSm2KeyCache();
+  for (let i = 0; i < 3; i++) {
+    t.deepEqual(verifyDigest(e, raw(r, 2n), publicKey), { valid: true }, `verification ${i + 1}`);
+    t.false(verifyDigest(e, raw(r - 1n, 3n), publicKey).valid);
   }
 });
 

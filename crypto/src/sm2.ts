@@ -18,7 +18,9 @@ import { DerReader, derInteger, derSequence } from './asn1';
 import { bytesToBigInt, concatBytes, toHex, utf8 } from './bytes';
 import { CryptoError, type CryptoErrorCode } from './errors';
 import { CURVE, Fn, Point, bytesOf, decodePoint, privateScalar, bytes32 } from './sm2-curve';
-import { type PointTable, baseMulX, hasAffineX, mulAdd, pointTable } from './sm2-precompute';
+import { hasAffineX } from './sm2-jacobian';
+import { type PointTable, baseMulX, mulAdd, pointTable } from './sm2-precompute';
+import { mulAddOnce } from './sm2-wnaf';
 import { hmacSm3, sm3, sm3Stream } from './sm3';
 
 export const DEFAULT_SM2_ID = '1234567812345678';
@@ -293,19 +295,19 @@ function cachedKey(publicKey: Uint8Array | string): CachedKey {
 
 /**
  * Whether (e + x) mod n = r for x the affine x of [s]G + [t]P (false for infinity). Variable time:
- * every input is public. With the key's table, x is not computed: the x of the sum must be r - e
- * modulo n, so it is that value or that value plus n (when below p), checked on the Jacobian point.
+ * every input is public. x is not computed: the x of the sum must be r - e modulo n, so it is that
+ * value or that value plus n (when below p), checked on the Jacobian point. With the key's table
+ * when it has one, else with its odd multiples (a first use); noble's complete formulas when the
+ * fast arithmetic meets an exceptional case.
  */
 function matchesR(e: bigint, r: bigint, s: bigint, t: bigint, key: CachedKey): boolean {
-  if (key.table) {
-    const sum = mulAdd(s, baseTable(), t, key.table);
-    if (sum !== undefined) {
-      const x = Fn.create(r - e);
-      return hasAffineX(sum, x) || (x + CURVE.n < CURVE.p && hasAffineX(sum, x + CURVE.n));
-    }
+  const sum = key.table ? mulAdd(s, baseTable(), t, key.table) : mulAddOnce(s, baseTable(), t, key.point);
+  if (sum !== undefined) {
+    const x = Fn.create(r - e);
+    return hasAffineX(sum, x) || (x + CURVE.n < CURVE.p && hasAffineX(sum, x + CURVE.n));
   }
-  const sum = Point.BASE.multiplyUnsafe(s).add(key.point.multiplyUnsafe(t));
-  return !sum.is0() && Fn.create(e + sum.toAffine().x) === r;
+  const slow = Point.BASE.multiplyUnsafe(s).add(key.point.multiplyUnsafe(t));
+  return !slow.is0() && Fn.create(e + slow.toAffine().x) === r;
 }
 
 function verifyOrThrow(
