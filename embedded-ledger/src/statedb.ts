@@ -19,12 +19,9 @@ export class StateReader {
     private readonly snapshot?: Snapshot,
   ) {}
 
-  /**
-   * Read synchronously: a point read of a small value is served from LevelDB's caches in microseconds,
-   * and classic-level's asynchronous get cost about four times the CPU (a thread-pool round trip and a
-   * promise per read), a sixth of a licence verification's main-thread time.
-   */
   async get(key: string): Promise<VersionedKV | undefined> {
+    // Synchronous: LevelDB answers from its memtable and caches in microseconds, where a trip through
+    // libuv's thread pool costs two thread switches — most of an issuance's time on a busy machine.
     const stored = this.db.getSync(stateKey(key), { snapshot: this.snapshot });
     return stored === undefined ? undefined : { key, ...decodeVersionedValue(stored) };
   }
