@@ -10,6 +10,7 @@ import {
   rootFromInclusionProof,
   verifyConsistency,
   verifyInclusion,
+  wasmSM3,
   type MerkleHash,
 } from './merkle';
 import { CryptoError } from './errors';
@@ -86,15 +87,65 @@ function subproof(h: MerkleHash, m: number, d: Uint8Array[], b: boolean): Uint8A
     : [...subproof(h, m - s, d.slice(s), false), mth(h, d.slice(0, s))];
 }
 
-test('matches the RFC recursions literally for every size up to 33', (t) => {
-  const data = Array.from({ length: 33 }, (_, i) => Buffer.from(`leaf ${i}`));
+test('matches the RFC recursions literally for every size up to 70, keeping leaf hashes or leaf data', (t) => {
+  // Fixed-width leaves, so that the same leaves also make a tree of leaf data; 70 passes 4 runs of 16.
+  const data = Array.from({ length: 70 }, (_, i) => Buffer.from(`leaf ${String(i).padStart(3, '0')}`));
   for (let n = 0; n <= data.length; n++) {
     const d = data.slice(0, n);
-    const tree = MerkleTree.fromLeaves(SM3, d);
-    t.is(toHex(tree.root()), toHex(mth(SM3, d)), `root ${n}`);
-    for (let m = 0; m < n; m++) t.deepEqual(tree.inclusionProof(m).map(toHex), path(SM3, m, d).map(toHex), `path ${m}/${n}`);
-    for (let m = 1; m < n; m++) t.deepEqual(tree.consistencyProof(m).map(toHex), subproof(SM3, m, d, true).map(toHex), `proof ${m}/${n}`);
+    for (const tree of [MerkleTree.fromLeaves(SM3, d), MerkleTree.fromLeafData(SM3, Buffer.concat(d), 8)]) {
+      t.is(tree.size, n);
+      t.is(toHex(tree.root()), toHex(mth(SM3, d)), `root ${n}`);
+      for (let m = 0; m < n; m++) t.deepEqual(tree.inclusionProof(m).map(toHex), path(SM3, m, d).map(toHex), `path ${m}/${n}`);
+      for (let m = 1; m < n; m++) t.deepEqual(tree.consistencyProof(m).map(toHex), subproof(SM3, m, d, true).map(toHex), `proof ${m}/${n}`);
+      for (let m = 0; m < n; m++) t.deepEqual(tree.leafHash(m), hashLeaf(SM3, d[m]!));
+    }
   }
+});
+
+test('wasmSM3 gives the digests of SM3, and the same trees', async (t) => {
+  const wasm = await wasmSM3();
+  t.is(wasm, await wasmSM3());
+  t.is(wasm.size, 32);
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), (data) => t.deepEqual(wasm.digest(data), SM3.digest(data))),
+    { numRuns: 200 },
+  );
+  const leaves = Buffer.from(Array.from({ length: 37 * 32 }, (_, i) => (i * 151) % 256));
+  const [a, b] = [MerkleTree.fromLeafData(SM3, leaves, 32), MerkleTree.fromLeafData(wasm, leaves, 32)];
+  t.deepEqual(b.root(), a.root());
+  t.deepEqual(b.inclusionProof(20), a.inclusionProof(20));
+  t.deepEqual(b.consistencyProof(17), a.consistencyProof(17));
+});
+
+test('leaf data: grown batch by batch, leaves found by their data, wrong widths refused', (t) => {
+  const leaf = (i: number) => Buffer.from(`${String(i).padStart(4, '0')}`);
+  const all = Buffer.concat(Array.from({ length: 90 }, (_, i) => leaf(i)));
+  let tree = MerkleTree.fromLeafData(SM3, all.subarray(0, 0), 4);
+  for (const [from, to] of [[0, 5], [5, 16], [16, 16], [16, 49], [49, 90]] as const) tree = tree.appendLeafData(all.subarray(from * 4, to * 4));
+  t.deepEqual(tree.root(), MerkleTree.fromLeaves(SM3, Array.from({ length: 90 }, (_, i) => leaf(i))).root());
+  t.deepEqual(tree.append([leaf(90)]).root(), MerkleTree.fromLeafData(SM3, Buffer.concat([all, leaf(90)]), 4).root());
+
+  t.is(tree.indexOf(leaf(57)), 57);
+  t.is(tree.indexOf(leaf(57), 57), undefined);
+  t.is(tree.indexOf(leaf(57), 58), 57);
+  t.is(tree.indexOf(Buffer.from('0570')), undefined, 'straddles leaves 57 and 58 ("0057" "0058")');
+  t.is(tree.indexOf(leaf(57).subarray(1)), undefined);
+  const hashed = MerkleTree.fromLeaves(SM3, [leaf(1), Buffer.from('longer leaf'), leaf(2)]);
+  t.is(hashed.indexOf(Buffer.from('longer leaf')), 1);
+  t.is(hashed.indexOf(leaf(3)), undefined);
+
+  // The tree keeps a copy: changing the caller's buffer afterwards changes nothing.
+  const copy = Buffer.from(all);
+  const kept = MerkleTree.fromLeafData(SM3, copy, 4);
+  copy.fill(0);
+  t.deepEqual(kept.root(), tree.root());
+
+  const code = (f: () => unknown) => (t.throws(f, { instanceOf: CryptoError }) as CryptoError).code;
+  t.is(code(() => MerkleTree.fromLeafData(SM3, all.subarray(0, 7), 4)), 'BAD_LENGTH');
+  t.is(code(() => tree.appendLeafData(all.subarray(0, 6))), 'BAD_LENGTH');
+  t.is(code(() => tree.append([Buffer.from('12345')])), 'BAD_LENGTH');
+  t.is(code(() => MerkleTree.fromLeafData(SM3, all, 0)), 'BAD_ARGUMENT');
+  t.is(code(() => hashed.appendLeafData(all)), 'BAD_ARGUMENT');
 });
 
 const flipBit = (proof: Uint8Array[], i: number, bit: number): Uint8Array[] =>

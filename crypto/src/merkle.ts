@@ -4,6 +4,7 @@
  * the product.
  */
 import { hash as nodeHash } from 'node:crypto';
+import { createSM3 } from 'hash-wasm';
 import { CryptoError } from './errors';
 import { equalBytes } from './bytes';
 
@@ -30,6 +31,24 @@ function nativeHash(name: string, algorithm: string): MerkleHash {
 
 export const SHA256: MerkleHash = nativeHash('SHA-256', 'sha256');
 export const SM3: MerkleHash = nativeHash('SM3', 'sm3');
+
+let wasm: Promise<MerkleHash> | undefined;
+
+/**
+ * SM3 on hash-wasm's WebAssembly build, the same digests as SM3, for building large trees: on the
+ * 33- and 65-byte inputs of a tree, most of a node:crypto call is its fixed cost, not the hash,
+ * and a WebAssembly call has far less of it (about 2-4x the hashes per second, see bench:crypto).
+ * Loaded once, asynchronously: WebAssembly compiles asynchronously.
+ */
+export function wasmSM3(): Promise<MerkleHash> {
+  wasm ??= createSM3().then((hasher) => ({
+    name: 'SM3',
+    size: 32,
+    // One hasher serves every caller: each digest is init, update and digest with no await between.
+    digest: (data: Uint8Array) => hasher.init().update(data).digest('binary'),
+  }));
+  return wasm;
+}
 
 const LEAF_PREFIX = new Uint8Array([0x00]);
 
@@ -62,7 +81,7 @@ function nodeHasher(h: MerkleHash): (left: Uint8Array, right: Uint8Array) => Uin
 /**
  * Hashes the sibling pair `i` of a level (two adjacent digests) into parent slot `i` of `parents`.
  * The pair is copied by index into one scratch buffer: no views per node, so building a tree costs
- * its hashes and little else.
+ * its hashes and little else. `parents` may be `level` itself: slot i lies before pair i.
  */
 function pairHasher(h: MerkleHash): (level: Uint8Array, i: number, parents: Uint8Array) => void {
   const width = 2 * h.size;
@@ -76,14 +95,35 @@ function pairHasher(h: MerkleHash): (level: Uint8Array, i: number, parents: Uint
 }
 
 /**
- * An immutable tree over a fixed list of leaves. The O(n) build keeps every complete subtree
- * (levels[k] = hashes of the floor(size / 2^k) aligned runs of 2^k leaves, back to back), so any
- * subtree the RFC's recursions ask for is at most log2(n) combinations away: root(),
- * rootOfSize(), inclusionProof() and consistencyProof() are all O(log n).
+ * Levels below this one are not kept: a subtree of fewer than 2^4 leaves is hashed again from its
+ * leaves when a proof or root needs it (at most 31 hashes), which takes a tree's memory from two
+ * digests per leaf to its leaves plus an eighth of a digest.
+ */
+const KEPT_FROM_LEVEL = 4;
+const CHUNK = 2 ** KEPT_FROM_LEVEL;
+
+/**
+ * A tree's leaves as it keeps them: their hashes H(0x00 || data) back to back (`width` 0), or leaf
+ * data of `width` bytes each, back to back, hashed again when asked: a log of digests then holds
+ * each leaf once, and not its hash as well.
+ */
+interface LeafStore {
+  readonly bytes: Uint8Array;
+  readonly width: number;
+}
+
+/**
+ * An immutable tree over a fixed list of leaves. The O(n) build keeps every complete subtree of at
+ * least 2^KEPT_FROM_LEVEL leaves (levels[k] = hashes of the floor(size / 2^(k + KEPT_FROM_LEVEL))
+ * aligned runs of that many leaves, back to back), so any subtree the RFC's recursions ask for is
+ * at most log2(n) combinations and one small rehash away: root(), rootOfSize(), inclusionProof()
+ * and consistencyProof() are all O(log n).
  */
 export class MerkleTree {
+  readonly #leaves: LeafStore;
   readonly #levels: Uint8Array[];
   readonly #node: (left: Uint8Array, right: Uint8Array) => Uint8Array;
+  readonly #pair: (level: Uint8Array, i: number, parents: Uint8Array) => void;
 
   /**
    * `known`: the levels of a tree over a prefix of these leaves. Its nodes are complete aligned
@@ -91,20 +131,27 @@ export class MerkleTree {
    */
   private constructor(
     readonly hash: MerkleHash,
-    leafHashes: Uint8Array,
+    leaves: LeafStore,
     readonly size: number,
     known: readonly Uint8Array[] = [],
   ) {
     const s = hash.size;
+    this.#leaves = leaves;
     this.#node = nodeHasher(hash);
-    const pair = pairHasher(hash);
-    this.#levels = [leafHashes];
-    for (let level = leafHashes, count = size, k = 1; count > 1; k++) {
+    this.#pair = pairHasher(hash);
+    const chunks = Math.floor(size / CHUNK);
+    const bottom = new Uint8Array(chunks * s);
+    const reusedBottom = known[0] ?? new Uint8Array(0);
+    bottom.set(reusedBottom);
+    const scratch = new Uint8Array(CHUNK * s);
+    for (let i = reusedBottom.length / s; i < chunks; i++) bottom.set(this.#reduce(i * CHUNK, CHUNK, scratch), i * s);
+    this.#levels = [bottom];
+    for (let level = bottom, count = chunks, k = 1; count > 1; k++) {
       const parents = Math.floor(count / 2);
       const next = new Uint8Array(parents * s);
       const reused = known[k] ?? new Uint8Array(0);
       next.set(reused);
-      for (let i = reused.length / s; i < parents; i++) pair(level, i, next);
+      for (let i = reused.length / s; i < parents; i++) this.#pair(level, i, next);
       this.#levels.push(next);
       level = next;
       count = parents;
@@ -117,20 +164,50 @@ export class MerkleTree {
     checkArray(leaves, 'leaves');
     const hashes = new Uint8Array(leaves.length * h.size);
     hashLeavesInto(h, leaves, hashes, 0);
-    return new MerkleTree(h, hashes, leaves.length);
+    return new MerkleTree(h, { bytes: hashes, width: 0 }, leaves.length);
+  }
+
+  /**
+   * A tree whose leaves are `data` cut into leaves of `leafBytes` bytes (a log of digests). It keeps
+   * `data` (a copy) rather than the leaf hashes, and hashes leaves again for proofs.
+   */
+  static fromLeafData(h: MerkleHash, data: Uint8Array, leafBytes: number): MerkleTree {
+    checkHash(h);
+    checkBytes(data, 'data');
+    if (!Number.isSafeInteger(leafBytes) || leafBytes <= 0) throw new CryptoError('BAD_ARGUMENT', `leafBytes must be a positive integer, got ${leafBytes}`, 'leafBytes');
+    checkLeafData(data, leafBytes);
+    // new Uint8Array(data) copies; a Buffer's slice() would not.
+    return new MerkleTree(h, { bytes: new Uint8Array(data), width: leafBytes }, data.length / leafBytes);
   }
 
   /**
    * This tree with `leaves` appended (an append-only log growing by a batch). Hashes only the new
    * leaves and the nodes above them: O(batch + log n) hashing, instead of rebuilding the whole log.
+   * A tree of leaf data takes leaves of its leaf width only.
    */
   append(leaves: readonly Uint8Array[]): MerkleTree {
     checkArray(leaves, 'leaves');
+    const { width } = this.#leaves;
+    if (width > 0) {
+      for (let i = 0; i < leaves.length; i++) checkLeafData(leaves[i]!, width, `leaves[${i}]`);
+      return this.appendLeafData(Buffer.concat(leaves));
+    }
     const s = this.hash.size;
     const hashes = new Uint8Array((this.size + leaves.length) * s);
-    hashes.set(this.#levels[0]!);
+    hashes.set(this.#leaves.bytes);
     hashLeavesInto(this.hash, leaves, hashes, this.size);
-    return new MerkleTree(this.hash, hashes, this.size + leaves.length, this.#levels);
+    return new MerkleTree(this.hash, { bytes: hashes, width: 0 }, this.size + leaves.length, this.#levels);
+  }
+
+  /** A tree of leaf data (see fromLeafData) with the leaves of `data` appended, `leafBytes` each. */
+  appendLeafData(data: Uint8Array): MerkleTree {
+    const { bytes, width } = this.#leaves;
+    if (width === 0) throw new CryptoError('BAD_ARGUMENT', 'this tree keeps leaf hashes, not leaf data: append leaves instead', 'data');
+    checkLeafData(data, width);
+    const grown = new Uint8Array(bytes.length + data.length);
+    grown.set(bytes);
+    grown.set(data, bytes.length);
+    return new MerkleTree(this.hash, { bytes: grown, width }, grown.length / width, this.#levels);
   }
 
   /** A tree from leaf hashes already computed as H(0x00 || data). */
@@ -142,7 +219,7 @@ export class MerkleTree {
       checkDigest(h, leafHashes[i]!, `leafHashes[${i}]`);
       hashes.set(leafHashes[i]!, i * h.size);
     }
-    return new MerkleTree(h, hashes, leafHashes.length);
+    return new MerkleTree(h, { bytes: hashes, width: 0 }, leafHashes.length);
   }
 
   /** MTH of the whole tree. */
@@ -159,6 +236,24 @@ export class MerkleTree {
   leafHash(index: number): Uint8Array {
     this.#checkIndex(index, this.size);
     return this.#subtree(index, index + 1).slice();
+  }
+
+  /**
+   * The position of the first leaf with this data among the first `treeSize` leaves, or undefined.
+   * A scan of the kept leaves (their hashes, for a tree that keeps hashes): no index to keep in memory.
+   */
+  indexOf(data: Uint8Array, treeSize: number = this.size): number | undefined {
+    checkBytes(data, 'data');
+    this.#checkSize(treeSize, 'treeSize');
+    const { bytes, width } = this.#leaves;
+    if (width > 0 && data.length !== width) return undefined;
+    const step = width || this.hash.size;
+    const needle = width > 0 ? data : hashLeaf(this.hash, data);
+    const kept = Buffer.from(bytes.buffer, bytes.byteOffset, treeSize * step);
+    // indexOf finds byte offsets; a match straddling two leaves is no leaf, so keep looking.
+    let at = kept.indexOf(needle);
+    while (at >= 0 && at % step !== 0) at = kept.indexOf(needle, at + 1);
+    return at >= 0 ? at / step : undefined;
   }
 
   /** §2.1.3.1 PATH(m, D[n]): audit path of leaf `index` in the tree of the first `treeSize` leaves, leaf end first. */
@@ -215,18 +310,31 @@ export class MerkleTree {
 
   /**
    * MTH(D[start:end]) for the ranges the RFC recursion reaches: start is a multiple of the largest
-   * power of two not above end - start, so the left part is always a stored complete subtree.
-   * Returns a view into the levels; public methods copy it.
+   * power of two not above end - start, so the left part is always a complete subtree, kept or small.
+   * May return a view into the levels; public methods copy it.
    */
   #subtree(start: number, end: number): Uint8Array {
     const n = end - start;
     if (isPowerOfTwo(n)) {
-      const level = Math.round(Math.log2(n));
+      if (n < CHUNK) return this.#reduce(start, n, new Uint8Array(n * this.hash.size));
+      const level = Math.round(Math.log2(n)) - KEPT_FROM_LEVEL;
       const s = this.hash.size;
       return this.#levels[level]!.subarray((start / n) * s, (start / n + 1) * s);
     }
     const k = largestPowerOfTwoBelow(n);
     return this.#node(this.#subtree(start, start + k), this.#subtree(start + k, end));
+  }
+
+  /** MTH of the aligned run of `n` (a power of two) leaves from `start`, hashed in `scratch`; a view of it. */
+  #reduce(start: number, n: number, scratch: Uint8Array): Uint8Array {
+    const { bytes, width } = this.#leaves;
+    const s = this.hash.size;
+    if (width === 0) scratch.set(bytes.subarray(start * s, (start + n) * s));
+    else hashLeafDataInto(this.hash, bytes.subarray(start * width, (start + n) * width), width, scratch);
+    for (let count = n; count > 1; count /= 2) {
+      for (let i = 0; i < count / 2; i++) this.#pair(scratch, i, scratch);
+    }
+    return scratch.subarray(0, s);
   }
 
   #checkSize(n: number, what: string): void {
@@ -253,6 +361,15 @@ function hashLeavesInto(h: MerkleHash, leaves: readonly Uint8Array[], hashes: Ui
     if (scratch.length !== data.length + 1) scratch = new Uint8Array(data.length + 1);
     scratch.set(data, 1); // scratch[0] stays 0x00, the leaf prefix
     hashes.set(h.digest(scratch), (offset + i) * h.size);
+  }
+}
+
+/** Writes H(0x00 || leaf) of each `width`-byte leaf of `data` into `hashes`, back to back. */
+function hashLeafDataInto(h: MerkleHash, data: Uint8Array, width: number, hashes: Uint8Array): void {
+  const scratch = new Uint8Array(1 + width); // scratch[0] stays 0x00, the leaf prefix
+  for (let i = 0, at = 0; at < data.length; i++, at += width) {
+    for (let j = 0; j < width; j++) scratch[1 + j] = data[at + j]!;
+    hashes.set(h.digest(scratch), i * h.size);
   }
 }
 
@@ -398,6 +515,13 @@ function checkArray(a: readonly unknown[], what: string): void {
 function checkProof(proof: readonly Uint8Array[]): void {
   checkArray(proof, 'proof');
   for (let i = 0; i < proof.length; i++) checkBytes(proof[i]!, `proof[${i}]`);
+}
+
+function checkLeafData(data: Uint8Array, width: number, what = 'data'): void {
+  checkBytes(data, what);
+  if (data.length % width !== 0) {
+    throw new CryptoError('BAD_LENGTH', `${what} must be leaves of ${width} bytes back to back, got ${data.length} bytes`, what);
+  }
 }
 
 function checkDigest(h: MerkleHash, b: Uint8Array, what: string): void {

@@ -35,12 +35,15 @@ export interface StoredBlock {
   txIds: readonly (string | undefined)[];
 }
 
-/** Reads and writes blocks, their transactions, the tx-id index and the chain tip (Fabric's blkstorage). */
+/**
+ * Reads and writes blocks, their transactions, the tx-id index and the chain tip (Fabric's blkstorage).
+ * Single reads are synchronous, as StateReader.get's are, and for the same reason.
+ */
 export class BlockStore {
   constructor(private readonly db: Db) {}
 
   async readTip(): Promise<ChainTip | undefined> {
-    const stored = await this.db.get(TIP_KEY);
+    const stored = this.db.getSync(TIP_KEY);
     if (stored === undefined) return undefined;
     const r = new Reader(stored);
     const tip = { height: r.u64(), currentHash: r.bytes(), commitHash: r.bytes() };
@@ -49,7 +52,7 @@ export class BlockStore {
   }
 
   async readBlockRecord(blockNum: bigint): Promise<BlockRecord | undefined> {
-    const stored = await this.db.get(blockKey(blockNum));
+    const stored = this.db.getSync(blockKey(blockNum));
     return stored === undefined ? undefined : decodeBlockRecord(stored);
   }
 
@@ -59,7 +62,7 @@ export class BlockStore {
   }
 
   async readTransaction(blockNum: bigint, txNum: number, snapshot?: Snapshot): Promise<BlockTransaction | undefined> {
-    const stored = await this.db.get(transactionKey(blockNum, txNum), { snapshot });
+    const stored = this.db.getSync(transactionKey(blockNum, txNum), { snapshot });
     return stored === undefined ? undefined : decodeTransaction(stored);
   }
 
@@ -72,7 +75,7 @@ export class BlockStore {
 
   /** Where a transaction id was ordered: block number and index. */
   async locate(txId: string): Promise<Version | undefined> {
-    const stored = await this.db.get(txIdKey(txId));
+    const stored = this.db.getSync(txIdKey(txId));
     return stored === undefined ? undefined : decodeHeight(stored);
   }
 

@@ -6,7 +6,7 @@ import { ApiError } from '../errors';
 import { transactionEvidence } from '../ledger/evidence';
 import type { Services } from '../services';
 import type { TransactionReceipt } from '../submission';
-import { type AnchorLog, type BatchInfo, leafViews } from './log';
+import type { AnchorLog, BatchInfo } from './log';
 
 /** A batch as the HTTP body gives it: leaves (hex SM3 digests) and the chaincode request without its tree head. */
 export interface BatchRequest {
@@ -79,7 +79,7 @@ export class BatchAnchorer {
       if (seen) return this.replay(log.batches.find((b) => b.anchorId === seen.anchorId)!);
     }
 
-    const grown = log.tree.append(leafViews(leaves));
+    const grown = log.tree.appendLeafData(leaves);
     const last = log.batches.at(-1);
     const head: TreeHead = {
       root: toHex(grown.root()),

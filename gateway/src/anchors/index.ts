@@ -3,7 +3,7 @@ import { BatchAnchorer } from './anchoring';
 import { AnchorLog } from './log';
 
 export type { AgencyPrincipal, BatchAnchorer, BatchRequest, BatchResult } from './anchoring';
-export { findLeaf, type AgencyLog, type AnchorLog, type BatchInfo } from './log';
+export { type AgencyLog, type AnchorLog, type BatchInfo } from './log';
 export { anchorOrigin, CHECKPOINT_KEY_NAME, gatewayKeyInfo, signedTreeHead } from './checkpoint';
 
 export interface Anchors {

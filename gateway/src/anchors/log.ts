@@ -1,4 +1,4 @@
-import { MerkleTree, SM3 } from '@henan-chain/crypto';
+import { MerkleTree, wasmSM3 } from '@henan-chain/crypto';
 import type { Anchor } from '@henan-chain/chaincode';
 import { type GatewayDb, orderKey, section } from '../store';
 
@@ -28,19 +28,11 @@ export interface StoredRequest {
   fingerprint: string;
 }
 
-/** An agency's append-only log (追加日志) in memory: its leaves, the tree over them, its anchored batches. */
+/** An agency's append-only log (追加日志) in memory: the tree over its leaves (which keeps them), its anchored batches. */
 export interface AgencyLog {
   readonly agencyId: string;
-  leaves: Buffer;
   tree: MerkleTree;
   batches: BatchInfo[];
-}
-
-/** Views of each 32-byte leaf of `leaves` (no copies). */
-export function leafViews(leaves: Buffer): Uint8Array[] {
-  const views: Uint8Array[] = new Array(leaves.length / LEAF_BYTES);
-  for (let i = 0; i < views.length; i++) views[i] = leaves.subarray(i * LEAF_BYTES, (i + 1) * LEAF_BYTES);
-  return views;
 }
 
 /**
@@ -91,7 +83,6 @@ export class AnchorLog {
       { type: 'put', sublevel: this.stored, key: `${log.agencyId}!${orderKey(anchor.sequence, 8)}`, value: { ...info, leaves: leaves.toString('base64') } },
       { type: 'put', sublevel: this.requests, key: `${log.agencyId}!${requestId}`, value: { anchorId: anchor.anchorId, fingerprint } },
     ]);
-    log.leaves = Buffer.concat([log.leaves, leaves]);
     log.tree = grown;
     log.batches.push(info);
     return info;
@@ -105,16 +96,6 @@ export class AnchorLog {
       batches.push(info);
       parts.push(Buffer.from(leaves, 'base64'));
     }
-    const leaves = Buffer.concat(parts);
-    return { agencyId, leaves, tree: MerkleTree.fromLeaves(SM3, leafViews(leaves)), batches };
+    return { agencyId, tree: MerkleTree.fromLeafData(await wasmSM3(), Buffer.concat(parts), LEAF_BYTES), batches };
   }
-}
-
-/** The first position of `leaf` among the first `treeSize` leaves of the log. */
-export function findLeaf(log: AgencyLog, leaf: Uint8Array, treeSize: number): number | undefined {
-  // indexOf finds byte offsets; a match straddling two leaves is no leaf, so keep looking.
-  let at = log.leaves.indexOf(leaf);
-  while (at >= 0 && at % LEAF_BYTES !== 0) at = log.leaves.indexOf(leaf, at + 1);
-  const index = at / LEAF_BYTES;
-  return at >= 0 && index < treeSize ? index : undefined;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SM3, fromHex, hashLeaf, toHex, verifyInclusion } from '@henan-chain/crypto';
 import { anchorSchemas, fields, type Anchor } from '@henan-chain/chaincode';
-import { anchorsOf, findLeaf, gatewayKeyInfo, signedTreeHead, type AgencyLog, type AgencyPrincipal, type BatchInfo } from '../anchors';
+import { anchorsOf, gatewayKeyInfo, signedTreeHead, type AgencyLog, type AgencyPrincipal, type BatchInfo } from '../anchors';
 import { ApiError } from '../errors';
 import { defineRoute, validate } from '../http/route';
 import { signingFields, transactionReceipt, writeResult } from '../http/schemas';
@@ -113,7 +113,7 @@ export async function inclusionOf(s: Services, anchorId: string, leaf: string): 
   if (!agencyLog.batches.some((b) => b.anchorId === anchor.anchorId)) {
     throw new ApiError(404, 'NOT_FOUND', `this gateway does not hold the leaves of anchor ${anchor.anchorId}: it was anchored through another gateway`);
   }
-  const leafIndex = findLeaf(agencyLog, fromHex(leaf, 'leaf', 32), anchor.size);
+  const leafIndex = agencyLog.tree.indexOf(fromHex(leaf, 'leaf', 32), anchor.size);
   if (leafIndex === undefined) {
     throw new ApiError(404, 'NOT_FOUND', `leaf ${leaf} is not among the ${anchor.size} leaves anchored by ${anchor.anchorId}`, { anchorId: anchor.anchorId });
   }
