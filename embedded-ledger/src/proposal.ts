@@ -1,6 +1,6 @@
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import type { Identity } from './identities';
 
 /** A transaction proposal as a client builds it and a peer hands it to the chaincode shim. */
@@ -38,11 +38,8 @@ export function createProposal(options: {
     throw new RangeError(`invalid proposal timestamp ${String(options.timestamp)}`);
   }
 
-  const creator = new msp.SerializedIdentity();
-  creator.setMspid(options.identity.mspId);
-  creator.setIdBytes(Buffer.from(options.identity.certificate, 'utf8'));
-  const creatorBytes = creator.serializeBinary();
-  const nonce = randomBytes(NONCE_SIZE);
+  const creatorBytes = serializedIdentity(options.identity);
+  const nonce = nextNonce();
   const txId = options.txId ?? createHash('sha256').update(nonce).update(creatorBytes).digest('hex');
 
   const chaincodeId = new peer.ChaincodeID();
@@ -82,4 +79,40 @@ export function createProposal(options: {
   signedProposal.setProposalBytes(proposal.serializeBinary());
 
   return { txId, timestamp, input, signedProposal };
+}
+
+/** Identities that send proposals are few and send many: each one's serialized form, by certificate. */
+const serializedIdentities = new Map<string, { mspId: string; bytes: Uint8Array }>();
+
+/** More than the identities of any channel this ledger serves; past it the cache starts again. */
+const MAX_IDENTITIES = 1_000;
+
+/** msp.SerializedIdentity of the identity (MSP id and PEM), made once per identity. */
+function serializedIdentity(identity: Identity): Uint8Array {
+  const kept = serializedIdentities.get(identity.certificate);
+  if (kept?.mspId === identity.mspId) return kept.bytes;
+  const creator = new msp.SerializedIdentity();
+  creator.setMspid(identity.mspId);
+  creator.setIdBytes(Buffer.from(identity.certificate, 'utf8'));
+  const bytes = creator.serializeBinary();
+  if (serializedIdentities.size >= MAX_IDENTITIES) serializedIdentities.clear();
+  serializedIdentities.set(identity.certificate, { mspId: identity.mspId, bytes });
+  return bytes;
+}
+
+/**
+ * Nonces are cut from a pool the CSPRNG fills 170 at a time: a randomBytes call per proposal cost more
+ * than the rest of the nonce's handling. Each nonce is a fresh copy, never handed out twice.
+ */
+const noncePool = Buffer.alloc(NONCE_SIZE * 170);
+let nonceOffset = noncePool.length;
+
+function nextNonce(): Buffer {
+  if (nonceOffset === noncePool.length) {
+    randomFillSync(noncePool);
+    nonceOffset = 0;
+  }
+  const nonce = Buffer.from(noncePool.subarray(nonceOffset, nonceOffset + NONCE_SIZE));
+  nonceOffset += NONCE_SIZE;
+  return nonce;
 }
