@@ -264,7 +264,7 @@ export class Submitter {
       this.metrics.submissions.inc({ fn, outcome: err instanceof ApiError ? err.code : 'error' });
       throw err;
     }
-    const evidence = await this.ledger.evidence(committed.txId);
+    const evidence = committed.evidence ?? (await this.ledger.evidence(committed.txId));
     return writeResult(
       { txId: committed.txId, blockNumber: committed.blockNumber, blockHash: evidence?.blockHash ?? '', hashAlgorithm: this.ledger.blockHashAlgorithm, timestamp: evidence?.timestamp ?? '' },
       committed.payload,
