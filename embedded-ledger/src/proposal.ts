@@ -38,24 +38,19 @@ export function createProposal(options: {
     throw new RangeError(`invalid proposal timestamp ${String(options.timestamp)}`);
   }
 
-  const creator = new msp.SerializedIdentity();
-  creator.setMspid(options.identity.mspId);
-  creator.setIdBytes(Buffer.from(options.identity.certificate, 'utf8'));
-  const creatorBytes = creator.serializeBinary();
+  const creatorBytes = serializedIdentity(options.identity);
   const nonce = randomBytes(NONCE_SIZE);
   const txId = options.txId ?? createHash('sha256').update(nonce).update(creatorBytes).digest('hex');
 
   const chaincodeId = new peer.ChaincodeID();
   chaincodeId.setName(options.chaincodeName);
-  const extension = new peer.ChaincodeHeaderExtension();
-  extension.setChaincodeId(chaincodeId);
 
   const channelHeader = new common.ChannelHeader();
   channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
   channelHeader.setChannelId(options.channelId);
   channelHeader.setTxId(txId);
   channelHeader.setTimestamp(Timestamp.fromDate(timestamp));
-  channelHeader.setExtension$(extension.serializeBinary());
+  channelHeader.setExtension$(headerExtension(options.chaincodeName));
 
   const signatureHeader = new common.SignatureHeader();
   signatureHeader.setCreator(creatorBytes);
@@ -82,4 +77,40 @@ export function createProposal(options: {
   signedProposal.setProposalBytes(proposal.serializeBinary());
 
   return { txId, timestamp, input, signedProposal };
+}
+
+/** Encodings that are the same for every proposal of an identity or a chaincode; a few of each exist. */
+const KEPT_ENCODINGS = 64;
+const serializedIdentities = new Map<string, Uint8Array>();
+const headerExtensions = new Map<string, Uint8Array>();
+
+function kept(cache: Map<string, Uint8Array>, key: string, encode: () => Uint8Array): Uint8Array {
+  let bytes = cache.get(key);
+  if (!bytes) {
+    bytes = encode();
+    if (cache.size >= KEPT_ENCODINGS) cache.delete(cache.keys().next().value!);
+    cache.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** The creator, msp.SerializedIdentity (MSP id + PEM), as the signature header carries it. */
+function serializedIdentity(identity: Identity): Uint8Array {
+  return kept(serializedIdentities, `${identity.mspId}\u0000${identity.certificate}`, () => {
+    const creator = new msp.SerializedIdentity();
+    creator.setMspid(identity.mspId);
+    creator.setIdBytes(Buffer.from(identity.certificate, 'utf8'));
+    return creator.serializeBinary();
+  });
+}
+
+/** The channel header's extension: peer.ChaincodeHeaderExtension naming the chaincode. */
+function headerExtension(chaincodeName: string): Uint8Array {
+  return kept(headerExtensions, chaincodeName, () => {
+    const chaincodeId = new peer.ChaincodeID();
+    chaincodeId.setName(chaincodeName);
+    const extension = new peer.ChaincodeHeaderExtension();
+    extension.setChaincodeId(chaincodeId);
+    return extension.serializeBinary();
+  });
 }
