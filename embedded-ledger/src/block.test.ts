@@ -7,6 +7,7 @@ import {
   decodeTransaction,
   encodeBlockRecord,
   encodeTransaction,
+  transactionEvent,
   type EndorserTransaction,
 } from './block';
 
@@ -33,21 +34,23 @@ test('the commit hash chains the validation codes', (t) => {
   t.notDeepEqual(commitHash([0, 11], first), first);
 });
 
+/** An endorser transaction with something in every field. */
+const tx: EndorserTransaction = {
+  type: 'endorser',
+  txId: 'ab'.repeat(32),
+  timestamp: new Date('2025-01-02T03:04:05.678Z'),
+  creator: { mspId: 'Org1MSP', certificate: '-----BEGIN CERTIFICATE-----\n…\n' },
+  chaincodeName: 'henan-chain',
+  fn: 'Licence:issue',
+  args: ['电子证照', ''],
+  readSet: [{ key: 'a', version: { blockNum: 3n, txNum: 1 } }, { key: 'b', version: null }],
+  rangeQueries: [{ startKey: '\u0001', endKey: '', itrExhausted: true, reads: [{ key: 'a', version: { blockNum: 3n, txNum: 1 } }] }],
+  writeSet: [{ key: '\u0000licence\u0000L1\u0000', isDelete: false, value: new Uint8Array([1, 2, 3]) }, { key: 'gone', isDelete: true, value: new Uint8Array(0) }],
+  event: { eventName: 'Issued', payload: new Uint8Array([9]) },
+  response: { status: 200, message: '', payload: new Uint8Array(Buffer.from('{"ok":true}')) },
+};
+
 test('transactions and block records decode to what was encoded, and nothing else decodes', (t) => {
-  const tx: EndorserTransaction = {
-    type: 'endorser',
-    txId: 'ab'.repeat(32),
-    timestamp: new Date('2025-01-02T03:04:05.678Z'),
-    creator: { mspId: 'Org1MSP', certificate: '-----BEGIN CERTIFICATE-----\n…\n' },
-    chaincodeName: 'henan-chain',
-    fn: 'Licence:issue',
-    args: ['电子证照', ''],
-    readSet: [{ key: 'a', version: { blockNum: 3n, txNum: 1 } }, { key: 'b', version: null }],
-    rangeQueries: [{ startKey: '\u0001', endKey: '', itrExhausted: true, reads: [{ key: 'a', version: { blockNum: 3n, txNum: 1 } }] }],
-    writeSet: [{ key: '\u0000licence\u0000L1\u0000', isDelete: false, value: new Uint8Array([1, 2, 3]) }, { key: 'gone', isDelete: true, value: new Uint8Array(0) }],
-    event: { eventName: 'Issued', payload: new Uint8Array([9]) },
-    response: { status: 200, message: '', payload: new Uint8Array(Buffer.from('{"ok":true}')) },
-  };
   const bytes = encodeTransaction(tx);
   t.deepEqual(decodeTransaction(bytes), tx);
   t.throws(() => decodeTransaction(Buffer.concat([bytes, Buffer.of(0)])), { message: /trailing/ });
@@ -55,4 +58,12 @@ test('transactions and block records decode to what was encoded, and nothing els
 
   const record = { header: { number: 7n, previousHash: new Uint8Array(32), dataHash: new Uint8Array(32).fill(1) }, validationCodes: [0, 12], commitHash: new Uint8Array(32).fill(2) };
   t.deepEqual(decodeBlockRecord(encodeBlockRecord(record)), record);
+});
+
+test('the chaincode event of a transaction is read from its bytes as the whole decoding has it', (t) => {
+  t.deepEqual(transactionEvent(encodeTransaction(tx)), { txId: tx.txId, chaincodeName: tx.chaincodeName, event: tx.event! });
+  const { event: _, ...silent } = tx;
+  t.is(transactionEvent(encodeTransaction(silent)), undefined);
+  t.is(transactionEvent(encodeTransaction({ type: 'config', channelId: 'henan', chaincodeName: 'henan-chain', msps: [] })), undefined);
+  t.throws(() => transactionEvent(encodeTransaction(tx).subarray(0, 200)), { message: /truncated/ });
 });

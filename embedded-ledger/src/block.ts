@@ -214,6 +214,54 @@ export function decodeTransaction(bytes: Buffer): BlockTransaction {
   return tx;
 }
 
+/** The chaincode event of a stored endorser transaction, with what names it. */
+export interface StoredTransactionEvent {
+  txId: string;
+  chaincodeName: string;
+  event: TransactionEvent;
+}
+
+/**
+ * The chaincode event in a transaction's canonical bytes, read without decoding the rest (an index
+ * rebuild reads every transaction of the chain for its event alone): undefined for the config
+ * transaction and for a transaction that set no event. The bytes are trusted as stored; nothing after
+ * the event is checked.
+ */
+export function transactionEvent(bytes: Buffer): StoredTransactionEvent | undefined {
+  const r = new Reader(bytes);
+  const type = r.u8();
+  if (type === HEADER_TYPE_CONFIG) return undefined;
+  if (type !== HEADER_TYPE_ENDORSER_TRANSACTION) throw new Error(`unknown transaction type ${type}`);
+  const skipList = (skipItem: () => void): void => {
+    for (let n = r.u32(); n > 0; n--) skipItem();
+  };
+  const skipRead = (): void => {
+    r.skip();
+    if (r.bool()) r.skip(12);
+  };
+  const txId = r.string();
+  r.skip(12); // u64 seconds, u32 nanos
+  r.skip(); // creator mspId
+  r.skip(); // creator certificate
+  const chaincodeName = r.string();
+  r.skip(); // fn
+  skipList(() => r.skip()); // args
+  skipList(skipRead); // readSet
+  skipList(() => {
+    r.skip(); // startKey
+    r.skip(); // endKey
+    r.bool(); // exhausted
+    skipList(skipRead);
+  });
+  skipList(() => {
+    r.skip(); // key
+    r.bool(); // isDelete
+    r.skip(); // value
+  });
+  if (!r.bool()) return undefined;
+  return { txId, chaincodeName, event: { eventName: r.string(), payload: r.bytes() } };
+}
+
 /** u64 number | previousHash | dataHash | list of u8 validation codes | commitHash */
 export function encodeBlockRecord(record: BlockRecord): Buffer {
   const w = new Writer().u64(record.header.number).bytes(record.header.previousHash).bytes(record.header.dataHash);

@@ -3,15 +3,23 @@ import {
   decodeBlockRecord,
   decodeTransaction,
   encodeBlockRecord,
+  transactionEvent,
   type Block,
   type BlockRecord,
   type BlockTransaction,
 } from './block';
 import { Reader, Writer } from './codec';
 import type { Db, DbOperation, Snapshot } from './db';
+import { TxValidationCode } from './errors';
+import { decodeKeptEvent, encodeKeptEvent, storedBlockEvents, type ChaincodeEvent } from './events';
 import {
+  EVENTS_KEPT_KEY,
   TIP_KEY,
   blockKey,
+  blockOfKey,
+  blockRange,
+  eventKey,
+  eventRange,
   decodeHeight,
   encodeHeight,
   transactionKey,
@@ -25,6 +33,11 @@ export interface ChainTip {
   height: bigint;
   currentHash: Uint8Array;
   commitHash: Uint8Array;
+  /**
+   * The first block whose events are kept apart ('e'), so a replay reads them without the transactions;
+   * blocks before it were committed by a version that kept none (or a ledger opened by one since).
+   */
+  eventsFrom: bigint;
 }
 
 /** A block ready to be written: its record, its transactions' canonical bytes and their ids. */
@@ -44,11 +57,12 @@ export class BlockStore {
 
   async readTip(): Promise<ChainTip | undefined> {
     const stored = this.db.getSync(TIP_KEY);
+    const kept = this.db.getSync(EVENTS_KEPT_KEY);
     if (stored === undefined) return undefined;
     const r = new Reader(stored);
     const tip = { height: r.u64(), currentHash: r.bytes(), commitHash: r.bytes() };
     r.end();
-    return tip;
+    return { ...tip, eventsFrom: eventsKeptFrom(kept, tip.height) };
   }
 
   async readBlockRecord(blockNum: bigint): Promise<BlockRecord | undefined> {
@@ -59,6 +73,37 @@ export class BlockStore {
   /** The canonical bytes of every transaction stored for the block, in index order. */
   async readTransactionBytes(blockNum: bigint): Promise<Buffer[]> {
     return this.db.values(transactionRange(blockNum)).all();
+  }
+
+  /**
+   * The records and transaction bytes of blocks `from` up to (not including) `to`, every one of which
+   * must be stored: two range reads, whatever the number of blocks, for readers that walk the chain.
+   */
+  async readStoredBlocks(from: bigint, to: bigint): Promise<{ record: BlockRecord; transactions: Buffer[] }[]> {
+    const [records, transactions] = await Promise.all([
+      this.db.values(blockRange(from, to)).all(),
+      this.db.iterator(transactionRange(from, to)).all(),
+    ]);
+    if (BigInt(records.length) !== to - from) throw new Error(`blocks ${from} to ${to - 1n} are below the height but not all stored`);
+    const blocks = records.map((bytes) => ({ record: decodeBlockRecord(bytes), transactions: [] as Buffer[] }));
+    for (const [key, bytes] of transactions) blocks[Number(blockOfKey(key) - from)]!.transactions.push(bytes);
+    return blocks;
+  }
+
+  /**
+   * The events of blocks `from` up to (not including) `to`, in ledger order: from the kept events where
+   * `tip` says they are kept, otherwise from the stored transactions.
+   */
+  async readEvents(from: bigint, to: bigint, tip: Pick<ChainTip, 'eventsFrom'>): Promise<ChaincodeEvent[]> {
+    const split = from > tip.eventsFrom ? from : to < tip.eventsFrom ? to : tip.eventsFrom;
+    const events: ChaincodeEvent[] = [];
+    if (from < split) {
+      for (const { record, transactions } of await this.readStoredBlocks(from, split)) events.push(...storedBlockEvents(record, transactions));
+    }
+    if (split < to) {
+      for (const [key, value] of await this.db.iterator(eventRange(split, to)).all()) events.push(decodeKeptEvent(key, value));
+    }
+    return events;
   }
 
   async readTransaction(blockNum: bigint, txNum: number, snapshot?: Snapshot): Promise<BlockTransaction | undefined> {
@@ -87,9 +132,30 @@ export class BlockStore {
       operations.push({ type: 'put', key: transactionKey(blockNum, txNum), value: bytes });
       const txId = block.txIds[txNum];
       if (txId !== undefined) operations.push({ type: 'put', key: txIdKey(txId), value: encodeHeight(blockNum, txNum) });
+      // Only a valid transaction's event is delivered, so only those are kept.
+      const stored = block.record.validationCodes[txNum] === TxValidationCode.VALID ? transactionEvent(bytes) : undefined;
+      if (stored) {
+        const { txId: transactionId, chaincodeName, event } = stored;
+        operations.push({ type: 'put', key: eventKey(blockNum, txNum), value: encodeKeptEvent({ transactionId, chaincodeName, ...event }) });
+      }
     });
     const tipBytes = new Writer().u64(tip.height).bytes(tip.currentHash).bytes(tip.commitHash).finish();
     operations.push({ type: 'put', key: TIP_KEY, value: tipBytes });
+    operations.push({ type: 'put', key: EVENTS_KEPT_KEY, value: new Writer().u64(tip.eventsFrom).u64(tip.height).finish() });
     return operations;
   }
+}
+
+/**
+ * Where the kept events start, as the last commit recorded it with the height it left. A record of an
+ * older height means blocks were committed since by a version that keeps no events (and no record, a
+ * ledger that never kept any): events are then kept from the current height on, and read from the
+ * transactions below it.
+ */
+function eventsKeptFrom(kept: Buffer | undefined, height: bigint): bigint {
+  if (kept === undefined) return height;
+  const r = new Reader(kept);
+  const record = { eventsFrom: r.u64(), height: r.u64() };
+  r.end();
+  return record.height === height ? record.eventsFrom : height;
 }

@@ -1,6 +1,7 @@
 import { Contract, JSONSerializer } from 'fabric-contract-api';
 import type { ChaincodeResponse, ChaincodeStub } from 'fabric-shim';
 import './chaincode-logs';
+import './client-certificates';
 import { ChaincodeFromContract } from './shim';
 
 /** A chaincode as a peer calls it: fabric-shim's ChaincodeInterface. */

@@ -1,36 +1,39 @@
 /**
- * fabric-shim's ClientIdentity, built for every invocation, parses the creator's certificate with
- * @fidm/x509's Certificate.fromPEM: about a quarter of a millisecond, for the same few certificates
- * (one per organisation's client and admin) over and over. This keeps the certificates it parsed, so
- * the contracts still get fabric-shim's own ClientIdentity, with the same id, MSP id and attributes.
- * A certificate that does not parse is not kept: it throws each time, as before.
+ * fabric-shim's contract router makes a ClientIdentity for every transaction, and its constructor parses
+ * the creator's PEM certificate with @fidm/x509: some 10 % of a licence verification in this process,
+ * for the few identities that ever send proposals. Here the parse is kept per PEM. Nothing of the parsed
+ * certificate reaches a contract — ClientIdentity copies out the id it formats and parses its attributes
+ * afresh — so sharing one parse between transactions changes no outcome; a PEM that fails to parse is
+ * not kept and fails again, as before.
  */
+import { createRequire } from 'node:module';
 
+/** The part of @fidm/x509's Certificate that ClientIdentity calls. */
 interface CertificateClass {
-  fromPEM(pem: string | Buffer): unknown;
+  fromPEM(data: Buffer | string): object;
 }
 
-/** Enough for every identity a gateway submits with; least recently used first out. */
-const KEPT_CERTIFICATES = 64;
+/** More than the identities of any channel this ledger serves; past it the cache starts again. */
+const MAX_CERTIFICATES = 1_000;
 
-/** fabric-shim's own copy of @fidm/x509, whichever version it depends on. */
-const { Certificate } = require(require.resolve('@fidm/x509', { paths: [require.resolve('fabric-shim')] })) as {
-  Certificate: CertificateClass;
-};
+const KEPT = Symbol('henan-chain: parses kept per PEM');
 
-const parse = Certificate.fromPEM.bind(Certificate);
-const kept = new Map<string, unknown>();
+function keepParses(certificate: CertificateClass & { [KEPT]?: true }): void {
+  if (certificate[KEPT]) return;
+  const parse = certificate.fromPEM.bind(certificate);
+  const parsed = new Map<string, object>();
+  certificate.fromPEM = (data) => {
+    const pem = typeof data === 'string' ? data : data.toString('latin1');
+    let found = parsed.get(pem);
+    if (!found) {
+      found = parse(data);
+      if (parsed.size >= MAX_CERTIFICATES) parsed.clear();
+      parsed.set(pem, found);
+    }
+    return found;
+  };
+  certificate[KEPT] = true;
+}
 
-// ClientIdentity only reads the parsed certificate (subject, issuer, extensions), so one object may serve every invocation.
-Certificate.fromPEM = (pem) => {
-  const key = typeof pem === 'string' ? pem : pem.toString('latin1');
-  let certificate = kept.get(key);
-  if (certificate === undefined) {
-    certificate = parse(pem);
-    if (kept.size >= KEPT_CERTIFICATES) kept.delete(kept.keys().next().value!);
-  } else {
-    kept.delete(key); // re-insert: Map order is the LRU order
-  }
-  kept.set(key, certificate);
-  return certificate;
-};
+// The @fidm/x509 fabric-shim loads, wherever npm placed it.
+keepParses(createRequire(require.resolve('fabric-shim'))('@fidm/x509').Certificate as CertificateClass);

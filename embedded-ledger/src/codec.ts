@@ -62,25 +62,26 @@ export class Reader {
 
   constructor(private readonly buffer: Buffer) {}
 
-  private take(length: number): Buffer {
-    if (this.offset + length > this.buffer.length) {
-      throw new Error(`truncated record: need ${length} bytes at offset ${this.offset} of ${this.buffer.length}`);
+  /** Moves past `length` bytes and returns where they start; numbers are read in place, without a slice each. */
+  private advance(length: number): number {
+    const at = this.offset;
+    if (at + length > this.buffer.length) {
+      throw new Error(`truncated record: need ${length} bytes at offset ${at} of ${this.buffer.length}`);
     }
-    const slice = this.buffer.subarray(this.offset, this.offset + length);
-    this.offset += length;
-    return slice;
+    this.offset = at + length;
+    return at;
   }
 
   u8(): number {
-    return this.take(1).readUInt8();
+    return this.buffer[this.advance(1)]!;
   }
 
   u32(): number {
-    return this.take(4).readUInt32BE();
+    return this.buffer.readUInt32BE(this.advance(4));
   }
 
   u64(): bigint {
-    return this.take(8).readBigUInt64BE();
+    return this.buffer.readBigUInt64BE(this.advance(8));
   }
 
   bool(): boolean {
@@ -91,11 +92,20 @@ export class Reader {
 
   /** A copy, so callers may keep it after the underlying record buffer is reused. */
   bytes(): Uint8Array {
-    return new Uint8Array(this.take(this.u32()));
+    const length = this.u32();
+    const at = this.advance(length);
+    return new Uint8Array(this.buffer.subarray(at, at + length));
   }
 
   string(): string {
-    return this.take(this.u32()).toString('utf8');
+    const length = this.u32();
+    const at = this.advance(length);
+    return this.buffer.toString('utf8', at, at + length);
+  }
+
+  /** Moves past `length` bytes, or past a length-prefixed byte string when no length is given. */
+  skip(length?: number): void {
+    this.advance(length ?? this.u32());
   }
 
   list<T>(read: () => T): T[] {

@@ -17,7 +17,7 @@ import { validateBlock } from './validator';
 /**
  * Turns ordered transactions into the next block and commits it, one block at a time: validation, then
  * ONE LevelDB batch holding the state updates with their versions, the history index, the block and its
- * transactions, the tx-id index and the new tip, written with sync. A crash therefore leaves either the
+ * transactions, the tx-id index, the kept events and the new tip, written with sync. A crash therefore leaves either the
  * whole block or none of it — Fabric needs savepoints and recovery to get there across its separate
  * databases; a single batch gives it directly.
  */
@@ -31,6 +31,11 @@ export class Committer {
     return this.tip.height;
   }
 
+  /** The tip the last commit left (or the stored one, before any). */
+  get current(): ChainTip {
+    return this.tip;
+  }
+
   /** Callers must not overlap calls: each block is built on the tip the previous one left. */
   async commit(transactions: readonly BlockTransaction[]): Promise<Block> {
     const number = this.tip.height;
@@ -41,7 +46,7 @@ export class Committer {
     const header = { number, previousHash: this.tip.currentHash, dataHash: dataHash(encoded) };
     const hash = blockHash(header);
     const record = { header, validationCodes: codes, commitHash: commitHash(codes, this.tip.commitHash) };
-    const tip = { height: number + 1n, currentHash: hash, commitHash: record.commitHash };
+    const tip = { height: number + 1n, currentHash: hash, commitHash: record.commitHash, eventsFrom: this.tip.eventsFrom };
 
     const operations: DbOperation[] = [];
     for (const update of updates.values()) {

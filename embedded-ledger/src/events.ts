@@ -1,5 +1,7 @@
-import type { Block } from './block';
+import { transactionEvent, type Block, type BlockRecord } from './block';
+import { Reader, Writer } from './codec';
 import { TxValidationCode } from './errors';
+import { blockOfKey } from './layout';
 
 /** A chaincode event of a committed, valid transaction (fabric-gateway's ChaincodeEvent). */
 export interface ChaincodeEvent {
@@ -20,8 +22,12 @@ export interface CommittedBlocks {
   height(): bigint;
   /** Settles after the next block is committed. */
   nextCommit(): Promise<void>;
-  events(blockNumber: bigint): Promise<ChaincodeEvent[]>;
+  /** The events of blocks `from` up to (not including) `to`, all below the height, in ledger order. */
+  events(from: bigint, to: bigint): Promise<ChaincodeEvent[]>;
 }
+
+/** Blocks an event stream reads at once while it replays: 32 blocks of at most 100 transactions of a few kB each. */
+const BLOCKS_PER_READ = 32n;
 
 /**
  * The events a block delivers: one per valid transaction that set one (Fabric keeps only a transaction's
@@ -44,8 +50,41 @@ export function blockEvents(block: Block): ChaincodeEvent[] {
 }
 
 /**
- * Replays the events of committed blocks from a start block, then follows new commits. It reads block by
- * block by number and only moves forward, so every event arrives once and in ledger order, whether it was
+ * The events of a stored block, as blockEvents gives them for the decoded block, read from its record
+ * and its transactions' canonical bytes without decoding the rest of each transaction.
+ */
+export function storedBlockEvents(record: BlockRecord, transactions: readonly Buffer[]): ChaincodeEvent[] {
+  const events: ChaincodeEvent[] = [];
+  transactions.forEach((bytes, txNum) => {
+    if (record.validationCodes[txNum] !== TxValidationCode.VALID) return;
+    const stored = transactionEvent(bytes);
+    if (!stored) return;
+    events.push({
+      blockNumber: record.header.number,
+      transactionId: stored.txId,
+      chaincodeName: stored.chaincodeName,
+      eventName: stored.event.eventName,
+      payload: stored.event.payload,
+    });
+  });
+  return events;
+}
+
+/** A kept event (layout.ts 'e'): txId | chaincodeName | eventName | payload; the key holds its block and index. */
+export function encodeKeptEvent(event: Omit<ChaincodeEvent, 'blockNumber'>): Buffer {
+  return new Writer().string(event.transactionId).string(event.chaincodeName).string(event.eventName).bytes(event.payload).finish();
+}
+
+export function decodeKeptEvent(key: Buffer, value: Buffer): ChaincodeEvent {
+  const r = new Reader(value);
+  const event = { blockNumber: blockOfKey(key), transactionId: r.string(), chaincodeName: r.string(), eventName: r.string(), payload: r.bytes() };
+  r.end();
+  return event;
+}
+
+/**
+ * Replays the events of committed blocks from a start block, then follows new commits. It reads blocks by
+ * number, up to BLOCKS_PER_READ at a time, and only moves forward, so every event arrives once and in ledger order, whether it was
  * committed before or after the stream was opened.
  */
 export class ChaincodeEventStream implements CloseableAsyncIterable<ChaincodeEvent> {
@@ -79,8 +118,11 @@ export class ChaincodeEventStream implements CloseableAsyncIterable<ChaincodeEve
           await Promise.race([committed, this.closing]);
           continue;
         }
-        const events = await this.blocks.events(this.nextBlock);
-        this.nextBlock++;
+        let to = this.blocks.height();
+        if (to > this.nextBlock + BLOCKS_PER_READ) to = this.nextBlock + BLOCKS_PER_READ;
+        if (this.endBlock !== undefined && to > this.endBlock) to = this.endBlock;
+        const events = await this.blocks.events(this.nextBlock, to);
+        this.nextBlock = to;
         for (const event of events) {
           if (this.closed) return;
           yield event;

@@ -12,6 +12,8 @@ import type { Version } from './rwset';
  *   't' u64 block || u32 tx                  the transaction's canonical bytes (what dataHash covers)
  *   'i' txId                                 u64 block || u32 tx                    (blkstorage tx-id index)
  *   'm'                                      chain tip: u64 height || current hash || commit hash
+ *   'e' u64 block || u32 tx                  the chaincode event of a valid transaction (events.ts encodeKeptEvent)
+ *   'n'                                      events kept: u64 first block || u64 height when written
  *
  * Keys go in as their UTF-8 bytes, so scans come back in the byte order Fabric's LevelDB uses. The
  * history key carries the key's length, as Fabric's does, so the prefix of one key never matches another
@@ -22,8 +24,10 @@ const HISTORY = 0x68; // 'h'
 const BLOCK = 0x62; // 'b'
 const TRANSACTION = 0x74; // 't'
 const TX_ID = 0x69; // 'i'
+const EVENT = 0x65; // 'e'
 
 export const TIP_KEY = Buffer.from('m');
+export const EVENTS_KEPT_KEY = Buffer.from('n');
 
 export function stateKey(key: string): Buffer {
   return Buffer.concat([Buffer.of(STATE), Buffer.from(key, 'utf8')]);
@@ -78,9 +82,28 @@ export function transactionKey(blockNum: bigint, txNum: number): Buffer {
   return Buffer.concat([Buffer.of(TRANSACTION), encodeHeight(blockNum, txNum)]);
 }
 
-/** Bounds covering the transactions of one block, in index order. */
-export function transactionRange(blockNum: bigint): { gte: Buffer; lt: Buffer } {
-  return { gte: transactionKey(blockNum, 0), lt: transactionKey(blockNum + 1n, 0) };
+/** Bounds covering the transactions of blocks `from` up to (not including) `to`, in block and index order. */
+export function transactionRange(from: bigint, to = from + 1n): { gte: Buffer; lt: Buffer } {
+  return { gte: transactionKey(from, 0), lt: transactionKey(to, 0) };
+}
+
+export function eventKey(blockNum: bigint, txNum: number): Buffer {
+  return Buffer.concat([Buffer.of(EVENT), encodeHeight(blockNum, txNum)]);
+}
+
+/** Bounds covering the kept events of blocks `from` up to (not including) `to`, in ledger order. */
+export function eventRange(from: bigint, to: bigint): { gte: Buffer; lt: Buffer } {
+  return { gte: eventKey(from, 0), lt: eventKey(to, 0) };
+}
+
+/** The block number in a transaction's or an event's key. */
+export function blockOfKey(dbKey: Buffer): bigint {
+  return dbKey.readBigUInt64BE(1);
+}
+
+/** Bounds covering the records of blocks `from` up to (not including) `to`. */
+export function blockRange(from: bigint, to: bigint): { gte: Buffer; lt: Buffer } {
+  return { gte: blockKey(from), lt: blockKey(to) };
 }
 
 export function txIdKey(txId: string): Buffer {

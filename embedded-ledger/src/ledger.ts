@@ -156,7 +156,7 @@ export class EmbeddedLedger {
     const db = await openDb(options.dataDir);
     try {
       const blocks = new BlockStore(db);
-      const tip = (await blocks.readTip()) ?? { height: 0n, currentHash: new Uint8Array(0), commitHash: new Uint8Array(0) };
+      const tip = (await blocks.readTip()) ?? { height: 0n, currentHash: new Uint8Array(0), commitHash: new Uint8Array(0), eventsFrom: 0n };
       const committer = new Committer(db, tip);
       const config: ConfigTransaction = { type: 'config', channelId, chaincodeName, msps: options.msps };
       if (tip.height === 0n) await committer.commit([config]);
@@ -258,7 +258,7 @@ export class EmbeddedLedger {
       {
         height: () => this.committer.height,
         nextCommit: () => this.commitSignal.promise,
-        events: (blockNumber) => this.blockEventsOf(blockNumber),
+        events: (from, to) => this.blockEventsOf(from, to),
       },
       options.startBlock ?? this.committer.height,
       () => this.streams.delete(stream),
@@ -411,11 +411,10 @@ export class EmbeddedLedger {
     committed.resolve();
   }
 
-  private async blockEventsOf(blockNumber: bigint): Promise<ChaincodeEvent[]> {
-    if (this.lastBlock?.header.number === blockNumber) return blockEvents(this.lastBlock);
-    const block = await this.getBlock(blockNumber);
-    if (!block) throw new Error(`block ${blockNumber} is below the height but not stored`);
-    return blockEvents(block);
+  private async blockEventsOf(from: bigint, to: bigint): Promise<ChaincodeEvent[]> {
+    // A stream that follows the commits asks for the block just committed, which is still at hand.
+    if (to === from + 1n && this.lastBlock?.header.number === from) return blockEvents(this.lastBlock);
+    return this.track(() => this.blocks.readEvents(from, to, this.committer.current));
   }
 
   /** Registers work that close() must wait for before it closes the database. */

@@ -1,6 +1,6 @@
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import type { Identity } from './identities';
 
 /** A transaction proposal as a client builds it and a peer hands it to the chaincode shim. */
@@ -39,18 +39,20 @@ export function createProposal(options: {
   }
 
   const creatorBytes = serializedIdentity(options.identity);
-  const nonce = randomBytes(NONCE_SIZE);
+  const nonce = nextNonce();
   const txId = options.txId ?? createHash('sha256').update(nonce).update(creatorBytes).digest('hex');
 
   const chaincodeId = new peer.ChaincodeID();
   chaincodeId.setName(options.chaincodeName);
+  const extension = new peer.ChaincodeHeaderExtension();
+  extension.setChaincodeId(chaincodeId);
 
   const channelHeader = new common.ChannelHeader();
   channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
   channelHeader.setChannelId(options.channelId);
   channelHeader.setTxId(txId);
   channelHeader.setTimestamp(Timestamp.fromDate(timestamp));
-  channelHeader.setExtension$(headerExtension(options.chaincodeName));
+  channelHeader.setExtension$(extension.serializeBinary());
 
   const signatureHeader = new common.SignatureHeader();
   signatureHeader.setCreator(creatorBytes);
@@ -79,38 +81,38 @@ export function createProposal(options: {
   return { txId, timestamp, input, signedProposal };
 }
 
-/** Encodings that are the same for every proposal of an identity or a chaincode; a few of each exist. */
-const KEPT_ENCODINGS = 64;
-const serializedIdentities = new Map<string, Uint8Array>();
-const headerExtensions = new Map<string, Uint8Array>();
+/** Identities that send proposals are few and send many: each one's serialized form, by certificate. */
+const serializedIdentities = new Map<string, { mspId: string; bytes: Uint8Array }>();
 
-function kept(cache: Map<string, Uint8Array>, key: string, encode: () => Uint8Array): Uint8Array {
-  let bytes = cache.get(key);
-  if (!bytes) {
-    bytes = encode();
-    if (cache.size >= KEPT_ENCODINGS) cache.delete(cache.keys().next().value!);
-    cache.set(key, bytes);
-  }
+/** More than the identities of any channel this ledger serves; past it the cache starts again. */
+const MAX_IDENTITIES = 1_000;
+
+/** msp.SerializedIdentity of the identity (MSP id and PEM), made once per identity. */
+function serializedIdentity(identity: Identity): Uint8Array {
+  const kept = serializedIdentities.get(identity.certificate);
+  if (kept?.mspId === identity.mspId) return kept.bytes;
+  const creator = new msp.SerializedIdentity();
+  creator.setMspid(identity.mspId);
+  creator.setIdBytes(Buffer.from(identity.certificate, 'utf8'));
+  const bytes = creator.serializeBinary();
+  if (serializedIdentities.size >= MAX_IDENTITIES) serializedIdentities.clear();
+  serializedIdentities.set(identity.certificate, { mspId: identity.mspId, bytes });
   return bytes;
 }
 
-/** The creator, msp.SerializedIdentity (MSP id + PEM), as the signature header carries it. */
-function serializedIdentity(identity: Identity): Uint8Array {
-  return kept(serializedIdentities, `${identity.mspId}\u0000${identity.certificate}`, () => {
-    const creator = new msp.SerializedIdentity();
-    creator.setMspid(identity.mspId);
-    creator.setIdBytes(Buffer.from(identity.certificate, 'utf8'));
-    return creator.serializeBinary();
-  });
-}
+/**
+ * Nonces are cut from a pool the CSPRNG fills 170 at a time: a randomBytes call per proposal cost more
+ * than the rest of the nonce's handling. Each nonce is a fresh copy, never handed out twice.
+ */
+const noncePool = Buffer.alloc(NONCE_SIZE * 170);
+let nonceOffset = noncePool.length;
 
-/** The channel header's extension: peer.ChaincodeHeaderExtension naming the chaincode. */
-function headerExtension(chaincodeName: string): Uint8Array {
-  return kept(headerExtensions, chaincodeName, () => {
-    const chaincodeId = new peer.ChaincodeID();
-    chaincodeId.setName(chaincodeName);
-    const extension = new peer.ChaincodeHeaderExtension();
-    extension.setChaincodeId(chaincodeId);
-    return extension.serializeBinary();
-  });
+function nextNonce(): Buffer {
+  if (nonceOffset === noncePool.length) {
+    randomFillSync(noncePool);
+    nonceOffset = 0;
+  }
+  const nonce = Buffer.from(noncePool.subarray(nonceOffset, nonceOffset + NONCE_SIZE));
+  nonceOffset += NONCE_SIZE;
+  return nonce;
 }

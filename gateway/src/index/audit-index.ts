@@ -1,3 +1,4 @@
+import type { BatchOperation } from 'classic-level';
 import type { Logger } from 'pino';
 import type { RecordEvent } from '@henan-chain/chaincode';
 import type { Ledger, LedgerEvent } from '../ledger/ledger';
@@ -18,6 +19,8 @@ interface Checkpoint {
 }
 
 const SEP = '\u0000';
+/** A write to the gateway database, in a batch that projects events. */
+type IndexOperation = BatchOperation<GatewayDb, string, unknown>;
 /** Events a rebuild writes in one LevelDB batch. */
 const REPLAY_BATCH = 1000;
 /** The time-ordered part of an index key: transaction time, block number, transaction id. */
@@ -129,29 +132,38 @@ export class AuditIndex {
    */
   async replay(ledger: Ledger, startBlock: bigint, endBlock: bigint): Promise<number> {
     let count = 0;
+    let operations: IndexOperation[] = [];
     let pending: RecordEvent[] = [];
-    let batch = this.db.batch();
+    let last: LedgerEvent | undefined;
+    // One batch is written while the next is filled; each waits for the one before, so they land in order.
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
-      await batch.write();
-      this.applied(pending);
-      count += pending.length;
+      if (last) operations.push(this.checkpointAt(last));
+      const [batch, payloads] = [operations, pending];
+      await writing;
+      writing = this.db.batch(batch).then(() => this.applied(payloads));
+      count += payloads.length;
+      operations = [];
       pending = [];
-      batch = this.db.batch();
     };
     for await (const event of ledger.events(startBlock, endBlock)) {
-      const payload = this.project(event, batch);
-      if (payload) pending.push(payload);
+      const payload = this.project(event, operations);
+      if (!payload) continue;
+      pending.push(payload);
+      last = event;
       if (pending.length >= REPLAY_BATCH) await flush();
     }
     await flush();
+    await writing;
     return count;
   }
 
   private async apply(event: LedgerEvent): Promise<void> {
-    const batch = this.db.batch();
-    const payload = this.project(event, batch);
+    const operations: IndexOperation[] = [];
+    const payload = this.project(event, operations);
     if (!payload) return;
-    await batch.write();
+    operations.push(this.checkpointAt(event));
+    await this.db.batch(operations);
     this.applied([payload]);
     this.seen.add(event.transactionId);
     // A Set iterates in insertion order: drop the oldest to keep it bounded.
@@ -161,24 +173,34 @@ export class AuditIndex {
     }
   }
 
-  /** Adds the event's projections and the checkpoint at it to `batch`; undefined (nothing added) for a payload that is not JSON. */
-  private project(event: LedgerEvent, batch: ReturnType<GatewayDb['batch']>): RecordEvent | undefined {
+  /**
+   * Adds the writes of the event's projections to `operations`; undefined (nothing added) for a payload
+   * that is not JSON. Operations go to LevelDB as one array: a third of the CPU of a chained batch's puts.
+   */
+  private project(event: LedgerEvent, operations: IndexOperation[]): RecordEvent | undefined {
     let payload: RecordEvent;
     try {
-      payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as RecordEvent;
+      payload = JSON.parse(Buffer.from(event.payload.buffer, event.payload.byteOffset, event.payload.byteLength).toString('utf8')) as RecordEvent;
     } catch {
       this.log.warn({ txId: event.transactionId, eventName: event.eventName }, 'skipping an event that is not JSON');
       return undefined;
     }
     const entry: IndexedEvent = { ...payload, eventName: event.eventName, blockNumber: event.blockNumber.toString() };
-    const order = `${payload.timestamp}${SEP}${orderKey(event.blockNumber)}${SEP}${event.transactionId}`;
-    for (const agencyId of new Set([payload.agencyId, ...(payload.counterparties ?? [])])) {
-      batch.put(`${agencyId}${SEP}${order}`, entry, { sublevel: this.byAgency });
-    }
-    batch.put(order, entry, { sublevel: this.byTime });
-    batch.put(`${payload.kind}${SEP}${payload.id}${SEP}${orderKey(event.blockNumber)}${SEP}${event.transactionId}`, entry, { sublevel: this.byRecord });
-    batch.put('checkpoint', { blockNumber: event.blockNumber.toString(), transactionId: event.transactionId }, { sublevel: this.meta });
+    // The JSON the sections' encoding would make, made once for every projection.
+    const value = JSON.stringify(entry);
+    const block = orderKey(event.blockNumber);
+    const order = `${payload.timestamp}${SEP}${block}${SEP}${event.transactionId}`;
+    const put = (sublevel: ReturnType<typeof section<IndexedEvent>>, key: string): number => operations.push({ type: 'put', sublevel, key, value, valueEncoding: 'utf8' });
+    for (const agencyId of new Set([payload.agencyId, ...(payload.counterparties ?? [])])) put(this.byAgency, `${agencyId}${SEP}${order}`);
+    put(this.byTime, order);
+    put(this.byRecord, `${payload.kind}${SEP}${payload.id}${SEP}${block}${SEP}${event.transactionId}`);
     return payload;
+  }
+
+  /** The checkpoint at `event`, written in the batch of its projections: a restart resumes after it. */
+  private checkpointAt(event: LedgerEvent): IndexOperation {
+    const checkpoint: Checkpoint = { blockNumber: event.blockNumber.toString(), transactionId: event.transactionId };
+    return { type: 'put', sublevel: this.meta, key: 'checkpoint', value: checkpoint };
   }
 
   /** After the batch holding them is written: counted, and handed to the followers in ledger order. */
