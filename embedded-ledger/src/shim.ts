@@ -1,6 +1,5 @@
 import type { peer } from '@hyperledger/fabric-protos';
 import type { ChaincodeStub } from 'fabric-shim';
-import './client-certificates';
 
 /**
  * The parts of fabric-shim 2.5.8 the ledger drives that its type declarations leave out. The contracts
