@@ -195,7 +195,7 @@ interface DuringWrites {
   quiet: Measured;
   duringWrites: Measured;
   writes: Summary;
-  /** Verifications in the rounds with writes, by cache outcome (bypass: the audit index behind the ledger). */
+  /** Verifications in the rounds with writes, by cache outcome (bypass: the verdict cache's record events behind the ledger). */
   outcomes: Record<Outcome, number>;
   bypassShare: number;
   /** duringWrites / quiet requests per second. */

@@ -395,3 +395,22 @@ test('remember: the same verdict as without, for valid, altered, wrong-key, wron
   t.true(verify('record', sig, publicKey, { remember: true }).valid);
   t.false(verify('record!', sig, publicKey, { remember: true }).valid, 'a remembered signature proves nothing of another message');
 });
+
+test('sign with remember: its signature verifies under the signer\u2019s key only, for its message and id only', (t) => {
+  clearSm2KeyCache();
+  const { privateKey, publicKey } = generateKeyPair();
+  const other = generateKeyPair().publicKey;
+  const sig = sign('record', privateKey, { remember: true });
+  const withId = sign('record', privateKey, { id: 'alice@henan', remember: true });
+  const verdicts = (remember: boolean) => [
+    verify('record', sig, publicKey, { remember }).valid,
+    verify('record', toHex(sig), toHex(publicKey), { remember }).valid,
+    verify('record', withId, publicKey, { id: 'alice@henan', remember }).valid,
+    verify('record!', sig, publicKey, { remember }).valid,
+    verify('record', sig, other, { remember }).valid,
+    verify('record', withId, publicKey, { remember }).valid,
+    verify('record', sig, publicKey, { id: 'alice@henan', remember }).valid,
+  ];
+  t.deepEqual(verdicts(true), [true, true, true, false, false, false, false]);
+  t.deepEqual(verdicts(false), verdicts(true));
+});

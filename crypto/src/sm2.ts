@@ -35,9 +35,19 @@ export interface SignOptions {
   id?: string;
   /** Pure RFC 6979 (no fresh randomness): the same message and key always give the same signature. */
   deterministic?: boolean;
+  /**
+   * Remember the signature as valid, as verify's `remember` does once it has checked one: a signature
+   * just made is valid under the signer's own key by construction, so a `remember` verification of it
+   * in this process (the embedded ledger's chaincode checking a body the gateway signed) is answered
+   * without the curve arithmetic. Under any other key, message or id it is checked as ever.
+   */
+  remember?: boolean;
 }
 
 const CURVE_CONSTANTS = concatBytes(...[CURVE.a, CURVE.b, CURVE.Gx, CURVE.Gy].map(bytes32));
+
+/** The first byte of an uncompressed point's encoding, before x||y. */
+const UNCOMPRESSED = Uint8Array.of(0x04);
 
 /** x||y of a point, 64 bytes, as Z_A hashes it. */
 function coordinates(point: Point): Uint8Array {
@@ -151,14 +161,14 @@ function coordinatesOfSigner(d: bigint): Uint8Array {
   return xy;
 }
 
-function signingDigest(message: string | Uint8Array, d: bigint, id: string | undefined): bigint {
-  return bytesToBigInt(eOf(zaOf(coordinatesOfSigner(d), id ?? DEFAULT_SM2_ID), message));
-}
-
 /** SM2 signature of `message` (UTF-8 if a string) as DER SEQUENCE { r, s } (GM/T 0009). */
 export function sign(message: string | Uint8Array, privateKey: Uint8Array, options: SignOptions = {}): Uint8Array {
   const d = privateScalar(privateKey);
-  return signE(signingDigest(message, d, options.id), d, options.deterministic);
+  const xy = coordinatesOfSigner(d);
+  const e = eOf(zaOf(xy, options.id ?? DEFAULT_SM2_ID), message);
+  const rs = signRS(bytesToBigInt(e), d, options.deterministic);
+  if (options.remember) rememberValid(signatureMemo(concatBytes(UNCOMPRESSED, xy), e, rs));
+  return encodeSignature(rs);
 }
 
 /**
@@ -168,18 +178,17 @@ export function sign(message: string | Uint8Array, privateKey: Uint8Array, optio
  */
 export function signDigest(e: Uint8Array | string, privateKey: Uint8Array, options: Pick<SignOptions, 'deterministic'> = {}): Uint8Array {
   const d = privateScalar(privateKey);
-  return signE(digestOf(e), d, options.deterministic);
+  return encodeSignature(signRS(digestOf(e), d, options.deterministic));
 }
 
-function signE(e: bigint, d: bigint, deterministic: boolean | undefined): Uint8Array {
+function signRS(e: bigint, d: bigint, deterministic: boolean | undefined): RS {
   const extra = deterministic ? new Uint8Array(0) : new Uint8Array(randomBytes(32));
   const seed = concatBytes(bytes32(d), bytes32(Fn.create(e)), extra);
   // RFC 6979 §3.2 h: draw candidates until k is in [1, n-1] and gives a usable signature.
-  const rs = drbg(seed, (candidate) => {
+  return drbg(seed, (candidate) => {
     const k = bytesToBigInt(candidate);
     return k >= 1n && k < CURVE.n ? trySign(e, d, k) : undefined;
   });
-  return encodeSignature(rs);
 }
 
 /**
@@ -332,18 +341,25 @@ function verifyOrThrow(
   const e = eOf(za, message);
   if (!options.remember) return verifyE(bytesToBigInt(e), rs, key);
   // The point's own encoding, not the caller's (hex or bytes, compressed or not): one key, one entry.
-  const memo = toHex(sm3(concatBytes(key.point.toBytes(false), e, bytes32(rs.r), bytes32(rs.s))));
+  const memo = signatureMemo(key.point.toBytes(false), e, rs);
   if (remembered.has(memo)) {
     remembered.delete(memo); // re-insert: Set order is the LRU order
     remembered.add(memo);
     return { valid: true };
   }
   const result = verifyE(bytesToBigInt(e), rs, key);
-  if (result.valid) {
-    if (remembered.size >= REMEMBERED_SIZE) remembered.delete(remembered.values().next().value!);
-    remembered.add(memo);
-  }
+  if (result.valid) rememberValid(memo);
   return result;
+}
+
+/** The remembered set's entry of a signature: SM3 of the key's uncompressed point, e, r and s. */
+function signatureMemo(uncompressedPoint: Uint8Array, e: Uint8Array, rs: RS): string {
+  return toHex(sm3(concatBytes(uncompressedPoint, e, bytes32(rs.r), bytes32(rs.s))));
+}
+
+function rememberValid(memo: string): void {
+  if (remembered.size >= REMEMBERED_SIZE) remembered.delete(remembered.values().next().value!);
+  remembered.add(memo);
 }
 
 function verifyE(e: bigint, { r, s }: RS, key: CachedKey): VerifyResult {
