@@ -14,6 +14,7 @@ import {
 import {
   ChaincodeEventStream,
   blockEvents,
+  transactionEventOf,
   type ChaincodeEvent,
   type CloseableAsyncIterable,
 } from './events';
@@ -241,7 +242,8 @@ export class EmbeddedLedger {
       timestamp: tx.timestamp,
       payload: tx.response.payload,
     };
-    const event = blockEvents(block).find((e) => e.transactionId === tx.txId);
+    // Its own event only: the whole block's, searched by each of its transactions, grew with the block squared.
+    const event = transactionEventOf(block, txNum);
     return event ? { ...result, event } : result;
   }
 
