@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   // Other work on the machine lowers every figure; the load averages say how much there was.
   const loadAtStart = loadAverage();
   process.stderr.write('preparing keys, signatures, trees and proofs...\n');
-  const cases: Case[] = [...sm2Cases(), ...hashCases()];
+  const cases: Case[] = [...sm2Cases(), ...(await hashCases())];
   const measured = comparisons(cases).flatMap((group) => {
     process.stderr.write(`  ${group.map((c) => `${c.what} — ${c.who}`).join('\n  ')}\n`);
     const timings = measureSideBySide(group.map((c) => c.op));

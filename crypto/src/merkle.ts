@@ -37,7 +37,7 @@ let wasm: Promise<MerkleHash> | undefined;
 /**
  * SM3 on hash-wasm's WebAssembly build, the same digests as SM3, for building large trees: on the
  * 33- and 65-byte inputs of a tree, most of a node:crypto call is its fixed cost, not the hash,
- * and a WebAssembly call has far less of it (about 2-4x the hashes per second, see bench:crypto).
+ * and a WebAssembly call has far less of it (about twice the calls per second: bench:crypto, sm3.64b.wasm).
  * Loaded once, asynchronously: WebAssembly compiles asynchronously.
  */
 export function wasmSM3(): Promise<MerkleHash> {
