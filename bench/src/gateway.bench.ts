@@ -2,8 +2,9 @@
  * `npm run bench:gateway`: one run measures, on this machine and in the same run as their baselines,
  * licence issuance (gateway-signed and client-signed, c = 1, 10, 50), the first verification after a
  * burst of writes, POST /v1/verify/licence on a cache hit and on a miss next to a bare Koa app, cache
- * hits while an agency writes, anchoring a 100,000-leaf batch, and start-up with the ledger so filled beside
- * start-up with a one-licence ledger; prints a table with every target
+ * hits while an agency writes, anchoring batches of 100,000 leaves (JSON) and of 1,000,000 (uploaded
+ * as raw bytes) with the gateway's memory per anchored leaf, and start-up with the ledger so filled
+ * beside start-up with a one-licence ledger; prints a table with every target
  * beside its measured figure and writes bench/results/gateway.json. Targets are reported, never
  * asserted: figures depend on the machine and its load.
  *
@@ -50,6 +51,9 @@ const WRITES_POOL = 10_000;
 const LEAVES = 100_000;
 /** Anchored batches, each by a fresh agency so that each is a 100,000-leaf tree; the median is judged. */
 const BATCHES = 3;
+/** The largest batch the gateway takes, its leaves uploaded as raw bytes (multipart/form-data). */
+const UPLOADED_LEAVES = 1_000_000;
+const UPLOADED_BATCHES = 3;
 /** Start-up rounds of each data directory, alternating; the median of each is judged. */
 const STARTS = 5;
 
@@ -75,7 +79,8 @@ const METHOD = {
   rebuild: 'after the burst, AuditIndex.replay (what npm run index:rebuild runs) of the whole ledger into a fresh database, timed',
   hitsDuringWrites: `cache hits at c = ${CONNECTIONS} while one agency issues licences at c = ${WRITERS}, in rounds alternating with quiet hits`,
   gatewayLog: 'info level (the default), to /dev/null',
-  anchor: `${BATCHES} batches of ${LEAVES} random SM3 leaves, each by a new agency; times end to end over HTTP, the body serialised beforehand`,
+  anchor: `${BATCHES} batches of ${LEAVES} random SM3 leaves as hex in JSON, then ${UPLOADED_BATCHES} of ${UPLOADED_LEAVES} as raw bytes in multipart/form-data, each by a new agency; times end to end over HTTP, the body made beforehand`,
+  memory: 'gateway memory per anchored leaf: heapUsed + arrayBuffers of the process (the gateway runs in it) after global.gc(), after the batch and its proof minus before it, divided by its leaves',
   startUp: `at the end, the gateway stopped and started again on its data directory, and a gateway on a fresh one-licence data directory, ${STARTS} alternating rounds: from startGateway() to the answer of the first POST /v1/verify/licence (a licence verified before the stop)`,
 };
 
@@ -246,7 +251,7 @@ interface DuringWrites {
   writes: Summary;
   /** Licences the writes committed. */
   issued: number;
-  /** Verifications in the rounds with writes, by cache outcome (bypass: the audit index behind the ledger). */
+  /** Verifications in the rounds with writes, by cache outcome (bypass: the verdict cache's record events behind the ledger). */
   outcomes: Record<Outcome, number>;
   bypassShare: number;
   /** duringWrites / quiet requests per second. */
@@ -316,6 +321,18 @@ interface BatchTimes {
   proofMs: number;
   verifyMs: number;
   totalMs: number;
+  /** What the process holds more after the batch than before it, per leaf (see METHOD.memory). */
+  bytesPerLeaf: number;
+}
+
+/** heapUsed + arrayBuffers after full collections: what the process holds, the gateway's trees included. */
+function heldBytes(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc, as npm run bench:gateway does');
+  gc();
+  gc();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 async function timed<T>(what: string, expectStatus: number, call: () => Promise<{ status: number; text: string; body: T }>): Promise<{ body: T; ms: number }> {
@@ -326,26 +343,40 @@ async function timed<T>(what: string, expectStatus: number, call: () => Promise<
   return { body: reply.body, ms };
 }
 
-/** POST /v1/anchors to the 201 after commit, then GET the proof of one leaf and POST it to /v1/verify/proof. */
-async function anchorAndProve(gw: TestGateway): Promise<BatchTimes> {
+/**
+ * POST /v1/anchors of `count` leaves to the 201 after commit, then GET the proof of one leaf and POST it
+ * to /v1/verify/proof. The leaves go as hex in JSON, or with `upload` as raw bytes in multipart/form-data.
+ */
+async function anchorAndProve(gw: TestGateway, count: number, upload: boolean): Promise<BatchTimes> {
   const { token } = await gw.registerAgency({ name: '河南省大数据管理局', roles: ['provider'] });
-  const leaves = Array.from({ length: LEAVES }, () => randomBytes(32).toString('hex'));
-  const body = JSON.stringify({ leaves, description: '不动产登记电子证明 批次' });
-  const anchored = await timed('POST /v1/anchors', 201, () => gw.request('POST', '/v1/anchors', { token, raw: body, contentType: 'application/json' }));
-  const leaf = leaves[randomInt(LEAVES)]!;
+  const leaves = randomBytes(count * 32);
+  const hex = (i: number) => leaves.subarray(i * 32, (i + 1) * 32).toString('hex');
+  const description = '不动产登记电子证明 批次';
+  let body: string | FormData;
+  if (upload) {
+    body = new FormData();
+    body.append('description', description);
+    body.append('leaves', new Blob([leaves]), 'leaves.bin');
+  } else {
+    body = JSON.stringify({ leaves: Array.from({ length: count }, (_, i) => hex(i)), description });
+  }
+  const before = heldBytes();
+  const anchored = await timed('POST /v1/anchors', 201, () => gw.request('POST', '/v1/anchors', { token, raw: body, ...(upload ? {} : { contentType: 'application/json' }) }));
+  const leaf = hex(randomInt(count));
   const { anchorId } = anchored.body.batch;
   const proof = await timed('GET proof', 200, () => gw.request('GET', `/v1/anchors/${anchorId}/proof?leaf=${leaf}`));
   const { agencyId: _a, evidence: _e, ...claim } = proof.body;
   const verified = await timed('POST /v1/verify/proof', 200, () => gw.request('POST', '/v1/verify/proof', { json: claim }));
   if (verified.body.valid !== true) throw new Error(`benchmark fixture broken: the proof of leaf ${leaf} did not verify`);
-  return { anchorMs: anchored.ms, proofMs: proof.ms, verifyMs: verified.ms, totalMs: anchored.ms + proof.ms + verified.ms };
+  const bytesPerLeaf = (heldBytes() - before) / count;
+  return { anchorMs: anchored.ms, proofMs: proof.ms, verifyMs: verified.ms, totalMs: anchored.ms + proof.ms + verified.ms, bytesPerLeaf };
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 function medianTimes(batches: BatchTimes[]): BatchTimes {
   const of = (key: keyof BatchTimes) => median(batches.map((b) => b[key]));
-  return { anchorMs: of('anchorMs'), proofMs: of('proofMs'), verifyMs: of('verifyMs'), totalMs: of('totalMs') };
+  return { anchorMs: of('anchorMs'), proofMs: of('proofMs'), verifyMs: of('verifyMs'), totalMs: of('totalMs'), bytesPerLeaf: of('bytesPerLeaf') };
 }
 
 const number = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -371,8 +402,15 @@ interface Results {
   burst: { writes: number; seconds: number; firstVerifyMs: number };
   rebuild: Awaited<ReturnType<typeof rebuildRate>>;
   duringWrites: DuringWrites;
-  anchor: { leaves: number; median: BatchTimes; batches: BatchTimes[] };
+  anchor: AnchorRuns;
+  uploadedAnchor: AnchorRuns;
   startUp: StartUp;
+}
+
+interface AnchorRuns {
+  leaves: number;
+  median: BatchTimes;
+  batches: BatchTimes[];
 }
 
 function targets(r: Results): Verdict[] {
@@ -409,6 +447,18 @@ function targets(r: Results): Verdict[] {
       shown: seconds(r.anchor.median.totalMs),
       met: r.anchor.median.totalMs < 5000,
     },
+    {
+      text: `${number(UPLOADED_LEAVES)} leaves uploaded in one batch accepted and proven in ≤ 4 s (median)`,
+      value: r.uploadedAnchor.median.totalMs / 1000,
+      shown: seconds(r.uploadedAnchor.median.totalMs),
+      met: r.uploadedAnchor.median.totalMs <= 4000,
+    },
+    {
+      text: 'gateway memory ≤ 64 bytes per anchored leaf (median)',
+      value: r.uploadedAnchor.median.bytesPerLeaf,
+      shown: `${number(r.uploadedAnchor.median.bytesPerLeaf, 1)} bytes`,
+      met: r.uploadedAnchor.median.bytesPerLeaf <= 64,
+    },
   ];
 }
 
@@ -442,17 +492,21 @@ function format(r: Results, verdicts: Verdict[]): string {
     ],
     [1, 2, 3, 4],
   );
-  const m = r.anchor.median;
-  const anchor = table(
-    [
-      [`anchor batch of ${number(LEAVES)} leaves`, 'median', ...r.anchor.batches.map((_, i) => `#${i + 1}`)],
-      ['POST /v1/anchors → 201 committed', seconds(m.anchorMs), ...r.anchor.batches.map((b) => seconds(b.anchorMs))],
-      ['GET /v1/anchors/:id/proof', millis(m.proofMs), ...r.anchor.batches.map((b) => millis(b.proofMs))],
-      ['POST /v1/verify/proof', millis(m.verifyMs), ...r.anchor.batches.map((b) => millis(b.verifyMs))],
-      ['accepted and proven', seconds(m.totalMs), ...r.anchor.batches.map((b) => seconds(b.totalMs))],
-    ],
-    r.anchor.batches.map((_, i) => i + 1).concat(r.anchor.batches.length + 1),
-  );
+  const anchorTable = (runs: AnchorRuns, how: string) => {
+    const m = runs.median;
+    return table(
+      [
+        [`anchor batch of ${number(runs.leaves)} leaves, ${how}`, 'median', ...runs.batches.map((_, i) => `#${i + 1}`)],
+        ['POST /v1/anchors → 201 committed', seconds(m.anchorMs), ...runs.batches.map((b) => seconds(b.anchorMs))],
+        ['GET /v1/anchors/:id/proof', millis(m.proofMs), ...runs.batches.map((b) => millis(b.proofMs))],
+        ['POST /v1/verify/proof', millis(m.verifyMs), ...runs.batches.map((b) => millis(b.verifyMs))],
+        ['accepted and proven', seconds(m.totalMs), ...runs.batches.map((b) => seconds(b.totalMs))],
+        ['memory held per leaf', `${number(m.bytesPerLeaf, 1)} B`, ...runs.batches.map((b) => `${number(b.bytesPerLeaf, 1)} B`)],
+      ],
+      runs.batches.map((_, i) => i + 2).concat(1),
+    );
+  };
+  const anchor = `${anchorTable(r.anchor, 'hex in JSON')}\n\n${anchorTable(r.uploadedAnchor, 'raw bytes uploaded')}`;
   const burst =
     `burst: ${number(r.burst.writes)} issuances in ${r.burst.seconds.toFixed(1)} s (${number(r.burst.writes / r.burst.seconds)}/s at c = ${BURST_CONNECTIONS}); ` +
     `the next verification took ${millis(r.burst.firstVerifyMs)}\n` +
@@ -498,8 +552,13 @@ async function main(): Promise<void> {
 
     const batches: BatchTimes[] = [];
     for (let i = 0; i < BATCHES; i++) {
-      process.stderr.write(`  anchor batch ${i + 1} of ${BATCHES}: ${number(LEAVES)} leaves\n`);
-      batches.push(await anchorAndProve(gw));
+      process.stderr.write(`  anchor batch ${i + 1} of ${BATCHES}: ${number(LEAVES)} leaves as hex in JSON\n`);
+      batches.push(await anchorAndProve(gw, LEAVES, false));
+    }
+    const uploaded: BatchTimes[] = [];
+    for (let i = 0; i < UPLOADED_BATCHES; i++) {
+      process.stderr.write(`  anchor batch ${i + 1} of ${UPLOADED_BATCHES}: ${number(UPLOADED_LEAVES)} leaves uploaded as raw bytes\n`);
+      uploaded.push(await anchorAndProve(gw, UPLOADED_LEAVES, true));
     }
 
     process.stderr.write(`  start-up with this run's ledger and with a one-licence ledger: ${STARTS} alternating rounds\n`);
@@ -514,6 +573,7 @@ async function main(): Promise<void> {
       rebuild,
       duringWrites,
       anchor: { leaves: LEAVES, median: medianTimes(batches), batches },
+      uploadedAnchor: { leaves: UPLOADED_LEAVES, median: medianTimes(uploaded), batches: uploaded },
       startUp,
     };
     const verdicts = targets(results);

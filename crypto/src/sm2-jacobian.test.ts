@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import test from 'ava';
 import fc from 'fast-check';
 import { CURVE, Point } from './sm2-curve';
-import { type Jacobian, addAffine, addJacobian, affineX, double, hasAffineX, infinity } from './sm2-jacobian';
+import { type Jacobian, addAffine, addJacobian, affineX, double, hasAffineX, infinity, toAffineAll } from './sm2-jacobian';
 
 const { n, p } = CURVE;
 const { Fp } = Point;
@@ -62,4 +62,15 @@ test('additions report the cases their formulas do not cover; infinity is the id
   double(none);
   t.is(none.Z, 0n);
   t.is(affineX(none), undefined);
+});
+
+test('toAffineAll: the affine coordinates of every point, one inversion for all', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(scalar, zValue), { minLength: 1, maxLength: 12 }), (pairs) => {
+      const { xs, ys } = toAffineAll(pairs.map(([k, z]) => jacobian(k, z)));
+      pairs.forEach(([k], i) => assert.deepEqual({ x: xs[i], y: ys[i] }, Point.BASE.multiply(k).toAffine()));
+    }),
+    { numRuns: 30 },
+  );
+  t.deepEqual(toAffineAll([]), { xs: [], ys: [] });
 });

@@ -1,13 +1,12 @@
 /**
  * Scalar multiplication from precomputed tables: variable-time [a]A + [b]B, the inner loop of SM2
- * verification, where every input is public, and [k]G for signing. @noble/curves builds the tables;
- * the accumulation uses Jacobian coordinates and mixed (Jacobian + affine) additions, 11 field
+ * verification, where every input is public, and [k]G for signing. Tables and sums use
+ * sm2-jacobian's formulas: the sums take mixed (Jacobian + affine) additions, 11 field
  * multiplications each instead of the ~19 of noble's complete projective formula, which makes a
  * cached-key verification about twice as fast.
  */
-import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { CURVE, Point } from './sm2-curve';
-import { type Jacobian, addAffine, affineX, infinity } from './sm2-jacobian';
+import { type Jacobian, addAffine, addJacobian, affineX, double, infinity, toAffineAll } from './sm2-jacobian';
 
 const P = CURVE.p;
 
@@ -27,20 +26,24 @@ function windowCount(w: number): number {
 
 export function pointTable(point: Point, w: number): PointTable {
   const size = 2 ** (w - 1);
-  const points: Point[] = [];
-  let base = point;
+  const { x, y } = point.toAffine();
+  const points: Jacobian[] = [];
+  let base: Jacobian = { X: x, Y: y, Z: 1n };
   for (let j = 0; j < windowCount(w); j++) {
     let multiple = base;
     points.push(multiple);
     for (let i = 1; i < size; i++) {
-      multiple = multiple.add(base);
+      multiple = { ...multiple };
+      // Never exceptional past the doubling: i·B = ±B only for i = 1, the prime n being far larger.
+      if (i === 1) double(multiple);
+      else addJacobian(multiple, base.X, base.Y, base.Z);
       points.push(multiple);
     }
-    base = multiple.double();
+    base = { ...multiple };
+    double(base);
   }
   // None is infinity: i * 2^(w*j) is never a multiple of the prime n.
-  const affine = normalizeZ(Point, points);
-  return { w, xs: affine.map((q) => q.X), ys: affine.map((q) => q.Y) };
+  return { w, ...toAffineAll(points) };
 }
 
 /**

@@ -10,6 +10,7 @@ import { hasAffineX } from './sm2-jacobian';
 import { baseMulX, mulAdd, pointTable } from './sm2-precompute';
 import {
   DEFAULT_SM2_ID,
+  KEY_TABLE_AFTER_USES,
   clearSm2KeyCache,
   computeE,
   computeEStream,
@@ -55,7 +56,7 @@ test('official vector: public key, Z_A, e, r and s', (t) => {
 test('official vector verifies as DER and raw, bytes and hex, cold and cached', (t) => {
   clearSm2KeyCache();
   const der = signWithNonce(h(V.e), V.d, V.k);
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i <= KEY_TABLE_AFTER_USES; i++) {
     t.deepEqual(verify('message digest', der, V.pub), { valid: true });
     t.deepEqual(verify(new TextEncoder().encode('message digest'), toHex(der), h(V.pub)), { valid: true });
     t.deepEqual(verify('message digest', V.r + V.s, V.pub.toLowerCase()), { valid: true });
@@ -308,7 +309,7 @@ test('a signature whose point has x >= n verifies with x reduced mod n, cold and
   const r = tValue - 1n;
   const e = bigIntToBytes(Point.Fn.create(r - R.x), 32);
   clearSm2KeyCache();
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i <= KEY_TABLE_AFTER_USES; i++) {
     t.true(verifyDigest(e, raw(r, 1n), publicKey).valid, `verification ${i + 1}`);
     t.false(verifyDigest(e, raw(r + 1n, 1n), publicKey).valid);
   }
@@ -321,7 +322,7 @@ test('a key whose sums meet the exceptional cases still verifies correctly (nobl
   const sig = sign('fallback', dOne);
   // s = 1, t = 15: after [1]G the first window of t adds -G and the running sum is infinity.
   const crafted = raw(14n, 1n);
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i <= KEY_TABLE_AFTER_USES; i++) {
     t.true(verify('fallback', sig, pub).valid);
     const result = verify('fallback', crafted, pub);
     t.false(result.valid);
@@ -336,7 +337,7 @@ test('a valid signature whose sum is a doubling verifies, cold and cached (noble
   const r = n - 1n;
   const e = bigIntToBytes(Point.Fn.create(r - Point.BASE.multiply(4n).x), 32);
   clearSm2KeyCache();
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i <= KEY_TABLE_AFTER_USES; i++) {
     t.deepEqual(verifyDigest(e, raw(r, 2n), publicKey), { valid: true }, `verification ${i + 1}`);
     t.false(verifyDigest(e, raw(r - 1n, 3n), publicKey).valid);
   }
@@ -393,4 +394,23 @@ test('remember: the same verdict as without, for valid, altered, wrong-key, wron
   }
   t.true(verify('record', sig, publicKey, { remember: true }).valid);
   t.false(verify('record!', sig, publicKey, { remember: true }).valid, 'a remembered signature proves nothing of another message');
+});
+
+test('sign with remember: its signature verifies under the signer\u2019s key only, for its message and id only', (t) => {
+  clearSm2KeyCache();
+  const { privateKey, publicKey } = generateKeyPair();
+  const other = generateKeyPair().publicKey;
+  const sig = sign('record', privateKey, { remember: true });
+  const withId = sign('record', privateKey, { id: 'alice@henan', remember: true });
+  const verdicts = (remember: boolean) => [
+    verify('record', sig, publicKey, { remember }).valid,
+    verify('record', toHex(sig), toHex(publicKey), { remember }).valid,
+    verify('record', withId, publicKey, { id: 'alice@henan', remember }).valid,
+    verify('record!', sig, publicKey, { remember }).valid,
+    verify('record', sig, other, { remember }).valid,
+    verify('record', withId, publicKey, { remember }).valid,
+    verify('record', sig, publicKey, { id: 'alice@henan', remember }).valid,
+  ];
+  t.deepEqual(verdicts(true), [true, true, true, false, false, false, false]);
+  t.deepEqual(verdicts(false), verdicts(true));
 });

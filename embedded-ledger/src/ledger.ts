@@ -72,6 +72,10 @@ export interface SubmitResult {
   txId: string;
   blockNumber: bigint;
   transactionIndex: number;
+  /** The SM3 hash of the block's header, as getTransaction would read it back. */
+  blockHash: Uint8Array;
+  /** The proposal's timestamp, the transaction's time on the ledger. */
+  timestamp: Date;
   payload: Uint8Array;
   event?: ChaincodeEvent;
 }
@@ -213,7 +217,14 @@ export class EmbeddedLedger {
     const { block, txNum } = await committed;
     const code = block.validationCodes[txNum]!;
     if (code !== TxValidationCode.VALID) throw new CommitError({ code, transactionId: tx.txId });
-    const result: SubmitResult = { txId: tx.txId, blockNumber: block.header.number, transactionIndex: txNum, payload: tx.response.payload };
+    const result: SubmitResult = {
+      txId: tx.txId,
+      blockNumber: block.header.number,
+      transactionIndex: txNum,
+      blockHash: block.hash,
+      timestamp: tx.timestamp,
+      payload: tx.response.payload,
+    };
     const event = blockEvents(block).find((e) => e.transactionId === tx.txId);
     return event ? { ...result, event } : result;
   }

@@ -33,4 +33,7 @@ test('a prepared submission names its transaction before it is sent, and the com
   const tx = await reopened.getTransaction(prepared.txId);
   t.is(tx?.validationCode, 0);
   t.deepEqual(text(tx!.payload), text(result.payload));
+  // What submit() said of its block and time is what the ledger reads back.
+  t.deepEqual(result.blockHash, tx!.blockHash);
+  t.deepEqual(result.timestamp, tx!.timestamp);
 });

@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -22,4 +22,14 @@ async function tighten(path: string): Promise<void> {
   }
   if ((stats.mode & 0o777) !== 0o700) await chmod(path, 0o700);
   for (const name of await readdir(path)) await tighten(join(path, name));
+}
+
+/** fsyncs a folder, so the names just written, renamed or deleted in it survive a crash. */
+export async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }

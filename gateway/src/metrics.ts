@@ -26,7 +26,7 @@ export function createMetrics() {
     }),
     licenceVerdictCache: new Counter({
       name: 'hnc_licence_verdict_cache_total',
-      help: 'Licence verifications by cache outcome: hit, miss, or bypass (the audit index behind the ledger)',
+      help: 'Licence verifications by cache outcome: hit, miss, or bypass (the chaincode events the cache follows behind the ledger)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

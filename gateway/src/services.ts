@@ -21,6 +21,7 @@ import { loadOrCreateEmbeddedWallet, organisationOf, type Wallet } from './organ
 import { type GatewayDb, openGatewayDb } from './store';
 import { Submitter } from './submission';
 import { LicenceVerdictCache } from './verification/licence-verdict-cache';
+import { RecordChanges } from './verification/record-changes';
 
 /** Everything a route handler may use; made once at start, closed once at stop. */
 export interface Services {
@@ -40,6 +41,8 @@ export interface Services {
   index: AuditIndex;
   /** Licence verdicts served again until a chaincode event or the clock may change them. */
   licenceVerdicts: LicenceVerdictCache;
+  /** The chaincode events the verdict cache follows, on a stream of their own. */
+  recordChanges: RecordChanges;
   /** The gateway's own SM2 key, which signs audit reports and anchor checkpoints. */
   gatewayKey: StoredKey;
   /** The key of holder commitments (HMAC-SM3), held off chain; see holders.ts. */
@@ -78,8 +81,9 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
   const holderSecret = await loadHolderSecret(config.dataDir, config.holderSecret);
   const metrics = createMetrics();
   const index = new AuditIndex(db, log, metrics);
-  const licenceVerdicts = new LicenceVerdictCache(() => index.caughtUp());
-  index.follow((event) => licenceVerdicts.evict(event));
+  const recordChanges = await RecordChanges.follow(ledger, (err) => log.error({ err }, 'licence verdict cache stopped following the ledger'));
+  const licenceVerdicts = new LicenceVerdictCache(() => recordChanges.caughtUp());
+  recordChanges.onChange((event) => licenceVerdicts.evict(event));
   const agencyStatus = new AgencyStatusCache(query);
   index.follow((event) => {
     if (event.kind === 'agency') agencyStatus.evict(event.id);
@@ -106,6 +110,7 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     submitter,
     index,
     licenceVerdicts,
+    recordChanges,
     gatewayKey,
     holderSecret,
     holderReads: new HolderReadLog(db),
@@ -113,6 +118,7 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     governanceTokenOrigin,
     query,
     async close() {
+      await recordChanges.stop();
       await index.stop();
       await db.close();
       await ledger.close();

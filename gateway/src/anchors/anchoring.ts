@@ -8,9 +8,9 @@ import type { Services } from '../services';
 import type { TransactionReceipt } from '../submission';
 import type { AnchorLog, BatchInfo } from './log';
 
-/** A batch as the HTTP body gives it: leaves (hex SM3 digests) and the chaincode request without its tree head. */
+/** A batch as the HTTP body gives it: leaves (SM3 digests back to back) and the chaincode request without its tree head. */
 export interface BatchRequest {
-  leaves: string[];
+  leaves: Buffer;
   description: string;
   /** The tree head after the batch: optional, but a body the agency signs itself must name it. */
   root?: string;
@@ -66,8 +66,7 @@ export class BatchAnchorer {
   }
 
   private async anchorAlone(principal: AgencyPrincipal, request: BatchRequest): Promise<BatchResult> {
-    const { leaves: hex, ...fields } = request;
-    const leaves = Buffer.from(hex.join(''), 'hex');
+    const { leaves, ...fields } = request;
     const fingerprint = sm3Hex(concatBytes(utf8(request.description), Uint8Array.of(0), leaves));
     const log = await this.log.agency(principal.agencyId);
 

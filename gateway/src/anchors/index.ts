@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import type { Services } from '../services';
 import { BatchAnchorer } from './anchoring';
 import { AnchorLog } from './log';
 
 export type { AgencyPrincipal, BatchAnchorer, BatchRequest, BatchResult } from './anchoring';
-export { type AgencyLog, type AnchorLog, type BatchInfo } from './log';
+export { LEAF_BYTES, type AgencyLog, type AnchorLog, type BatchInfo } from './log';
 export { anchorOrigin, CHECKPOINT_KEY_NAME, gatewayKeyInfo, signedTreeHead } from './checkpoint';
 
 export interface Anchors {
@@ -20,7 +21,7 @@ const perGateway = new WeakMap<Services, Anchors>();
 export function anchorsOf(s: Services): Anchors {
   let anchors = perGateway.get(s);
   if (!anchors) {
-    const log = new AnchorLog(s.db);
+    const log = new AnchorLog(s.db, join(s.config.dataDir, 'anchor-leaves'));
     anchors = { log, anchorer: new BatchAnchorer(s, log) };
     perGateway.set(s, anchors);
   }

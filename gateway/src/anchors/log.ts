@@ -1,6 +1,7 @@
 import { MerkleTree, wasmSM3 } from '@henan-chain/crypto';
 import type { Anchor } from '@henan-chain/chaincode';
 import { type GatewayDb, orderKey, section } from '../store';
+import { LeafFiles } from './leaf-files';
 
 /** A leaf of an agency's log is an SM3 digest (of a document, a record, ...): 32 bytes. */
 export const LEAF_BYTES = 32;
@@ -17,8 +18,8 @@ export interface BatchInfo {
 }
 
 interface StoredBatch extends BatchInfo {
-  /** The batch's leaves back to back, base64: one LevelDB value per batch, not one per leaf. */
-  leaves: string;
+  /** The batch's leaves back to back, base64, as gateways before the leaf files kept them; now in LeafFiles. */
+  leaves?: string;
 }
 
 /** What a request id was used for, so a retried batch returns its first result. */
@@ -36,8 +37,9 @@ export interface AgencyLog {
 }
 
 /**
- * The leaves of every agency's anchored batches, in the gateway's LevelDB, and their Merkle trees in
- * memory. A tree is built from LevelDB once per agency (after a restart, on first use) and then grown
+ * Every agency's anchored batches: their records in the gateway's LevelDB, their leaves in a file per
+ * agency, and their Merkle trees in memory. A tree is built from those once per agency (after a
+ * restart, on first use) and then grown
  * batch by batch, so proofs cost O(log n) and a batch costs hashing only its own leaves.
  */
 export class AnchorLog {
@@ -45,7 +47,14 @@ export class AnchorLog {
   private readonly requests;
   private readonly logs = new Map<string, Promise<AgencyLog>>();
 
-  constructor(private readonly db: GatewayDb) {
+  private readonly files: LeafFiles;
+
+  /** `leavesDir`: the folder of the agencies' leaf files. */
+  constructor(
+    private readonly db: GatewayDb,
+    leavesDir: string,
+  ) {
+    this.files = new LeafFiles(leavesDir, LEAF_BYTES);
     this.stored = section<StoredBatch>(db, 'anchor-batches');
     this.requests = section<StoredRequest>(db, 'anchor-requests');
   }
@@ -66,8 +75,9 @@ export class AnchorLog {
   }
 
   /**
-   * Records a batch once its anchor is committed: its leaves and request id in one LevelDB batch,
-   * then the grown tree in memory. Nothing of a batch is kept before its anchor is on the ledger.
+   * Records a batch once its anchor is committed: its leaves in the agency's file, then its record and
+   * request id in one LevelDB batch, each fsync'd, then the grown tree in memory. Nothing of a batch
+   * is kept before its anchor is on the ledger.
    */
   async append(log: AgencyLog, anchor: Anchor, leaves: Buffer, grown: MerkleTree, fingerprint: string): Promise<BatchInfo> {
     const info: BatchInfo = {
@@ -79,10 +89,14 @@ export class AnchorLog {
       root: anchor.root,
     };
     const requestId = String(anchor.lastAction.request?.requestId);
-    await this.db.batch([
-      { type: 'put', sublevel: this.stored, key: `${log.agencyId}!${orderKey(anchor.sequence, 8)}`, value: { ...info, leaves: leaves.toString('base64') } },
-      { type: 'put', sublevel: this.requests, key: `${log.agencyId}!${requestId}`, value: { anchorId: anchor.anchorId, fingerprint } },
-    ]);
+    await this.files.write(log.agencyId, info.start, leaves);
+    await this.db.batch(
+      [
+        { type: 'put', sublevel: this.stored, key: `${log.agencyId}!${orderKey(anchor.sequence, 8)}`, value: { ...info } },
+        { type: 'put', sublevel: this.requests, key: `${log.agencyId}!${requestId}`, value: { anchorId: anchor.anchorId, fingerprint } },
+      ],
+      { sync: true },
+    );
     log.tree = grown;
     log.batches.push(info);
     return info;
@@ -90,12 +104,15 @@ export class AnchorLog {
 
   private async load(agencyId: string): Promise<AgencyLog> {
     const batches: BatchInfo[] = [];
-    const parts: Buffer[] = [];
+    const inline: { start: number; leaves: string }[] = [];
     // '!' then zero-padded sequences: the range holds exactly this agency's batches, in order.
     for await (const { leaves, ...info } of this.stored.values({ gt: `${agencyId}!`, lt: `${agencyId}!~` })) {
       batches.push(info);
-      parts.push(Buffer.from(leaves, 'base64'));
+      if (leaves !== undefined) inline.push({ start: info.start, leaves });
     }
-    return { agencyId, tree: MerkleTree.fromLeafData(await wasmSM3(), Buffer.concat(parts), LEAF_BYTES), batches };
+    const size = batches.at(-1)?.size ?? 0;
+    const all = inline.length === batches.length ? Buffer.alloc(size * LEAF_BYTES) : await this.files.read(agencyId, size);
+    for (const { start, leaves } of inline) all.set(Buffer.from(leaves, 'base64'), start * LEAF_BYTES);
+    return { agencyId, tree: MerkleTree.fromLeafData(await wasmSM3(), all, LEAF_BYTES), batches };
   }
 }

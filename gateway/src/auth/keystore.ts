@@ -1,5 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncFolder } from '../data-dir';
 import { privateKeyFromPem, privateKeyToPem, publicKeyFromPrivateKey, toHex } from '@henan-chain/crypto';
 import { keyIdOf } from '@henan-chain/chaincode';
 
@@ -226,16 +227,6 @@ async function writeDurably(folder: string, name: string, text: string): Promise
   }
   await rename(temporary, join(folder, name));
   await syncFolder(folder);
-}
-
-/** fsyncs a folder, so the names just written, renamed or deleted in it survive a crash. */
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** The names in a folder (none when it does not exist). */

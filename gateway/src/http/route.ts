@@ -38,8 +38,11 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   description?: string;
   access: Access;
   body?: z.ZodType<B>;
-  /** Multipart upload routes take form fields + one file; their body schema describes the fields. `keepBytes`: the handler reads the file (in memory, never on disk). */
-  multipart?: { fileField: string; keepBytes?: boolean };
+  /**
+   * Multipart upload routes take form fields + one file; their body schema describes the fields. `keepBytes`: the handler reads the file
+   * (in memory, never on disk). `maxBytes`: a larger file is a 413 (the gateway's upload limit when omitted).
+   */
+  multipart?: { fileField: string; keepBytes?: boolean; maxBytes?: number };
   query?: z.ZodType<Q>;
   /** `otherMedia`: the same status in further media types, chosen by the request (a report as JSON or CSV). */
   responses: Record<number, { description: string; schema?: z.ZodType; mediaType?: string; otherMedia?: Record<string, z.ZodType> }>;
@@ -92,7 +95,7 @@ function requireAccess(access: Access, principal: Principal | undefined): void {
 /** Mounts every declared route on `router`. */
 export function mountRoutes(router: Router, specs: RouteSpec<any, any>[], options: { uploadLimit: number }): void {
   for (const spec of specs) {
-    const upload = spec.multipart ? multipartDigest(spec.multipart.fileField, options.uploadLimit, spec.multipart.keepBytes) : undefined;
+    const upload = spec.multipart ? multipartDigest(spec.multipart.fileField, spec.multipart.maxBytes ?? options.uploadLimit, spec.multipart.keepBytes) : undefined;
     router[spec.method](spec.path, async (koa) => {
       const principal = koa.state.principal as Principal | undefined;
       requireAccess(spec.access, principal);

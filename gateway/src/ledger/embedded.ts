@@ -68,15 +68,19 @@ export class EmbeddedLedgerAdapter implements Ledger {
 
   prepare(identity: LedgerIdentity, fn: string, args: string[]): PreparedTransaction {
     const prepared = this.ledger.prepare(identity, fn, args);
+    const { blockHashAlgorithm: hashAlgorithm } = this;
     return {
       txId: prepared.txId,
       async submit() {
+        let result;
         try {
-          const result = await prepared.submit();
-          return { txId: result.txId, blockNumber: result.blockNumber, payload: result.payload };
+          result = await prepared.submit();
         } catch (err) {
           return mapError(err);
         }
+        const { txId, blockNumber, payload } = result;
+        const evidence = { txId, blockNumber, blockHash: toHex(result.blockHash), hashAlgorithm, timestamp: result.timestamp.toISOString(), valid: true };
+        return { txId, blockNumber, payload, evidence };
       },
     };
   }

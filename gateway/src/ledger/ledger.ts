@@ -20,6 +20,8 @@ export interface Committed {
   txId: string;
   blockNumber: bigint;
   payload: Uint8Array;
+  /** The transaction's evidence, when the ledger knows it at commit (the embedded ledger does): no lookup then. */
+  evidence?: TransactionEvidence;
 }
 
 export interface LedgerEvent {

@@ -22,6 +22,14 @@ async function anchorBatch(token: string, leaves: string[], extra: Record<string
   return reply.body;
 }
 
+/** A batch as multipart/form-data: the leaves as raw bytes in file field leaves, the other fields as form fields. */
+function upload(leaves: Uint8Array, fields: Record<string, string> = { description: '不动产登记电子证明 批次' }): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('leaves', new Blob([leaves]), 'leaves.bin');
+  return form;
+}
+
 async function checkpointSize(agencyId: string): Promise<number | undefined> {
   const reply = await gw.request('GET', `/v1/anchors/checkpoint?agency=${agencyId}`);
   return reply.status === 200 ? Number(reply.text.split('\n')[1]) : undefined;
@@ -176,7 +184,7 @@ test('a body that names the tree head must name the right one; one batch per age
 
   const principal = (await gw.gateway.services.tokens.resolve(token)) as AgencyPrincipal;
   const { anchorer } = anchorsOf(gw.gateway.services);
-  const results = await Promise.allSettled([anchorer.anchor(principal, { leaves: digests(3), description: 'a' }), anchorer.anchor(principal, { leaves: digests(3), description: 'b' })]);
+  const results = await Promise.allSettled([anchorer.anchor(principal, { leaves: Buffer.concat(bytes(digests(3))), description: 'a' }), anchorer.anchor(principal, { leaves: Buffer.concat(bytes(digests(3))), description: 'b' })]);
   t.is(results.filter((r) => r.status === 'fulfilled').length, 1);
   const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
   t.is(refused.reason.code, 'ANCHOR_IN_PROGRESS');
@@ -264,6 +272,45 @@ test('bad batches and unknown anchors get a specific 4xx and write nothing', asy
 
   // The log continues where it stood: the rejected batches left no leaves behind.
   t.like((await anchorBatch(token, digests(1))).batch, { firstLeaf: 3, treeSize: 4 });
+});
+
+test('leaves uploaded as raw bytes (multipart) anchor the same tree as hex in JSON; wrong uploads are refused', async (t) => {
+  const { agencyId, token } = await agency();
+  const leaves = digests(40);
+  const raw = Buffer.concat(bytes(leaves));
+  const first = await gw.request('POST', '/v1/anchors', { token, raw: upload(raw.subarray(0, 25 * 32)) });
+  t.is(first.status, 201, first.text);
+  t.like(first.body.batch, { firstLeaf: 0, leafCount: 25, treeSize: 25 });
+  t.is(first.body.record.root, toHex(MerkleTree.fromLeaves(SM3, bytes(leaves.slice(0, 25))).root()));
+
+  // Form fields are text: a tree head named in the form gives its size as decimal digits.
+  const rest = raw.subarray(25 * 32);
+  const wrongHead = await gw.request('POST', '/v1/anchors', { token, raw: upload(rest, { description: 'x', root: first.body.record.root, size: '99' }) });
+  t.is(wrongHead.status, 400, wrongHead.text);
+  const { root, size, consistencyProof } = wrongHead.body.error.details.expected;
+  const named: Record<string, string> = { description: 'x', root, size: String(size) };
+  (consistencyProof as string[]).forEach((p, i) => (named[`consistencyProof[${i}]`] = p));
+  const second = await gw.request('POST', '/v1/anchors', { token, raw: upload(rest, named) });
+  t.is(second.status, 201, second.text);
+  t.like(second.body.batch, { firstLeaf: 25, treeSize: 40, root: toHex(MerkleTree.fromLeaves(SM3, bytes(leaves)).root()) });
+  const proof = await gw.request('GET', `/v1/anchors/${second.body.batch.anchorId}/proof?leaf=${leaves[30]}`);
+  t.like(proof.body, { leafIndex: 30, treeSize: 40 });
+
+  const refusals: [string, FormData, number, string, RegExp][] = [
+    ['33 bytes', upload(raw.subarray(0, 33)), 400, 'VALIDATION_FAILED', /32-byte/],
+    ['no bytes', upload(new Uint8Array(0)), 400, 'VALIDATION_FAILED', /32-byte/],
+    ['no file', (() => { const f = new FormData(); f.append('description', 'x'); return f; })(), 400, 'VALIDATION_FAILED', /required/],
+    ['hex and file', upload(raw.subarray(0, 32), { description: 'x', 'leaves[0]': leaves[0]! }), 400, 'VALIDATION_FAILED', /not both/],
+    ['size not decimal', upload(raw.subarray(0, 32), { description: 'x', size: '0x10' }), 400, 'VALIDATION_FAILED', /size/],
+    ['1,000,001 leaves', upload(new Uint8Array(1_000_001 * 32)), 413, 'BODY_TOO_LARGE', /larger/],
+  ];
+  for (const [what, form, status, code, message] of refusals) {
+    const reply = await gw.request('POST', '/v1/anchors', { token, raw: form });
+    t.is(reply.status, status, `${what}: ${reply.text.slice(0, 300)}`);
+    t.is(reply.body?.error?.code, code, what);
+    t.regex(reply.body.error.message, message, what);
+  }
+  t.is(await checkpointSize(agencyId), 40, 'the refused uploads anchored nothing');
 });
 
 test('a 100,000-leaf batch is accepted and anchored', async (t) => {

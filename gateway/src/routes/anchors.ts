@@ -1,26 +1,44 @@
 import { z } from 'zod';
 import { SM3, fromHex, hashLeaf, toHex, verifyInclusion } from '@henan-chain/crypto';
 import { anchorSchemas, fields, type Anchor } from '@henan-chain/chaincode';
-import { anchorsOf, gatewayKeyInfo, signedTreeHead, type AgencyLog, type AgencyPrincipal, type BatchInfo } from '../anchors';
+import { LEAF_BYTES, anchorsOf, gatewayKeyInfo, signedTreeHead, type AgencyLog, type AgencyPrincipal, type BatchInfo } from '../anchors';
 import { ApiError } from '../errors';
 import { defineRoute, validate } from '../http/route';
 import { signingFields, transactionReceipt, writeResult } from '../http/schemas';
 import { transactionEvidence } from '../ledger/evidence';
+import { uploadedDigest, type UploadedDigest } from '../http/upload';
 import type { Services } from '../services';
 import type { AnchoredLeaf } from '@henan-chain/evidence';
 
-/** Leaves per batch: 100,000 digests are ~6.7 MB of JSON, inside the anchor route's body limit. */
+/** Leaves per batch sent as JSON: 100,000 digests are ~6.7 MB of JSON, inside the anchor route's body limit. */
 export const MAX_BATCH_LEAVES = 100_000;
+/** Leaves per batch uploaded as raw bytes: 1,000,000 digests are 32 MB, read in memory for the request. */
+export const MAX_UPLOADED_LEAVES = 1_000_000;
+/** The multipart file field of a batch's leaves as raw bytes. */
+const LEAVES_FIELD = 'leaves';
 /** An inclusion proof in a tree of at most 2^40 leaves has at most 40 hashes. */
 const MAX_INCLUSION_PROOF = 40;
 
 const { root, size, description, consistencyProof } = anchorSchemas.anchorSchema.shape;
 
+// Plain decimal only: Number() would also take '0x10', '1e1' or ' 16'.
+const sizeParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'must be a tree size in plain decimal')
+  .transform(Number)
+  .pipe(z.number().max(anchorSchemas.MAX_TREE_SIZE));
+
 const batchBody = z.strictObject({
-  leaves: z.array(fields.sm3Hex).min(1).max(MAX_BATCH_LEAVES).describe('SM3 digests (lower-case hex) appended to the agency\u2019s log in this order'),
+  leaves: z
+    .array(fields.sm3Hex)
+    .min(1)
+    .max(MAX_BATCH_LEAVES)
+    .optional()
+    .describe(`SM3 digests (lower-case hex) appended to the agency\u2019s log in this order; or, in multipart/form-data, up to ${MAX_UPLOADED_LEAVES.toLocaleString('en-US')} digests as raw bytes (32 each, back to back) in file field ${LEAVES_FIELD}`),
   description,
   root: root.optional().describe('the tree head after this batch (root, size, consistencyProof): optional, but a body the agency signs itself must name it'),
-  size: size.optional(),
+  // Form fields are text: in multipart/form-data the size comes as its decimal digits.
+  size: z.union([size, sizeParam]).optional(),
   consistencyProof: consistencyProof.describe('RFC 9162 proof from the previous anchored size; omitted on the first anchor'),
   ...signingFields('anchor:anchor'),
 });
@@ -80,12 +98,6 @@ const proofVerdict = z.object({
 });
 
 const agencyQuery = { agency: fields.uscc.describe('the agency (unified social credit code) whose log') };
-// Plain decimal only: Number() would also take '0x10', '1e1' or ' 16'.
-const sizeParam = z
-  .string()
-  .regex(/^[1-9][0-9]{0,15}$/, 'must be a tree size in plain decimal')
-  .transform(Number)
-  .pipe(z.number().max(anchorSchemas.MAX_TREE_SIZE));
 const consistencyQuery = z
   .strictObject({ ...agencyQuery, from: sizeParam.describe('an anchored tree size'), to: sizeParam.optional().describe('an anchored tree size; the latest when omitted') })
   .refine((q) => q.to === undefined || q.from <= q.to, { message: 'from lies after to', path: ['from'] });
@@ -94,6 +106,17 @@ export const anchorIdOf = (params: Record<string, string>) => validate(z.strictO
 
 function batchView(b: BatchInfo) {
   return { anchorId: b.anchorId, sequence: b.sequence, firstLeaf: b.start, lastLeaf: b.start + b.count - 1, leafCount: b.count, treeSize: b.size, root: b.root };
+}
+
+/** The batch's leaves as bytes: the JSON body's hex digests or the uploaded file's raw ones, exactly one of the two. */
+function batchLeaves(hex: string[] | undefined, file: UploadedDigest | undefined): Buffer {
+  if (hex && file) throw new ApiError(400, 'VALIDATION_FAILED', `body.leaves: send the leaves as hex in the body or as raw bytes in file field ${LEAVES_FIELD}, not both`);
+  if (hex) return Buffer.from(hex.join(''), 'hex');
+  if (!file?.bytes) throw new ApiError(400, 'VALIDATION_FAILED', `body.leaves: required, as hex SM3 digests in the body or as raw bytes in file field ${LEAVES_FIELD}`);
+  if (file.size === 0 || file.size % LEAF_BYTES !== 0) {
+    throw new ApiError(400, 'VALIDATION_FAILED', `body.leaves: the uploaded leaves must be ${LEAF_BYTES}-byte SM3 digests back to back, and ${file.size} bytes are not`);
+  }
+  return Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.size);
 }
 
 /** The batch of the agency's log whose anchored tree has `size` leaves. */
@@ -129,16 +152,19 @@ export function anchorRoutes(s: Services) {
       method: 'post',
       path: '/v1/anchors',
       tag: 'anchors',
-      summary: '批量存证: append up to 100,000 SM3 digests to the agency\u2019s log and anchor the new Merkle root on chain',
+      summary: `批量存证: append up to ${MAX_UPLOADED_LEAVES.toLocaleString('en-US')} SM3 digests to the agency\u2019s log and anchor the new Merkle root on chain`,
       description:
         'The gateway builds the agency\u2019s SM3 Merkle tree (RFC 9162), anchors its root and size with the consistency proof from the previous anchor, and keeps the leaves once committed. ' +
+        `Leaves as hex in a JSON body (up to ${MAX_BATCH_LEAVES.toLocaleString('en-US')}), or as raw bytes in multipart/form-data file field ${LEAVES_FIELD} (up to ${MAX_UPLOADED_LEAVES.toLocaleString('en-US')}, the other fields as form fields). ` +
         'One batch per agency at a time (409 ANCHOR_IN_PROGRESS otherwise). A body the agency signs itself names the resulting root, size and consistencyProof; its signature covers the body without signature and leaves.',
       access: 'agency',
       body: batchBody,
+      multipart: { fileField: LEAVES_FIELD, keepBytes: true, maxBytes: MAX_UPLOADED_LEAVES * LEAF_BYTES },
       responses: { 201: { description: 'Anchored and committed', schema: batchResult } },
-      async handler({ principal, body }) {
+      async handler({ koa, principal, body }) {
+        const { leaves, ...fields } = body;
         // access 'agency' has let only agency tokens through
-        const { batch, transaction, record } = await anchorer.anchor(principal as AgencyPrincipal, body);
+        const { batch, transaction, record } = await anchorer.anchor(principal as AgencyPrincipal, { ...fields, leaves: batchLeaves(leaves, uploadedDigest(koa)) });
         return { status: 201, body: { batch: batchView(batch), transaction, record } };
       },
     }),

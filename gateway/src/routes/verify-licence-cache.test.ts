@@ -127,12 +127,12 @@ test('signature_invalid as soon as the issuer\u2019s key is revoked from before 
   t.regex((await verify(gw, licence.licenceId)).reasons[0], /revoked/);
 });
 
-test('with the audit index stopped, nothing is served from the cache once the ledger moves on', async (t) => {
+test('with the chaincode events the cache follows stopped, nothing is served from the cache once the ledger moves on', async (t) => {
   await withTestGateway(async (gw) => {
     const issuer = await newIssuer(gw);
     const licence = await issueLicence(gw, issuer);
     t.is(await cachedVerdict(t, gw, licence.licenceId, licence.txId), 'valid');
-    await gw.gateway.services.index.stop();
+    await gw.gateway.services.recordChanges.stop();
     const revoked = await gw.request('POST', `/v1/licences/${licence.licenceId}/revoke`, { token: issuer.token, json: { reason: '以欺骗手段取得' } });
     t.is(revoked.status, 200, revoked.text);
     const before = await outcomes(gw);

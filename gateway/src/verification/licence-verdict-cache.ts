@@ -32,9 +32,9 @@ export const DEFAULT_LIMITS: CacheLimits = { entries: 10_000, ttlMs: 60_000 };
 
 /**
  * Licence verdicts by (licence id, documentSm3 or ''), each served until something it depends on may
- * have changed. Changes on the ledger reach it as the chaincode events the audit index applies
- * (evict), and an answer is served only when the index has applied every event of every committed
- * block (`caughtUp`); otherwise the caller evaluates afresh. Changes of time end an entry at the
+ * have changed. Changes on the ledger reach it as chaincode events (evict, from RecordChanges), and an
+ * answer is served only when it has been given every event of every committed block (`caughtUp`);
+ * otherwise the caller evaluates afresh. Changes of time end an entry at the
  * record's next validity boundary after its checkedAt. Least recently used entries go first when it
  * is full. The id is the one asked for, so that a hit need not parse it again: only ids the chaincode
  * answered for are stored, each evicted by its series in canonical form.
@@ -49,7 +49,7 @@ export class LicenceVerdictCache {
     private readonly limits = DEFAULT_LIMITS,
   ) {}
 
-  /** The JSON of the answer that still holds at `now`, if any; 'bypass' when the index lags the ledger. */
+  /** The JSON of the answer that still holds at `now`, if any; 'bypass' when its events lag the ledger. */
   async lookup(licenceId: string, documentSm3: string, now: number): Promise<{ json?: Buffer; outcome: LookupOutcome }> {
     if (!(await this.caughtUp())) return { outcome: 'bypass' };
     const key = keyOf(licenceId, documentSm3);
