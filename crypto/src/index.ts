@@ -26,6 +26,7 @@ export * from './sm2-encrypt';
 export { derSequence, derInteger, derOctetString, derOid } from './asn1';
 export * from './jcs';
 export * from './merkle';
+export { LeafRunHashers } from './merkle-threads';
 export * from './checkpoint';
 export * from './identifiers';
 export * from './commitment';

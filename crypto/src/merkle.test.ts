@@ -9,11 +9,13 @@ import {
   hashLeaf,
   rootFromInclusionProof,
   verifyConsistency,
+  leafRunRoots,
   verifyInclusion,
   wasmSM3,
   type MerkleHash,
 } from './merkle';
 import { CryptoError } from './errors';
+import { LeafRunHashers } from './merkle-threads';
 import { fromHex, toHex } from './bytes';
 
 // RFC 6962 / RFC 9162 test data, as in sm-vectors.md.
@@ -293,3 +295,25 @@ test('results are copies: mutating them does not change the tree', (t) => {
   t.true(verifyInclusion(SHA256, 5, 8, tree.leafHash(5), tree.inclusionProof(5), tree.root()));
 });
 
+
+test('appendLeafDataInParallel: worker threads and this one make the tree appendLeafData makes', async (t) => {
+  const wasm = await wasmSM3();
+  const hashers = new LeafRunHashers();
+  const data = Buffer.from(Array.from({ length: 1000 * 8 }, (_, i) => (i * 131 + (i >> 8)) % 256));
+  const inThread = async (part: Uint8Array, width: number) => leafRunRoots(wasm, part, width);
+  for (const [before, added, shares] of [[0, 1000, 2], [0, 1000, 5], [37, 500, 2], [37, 0, 2], [300, 700, 64], [5, 7, 3]] as const) {
+    const start = MerkleTree.fromLeafData(SM3, data.subarray(0, before * 8), 8);
+    const more = data.subarray(before * 8, (before + added) * 8);
+    const expected = start.appendLeafData(more);
+    const onWorkers = await MerkleTree.fromLeafData(wasm, data.subarray(0, before * 8), 8).appendLeafDataInParallel(more, shares, hashers.runRoots);
+    const here = await start.appendLeafDataInParallel(more, shares, inThread);
+    for (const tree of [onWorkers, here]) {
+      t.is(tree.size, before + added);
+      t.deepEqual(tree.root(), expected.root(), `${before} + ${added} in ${shares} shares`);
+      if (tree.size > 1) t.deepEqual(tree.inclusionProof(tree.size - 2), expected.inclusionProof(tree.size - 2));
+      if (before > 0) t.deepEqual(tree.consistencyProof(before), expected.consistencyProof(before));
+    }
+  }
+  t.is((t.throws(() => leafRunRoots(wasm, data.subarray(0, 8 * 15), 8), { instanceOf: CryptoError }) as CryptoError).code, 'BAD_LENGTH');
+  await t.throwsAsync(MerkleTree.fromLeaves(SM3, []).appendLeafDataInParallel(data, 2, hashers.runRoots), { instanceOf: CryptoError });
+});

@@ -201,13 +201,40 @@ export class MerkleTree {
 
   /** A tree of leaf data (see fromLeafData) with the leaves of `data` appended, `leafBytes` each. */
   appendLeafData(data: Uint8Array): MerkleTree {
+    const grown = this.#grownLeafData(data);
+    return new MerkleTree(this.hash, grown, grown.bytes.length / grown.width, this.#levels);
+  }
+
+  /** This tree's leaf data with `data` appended. */
+  #grownLeafData(data: Uint8Array): LeafStore {
     const { bytes, width } = this.#leaves;
     if (width === 0) throw new CryptoError('BAD_ARGUMENT', 'this tree keeps leaf hashes, not leaf data: append leaves instead', 'data');
     checkLeafData(data, width);
     const grown = new Uint8Array(bytes.length + data.length);
     grown.set(bytes);
     grown.set(data, bytes.length);
-    return new MerkleTree(this.hash, { bytes: grown, width }, grown.length / width, this.#levels);
+    return { bytes: grown, width };
+  }
+
+  /**
+   * appendLeafData, with the new runs of leaves hashed by `runRoots` (leafRunRoots with this tree's
+   * hash, elsewhere: LeafRunHashers' worker threads for SM3) as well as on this thread, which takes the
+   * first of `shares` equal shares. The same tree, sooner where cores are idle.
+   */
+  async appendLeafDataInParallel(data: Uint8Array, shares: number, runRoots: (data: Uint8Array, width: number) => Promise<Uint8Array>): Promise<MerkleTree> {
+    const { bytes: grown, width } = this.#grownLeafData(data);
+    const s = this.hash.size;
+    const known = this.#levels[0]!.length / s;
+    const runs = Math.floor(grown.length / width / CHUNK) - known;
+    const per = Math.ceil(runs / Math.max(1, shares));
+    const share = (k: number) => grown.subarray((known + k * per) * CHUNK * width, (known + Math.min(runs, (k + 1) * per)) * CHUNK * width);
+    // Posted first, so the other threads work while this one hashes its own share.
+    const others = Array.from({ length: Math.max(0, Math.ceil(runs / per) - 1) }, (_, k) => runRoots(share(k + 1), width));
+    const bottom = new Uint8Array((known + runs) * s);
+    bottom.set(this.#levels[0]!);
+    bottom.set(leafRunRoots(this.hash, share(0), width), known * s);
+    for (const [k, roots] of (await Promise.all(others)).entries()) bottom.set(roots, (known + (k + 1) * per) * s);
+    return new MerkleTree(this.hash, { bytes: grown, width }, grown.length / width, [bottom, ...this.#levels.slice(1)]);
   }
 
   /** A tree from leaf hashes already computed as H(0x00 || data). */
@@ -331,10 +358,7 @@ export class MerkleTree {
     const s = this.hash.size;
     if (width === 0) scratch.set(bytes.subarray(start * s, (start + n) * s));
     else hashLeafDataInto(this.hash, bytes.subarray(start * width, (start + n) * width), width, scratch);
-    for (let count = n; count > 1; count /= 2) {
-      for (let i = 0; i < count / 2; i++) this.#pair(scratch, i, scratch);
-    }
-    return scratch.subarray(0, s);
+    return reduceInPlace(this.#pair, scratch, n, s);
   }
 
   #checkSize(n: number, what: string): void {
@@ -362,6 +386,32 @@ function hashLeavesInto(h: MerkleHash, leaves: readonly Uint8Array[], hashes: Ui
     scratch.set(data, 1); // scratch[0] stays 0x00, the leaf prefix
     hashes.set(h.digest(scratch), (offset + i) * h.size);
   }
+}
+
+/** MTH of `n` (a power of two) leaves whose hashes are in `scratch`, hashed level by level in place; a view of it. */
+function reduceInPlace(pair: (level: Uint8Array, i: number, parents: Uint8Array) => void, scratch: Uint8Array, n: number, size: number): Uint8Array {
+  for (let count = n; count > 1; count /= 2) {
+    for (let i = 0; i < count / 2; i++) pair(scratch, i, scratch);
+  }
+  return scratch.subarray(0, size);
+}
+
+/**
+ * The nodes a tree keeps at its lowest kept level for leaf data `data` (`width` bytes a leaf, whole
+ * runs of 2^KEPT_FROM_LEVEL leaves): each run's root, back to back. What worker threads compute for
+ * MerkleTree.appendLeafDataInParallel.
+ */
+export function leafRunRoots(h: MerkleHash, data: Uint8Array, width: number): Uint8Array {
+  const runs = data.length / (width * CHUNK);
+  if (!Number.isInteger(runs)) throw new CryptoError('BAD_LENGTH', `leaf data must be whole runs of ${CHUNK} leaves of ${width} bytes`, 'data');
+  const pair = pairHasher(h);
+  const scratch = new Uint8Array(CHUNK * h.size);
+  const roots = new Uint8Array(runs * h.size);
+  for (let i = 0; i < runs; i++) {
+    hashLeafDataInto(h, data.subarray(i * CHUNK * width, (i + 1) * CHUNK * width), width, scratch);
+    roots.set(reduceInPlace(pair, scratch, CHUNK, h.size), i * h.size);
+  }
+  return roots;
 }
 
 /** Writes H(0x00 || leaf) of each `width`-byte leaf of `data` into `hashes`, back to back. */

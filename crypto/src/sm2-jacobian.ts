@@ -4,7 +4,8 @@
  * (mixed addition, addition, doubling with a = -3), where noble's complete projective formulas
  * spend ~19 multiplications on every step. Z = 0 is the point at infinity.
  */
-import { CURVE, Point } from './sm2-curve';
+import { modularInverse } from './modular-inverse';
+import { CURVE } from './sm2-curve';
 
 const P = CURVE.p;
 
@@ -107,7 +108,7 @@ export function toAffineAll(points: readonly Jacobian[]): { xs: bigint[]; ys: bi
     prefixes.push(product);
     product = (product * Z) % P;
   }
-  let inverse = Point.Fp.inv(product); // of Z_0 … Z_i, walking back
+  let inverse = modularInverse(product, P); // of Z_0 … Z_i, walking back
   const xs: bigint[] = new Array<bigint>(points.length);
   const ys: bigint[] = new Array<bigint>(points.length);
   for (let i = points.length - 1; i >= 0; i--) {
@@ -124,7 +125,7 @@ export function toAffineAll(points: readonly Jacobian[]): { xs: bigint[]; ys: bi
 /** The affine x of a finite point. */
 export function affineX({ X, Z }: Jacobian): bigint | undefined {
   if (Z === 0n) return undefined;
-  const zInv = Point.Fp.inv(Z);
+  const zInv = modularInverse(Z, P);
   return (((X * zInv) % P) * zInv) % P;
 }
 

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { createHmacDrbg } from '@noble/curves/utils.js';
 import { DerReader, derInteger, derSequence } from './asn1';
+import { modularInverse } from './modular-inverse';
 import { bytesToBigInt, concatBytes, toHex, utf8 } from './bytes';
 import { CryptoError, type CryptoErrorCode } from './errors';
 import { CURVE, Fn, Point, bytesOf, decodePoint, privateScalar, bytes32 } from './sm2-curve';
@@ -135,7 +136,7 @@ function trySign(e: bigint, d: bigint, k: bigint): RS | undefined {
   const x1 = baseMulX(k, baseTable()) ?? Point.BASE.multiply(k).x;
   const r = Fn.create(e + x1);
   if (r === 0n || r + k === CURVE.n) return undefined;
-  const s = Fn.mul(Fn.inv(d + 1n), Fn.sub(k, Fn.mul(r, d)));
+  const s = Fn.mul(modularInverse(d + 1n, CURVE.n), Fn.sub(k, Fn.mul(r, d)));
   return s === 0n ? undefined : { r, s };
 }
 

@@ -33,3 +33,9 @@ test('a chaincode logger formats only what its level lets through, and writes th
   t.deepEqual(formatted, ['at the level', 'above it']);
   t.deepEqual(written, ['info at the level', 'error above it']);
 });
+
+test('a writer waiting on a message below the level is called back', async (t) => {
+  const logger = winston.createLogger({ level: 'info', transports: [new winston.transports.Stream({ stream: new Writable({ write: (_c, _e, done) => done() }) })] });
+  await new Promise<void>((resolve) => logger.write({ level: 'debug', message: 'below the level', [Symbol.for('level')]: 'debug' }, resolve));
+  t.pass();
+});

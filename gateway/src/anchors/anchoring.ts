@@ -78,7 +78,7 @@ export class BatchAnchorer {
       if (seen) return this.replay(log.batches.find((b) => b.anchorId === seen.anchorId)!);
     }
 
-    const grown = log.tree.appendLeafData(leaves);
+    const grown = await this.log.grow(log, leaves);
     const last = log.batches.at(-1);
     const head: TreeHead = {
       root: toHex(grown.root()),

@@ -1,4 +1,4 @@
-import { MerkleTree, wasmSM3 } from '@henan-chain/crypto';
+import { LeafRunHashers, MerkleTree, wasmSM3 } from '@henan-chain/crypto';
 import type { Anchor } from '@henan-chain/chaincode';
 import { type GatewayDb, orderKey, section } from '../store';
 import { LeafFiles } from './leaf-files';
@@ -48,6 +48,8 @@ export class AnchorLog {
   private readonly logs = new Map<string, Promise<AgencyLog>>();
 
   private readonly files: LeafFiles;
+  /** The worker threads that hash a batch's leaves with this one: a batch of 1,000,000 is 2,000,000 hashes. */
+  private readonly hashers = new LeafRunHashers();
 
   /** `leavesDir`: the folder of the agencies' leaf files. */
   constructor(
@@ -68,6 +70,11 @@ export class AnchorLog {
       log.catch(() => this.logs.delete(agencyId)); // a failed read is tried again next time
     }
     return log;
+  }
+
+  /** The agency's tree with `leaves` appended (not yet recorded: see append). */
+  grow(log: AgencyLog, leaves: Uint8Array): Promise<MerkleTree> {
+    return log.tree.appendLeafDataInParallel(leaves, this.hashers.shares, this.hashers.runRoots);
   }
 
   request(agencyId: string, requestId: string): Promise<StoredRequest | undefined> {
@@ -113,6 +120,7 @@ export class AnchorLog {
     const size = batches.at(-1)?.size ?? 0;
     const all = inline.length === batches.length ? Buffer.alloc(size * LEAF_BYTES) : await this.files.read(agencyId, size);
     for (const { start, leaves } of inline) all.set(Buffer.from(leaves, 'base64'), start * LEAF_BYTES);
-    return { agencyId, tree: MerkleTree.fromLeafData(await wasmSM3(), all, LEAF_BYTES), batches };
+    const empty = MerkleTree.fromLeafData(await wasmSM3(), new Uint8Array(0), LEAF_BYTES);
+    return { agencyId, tree: await empty.appendLeafDataInParallel(all, this.hashers.shares, this.hashers.runRoots), batches };
   }
 }

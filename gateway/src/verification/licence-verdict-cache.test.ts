@@ -112,3 +112,21 @@ test('bounded: the least recently used entry goes first', async (t) => {
   t.is((await c.lookup(V1, '', CHECKED)).outcome, 'hit');
   t.is((await c.lookup(third, '', CHECKED)).outcome, 'hit');
 });
+
+test('an entry stored again, or stored after others were dropped for space, is still evicted by its series and its agency', async (t) => {
+  const { c, stored } = cache({ entries: 2 });
+  const second = licenceId('440000000002');
+  const third = licenceId('440000000003');
+  stored(V1);
+  stored(V1, verdict(), '');
+  c.evict(event('licence', V1));
+  t.is((await c.lookup(V1, '', CHECKED)).outcome, 'miss', 'the entry that replaced the first');
+  stored(V1);
+  stored(second);
+  stored(third); // V1 goes for space
+  c.evict(event('licence', V1)); // names nothing held
+  t.is((await c.lookup(second, '', CHECKED)).outcome, 'hit');
+  stored(V1); // third goes for space (second was just used)
+  c.evict(event('agency', ISSUER));
+  for (const id of [V1, second, third]) t.is((await c.lookup(id, '', CHECKED)).outcome, 'miss', id);
+});

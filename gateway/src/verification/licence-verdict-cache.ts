@@ -41,6 +41,12 @@ export const DEFAULT_LIMITS: CacheLimits = { entries: 10_000, ttlMs: 60_000 };
  */
 export class LicenceVerdictCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * The keys of the entries each series and each agency may change: an event evicts through these
+   * rather than by looking at every entry (10,000 of them per write, when the cache is full).
+   */
+  private readonly bySeries = new KeySets();
+  private readonly byAgency = new KeySets();
   /** Counts the events that evicted or could have: an answer evaluated across one is not stored. */
   private changes = 0;
 
@@ -55,8 +61,11 @@ export class LicenceVerdictCache {
     const key = keyOf(licenceId, documentSm3);
     const entry = this.entries.get(key);
     if (!entry) return { outcome: 'miss' };
+    if (now < entry.from || now >= entry.until) {
+      this.remove(key);
+      return { outcome: 'miss' };
+    }
     this.entries.delete(key);
-    if (now < entry.from || now >= entry.until) return { outcome: 'miss' };
     this.entries.set(key, entry); // re-inserted last: Map order is the LRU order
     return { json: entry.json, outcome: 'hit' };
   }
@@ -74,18 +83,21 @@ export class LicenceVerdictCache {
   store(licenceId: string, documentSm3: string, answer: VerifiedLicence, json: Buffer, mark: number): void {
     if (mark !== this.changes) return;
     const key = keyOf(licenceId, documentSm3);
-    this.entries.delete(key);
-    if (this.entries.size >= this.limits.entries) this.entries.delete(this.entries.keys().next().value!);
+    this.remove(key);
+    if (this.entries.size >= this.limits.entries) this.remove(this.entries.keys().next().value!);
     const from = Date.parse(answer.checkedAt);
     const { record } = answer;
     const boundaries = record ? [record.validFrom, record.validUntil].map((t) => (t === null ? Infinity : Date.parse(t))).filter((t) => t > from) : [];
-    this.entries.set(key, {
+    const entry: Entry = {
       json,
       series: seriesOf(licenceId),
-      agencies: record ? [record.issuerId, record.issuance.agencyId].filter((a): a is string => a !== undefined) : [],
+      agencies: record ? [...new Set([record.issuerId, record.issuance.agencyId].filter((a): a is string => a !== undefined))] : [],
       from,
       until: Math.min(from + this.limits.ttlMs, ...boundaries),
-    });
+    };
+    this.entries.set(key, entry);
+    this.bySeries.add(entry.series, key);
+    for (const agency of entry.agencies) this.byAgency.add(agency, key);
   }
 
   /**
@@ -94,17 +106,44 @@ export class LicenceVerdictCache {
    * agency event (key added, rotated or revoked, status) evicts the licences that agency issued or signed.
    */
   evict(event: RecordEvent): void {
-    if (event.kind === 'licence') {
-      const series = seriesOf(event.id);
-      this.drop((e) => e.series === series);
-    } else if (event.kind === 'agency') {
-      this.drop((e) => e.agencies.includes(event.id));
-    }
+    if (event.kind === 'licence') this.drop(this.bySeries.keysOf(seriesOf(event.id)));
+    else if (event.kind === 'agency') this.drop(this.byAgency.keysOf(event.id));
   }
 
-  private drop(affected: (entry: Entry) => boolean): void {
+  private drop(keys: readonly string[]): void {
     this.changes++;
-    for (const [key, entry] of this.entries) if (affected(entry)) this.entries.delete(key);
+    for (const key of keys) this.remove(key);
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bySeries.delete(entry.series, key);
+    for (const agency of entry.agencies) this.byAgency.delete(agency, key);
+  }
+}
+
+/** Keys grouped by a name (a series, an agency); a name without keys is not kept. */
+class KeySets {
+  private readonly sets = new Map<string, Set<string>>();
+
+  add(name: string, key: string): void {
+    const keys = this.sets.get(name);
+    if (keys) keys.add(key);
+    else this.sets.set(name, new Set([key]));
+  }
+
+  delete(name: string, key: string): void {
+    const keys = this.sets.get(name);
+    if (!keys) return;
+    keys.delete(key);
+    if (keys.size === 0) this.sets.delete(name);
+  }
+
+  /** A copy: the caller removes entries while going through it. */
+  keysOf(name: string): string[] {
+    return [...(this.sets.get(name) ?? [])];
   }
 }
 
