@@ -462,6 +462,20 @@ function targets(r: Results): Verdict[] {
   ];
 }
 
+function issuanceTable(rows: IssuanceRow[]): string {
+  const row = (what: string, m: Measured, ratio: string) => [what, number(m.requestsPerSecond), latency(m.latencyMs.p50), latency(m.latencyMs.p99), `${number(m.serverCpuMsPerRequest, 2)} ms`, ratio];
+  return table(
+    [
+      ['issuance POST /v1/licences', 'committed/s', 'p50', 'p99', 'server CPU/request', 'gateway/client'],
+      ...rows.flatMap((r) => [
+        row(`gateway-signed, c = ${r.connections}`, r.gatewaySigned, formatRatio(r.ratio)),
+        row(`client-signed, c = ${r.connections}`, r.clientSigned, ''),
+      ]),
+    ],
+    [1, 2, 3, 4, 5],
+  );
+}
+
 function format(r: Results, verdicts: Verdict[]): string {
   const httpRow = (what: string, m: Measured) => [
     what,
@@ -482,16 +496,7 @@ function format(r: Results, verdicts: Verdict[]): string {
     ],
     [1, 2, 3, 4, 5],
   );
-  const issuance = table(
-    [
-      ['issuance POST /v1/licences', 'committed/s', 'p50', 'p99', 'gateway/client'],
-      ...r.issuance.flatMap((row) => [
-        [`gateway-signed, c = ${row.connections}`, number(row.gatewaySigned.requestsPerSecond), latency(row.gatewaySigned.latencyMs.p50), latency(row.gatewaySigned.latencyMs.p99), formatRatio(row.ratio)],
-        [`client-signed, c = ${row.connections}`, number(row.clientSigned.requestsPerSecond), latency(row.clientSigned.latencyMs.p50), latency(row.clientSigned.latencyMs.p99), ''],
-      ]),
-    ],
-    [1, 2, 3, 4],
-  );
+  const issuance = issuanceTable(r.issuance);
   const anchorTable = (runs: AnchorRuns, how: string) => {
     const m = runs.median;
     return table(
@@ -518,7 +523,28 @@ function format(r: Results, verdicts: Verdict[]): string {
   return `${http}\n\n${issuance}\n\n${burst}\n\n${anchor}\n\nTargets\n${lines.join('\n')}\n`;
 }
 
+/**
+ * BENCH_ONLY=issuance: the issuance section alone, printed with the load averages; no results file is
+ * written, so bench/results/gateway.json always holds a whole run.
+ */
+async function issuanceOnly(): Promise<void> {
+  const loadAtStart = loadAverage();
+  const gw = await startBenchGateway();
+  const generator = new LoadGenerator();
+  try {
+    const { rows } = await measureIssuance(gw, generator);
+    process.stdout.write(`\n${issuanceTable(rows)}\n${formatLoad(loadAtStart)}`);
+  } finally {
+    generator.close();
+    await gw.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY !== undefined) {
+    if (process.env.BENCH_ONLY !== 'issuance') throw new Error(`BENCH_ONLY may only be "issuance", got ${process.env.BENCH_ONLY}`);
+    return issuanceOnly();
+  }
   // Other work on the machine lowers every figure; the load averages say how much there was.
   const loadAtStart = loadAverage();
   process.stderr.write('starting the gateway and a bare Koa app, issuing a licence...\n');

@@ -214,6 +214,19 @@ export function decodeTransaction(bytes: Buffer): BlockTransaction {
   return tx;
 }
 
+/**
+ * When a stored endorser transaction was proposed, read without decoding the rest (a verification
+ * shows it as evidence); undefined for the config transaction. The bytes are trusted as stored.
+ */
+export function transactionTimestamp(bytes: Buffer): Date | undefined {
+  const r = new Reader(bytes);
+  const type = r.u8();
+  if (type === HEADER_TYPE_CONFIG) return undefined;
+  if (type !== HEADER_TYPE_ENDORSER_TRANSACTION) throw new Error(`unknown transaction type ${type}`);
+  r.skip(); // txId
+  return new Date(Number(r.u64()) * 1000 + r.u32() / 1_000_000);
+}
+
 /** The chaincode event of a stored endorser transaction, with what names it. */
 export interface StoredTransactionEvent {
   txId: string;

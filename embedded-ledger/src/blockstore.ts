@@ -4,6 +4,7 @@ import {
   decodeTransaction,
   encodeBlockRecord,
   transactionEvent,
+  transactionTimestamp,
   type Block,
   type BlockRecord,
   type BlockTransaction,
@@ -116,6 +117,12 @@ export class BlockStore {
     if (!record) return undefined;
     const transactions = (await this.readTransactionBytes(blockNum)).map(decodeTransaction);
     return { ...record, hash: blockHash(record.header), transactions };
+  }
+
+  /** The timestamp of a stored endorser transaction (see transactionTimestamp); undefined if none is stored there. */
+  async readTransactionTimestamp(blockNum: bigint, txNum: number): Promise<Date | undefined> {
+    const stored = this.db.getSync(transactionKey(blockNum, txNum));
+    return stored === undefined ? undefined : transactionTimestamp(stored);
   }
 
   /** Where a transaction id was ordered: block number and index. */

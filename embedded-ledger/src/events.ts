@@ -36,17 +36,18 @@ const BLOCKS_PER_READ = 32n;
  */
 export function blockEvents(block: Block): ChaincodeEvent[] {
   const events: ChaincodeEvent[] = [];
-  block.transactions.forEach((tx, txNum) => {
-    if (tx.type !== 'endorser' || !tx.event || block.validationCodes[txNum] !== TxValidationCode.VALID) return;
-    events.push({
-      blockNumber: block.header.number,
-      transactionId: tx.txId,
-      chaincodeName: tx.chaincodeName,
-      eventName: tx.event.eventName,
-      payload: tx.event.payload,
-    });
+  block.transactions.forEach((_, txNum) => {
+    const event = transactionEventOf(block, txNum);
+    if (event) events.push(event);
   });
   return events;
+}
+
+/** The event transaction `txNum` of the block delivers, if any (see blockEvents). */
+export function transactionEventOf(block: Block, txNum: number): ChaincodeEvent | undefined {
+  const tx = block.transactions[txNum];
+  if (tx?.type !== 'endorser' || !tx.event || block.validationCodes[txNum] !== TxValidationCode.VALID) return undefined;
+  return { blockNumber: block.header.number, transactionId: tx.txId, chaincodeName: tx.chaincodeName, eventName: tx.event.eventName, payload: tx.event.payload };
 }
 
 /**

@@ -12,6 +12,7 @@ export {
   type PreparedSubmission,
   type SubmitResult,
   type TransactionRecord,
+  type TransactionPlace,
   type TransactionProof,
 } from './ledger';
 export type { ChaincodeEvent, CloseableAsyncIterable } from './events';

@@ -14,6 +14,7 @@ import {
 import {
   ChaincodeEventStream,
   blockEvents,
+  transactionEventOf,
   type ChaincodeEvent,
   type CloseableAsyncIterable,
 } from './events';
@@ -96,6 +97,20 @@ export interface TransactionRecord {
   blockHash: Uint8Array;
 }
 
+/** Where a transaction sits on the chain, without its contents: see EmbeddedLedger.transactionPlace. */
+export interface TransactionPlace {
+  txId: string;
+  blockNumber: bigint;
+  transactionIndex: number;
+  timestamp: Date;
+  /** Fabric TxValidationCode: 0 VALID. */
+  validationCode: number;
+  blockHash: Uint8Array;
+}
+
+/** Blocks whose hash and validation codes are kept for transactionPlace: the few most recently asked for. */
+const BLOCK_SEALS_KEPT = 1_000;
+
 /** A transaction with what links it to its block's hash: see EmbeddedLedger.transactionProof. */
 export interface TransactionProof {
   txId: string;
@@ -130,6 +145,8 @@ export class EmbeddedLedger {
   private readonly cutter: BlockCutter<OrderedTransaction>;
   private commits: Promise<void> = Promise.resolve();
   private lastBlock: Block | undefined;
+  /** Committed blocks never change: the hash and validation codes of those transactionPlace read. */
+  private readonly blockSeals = new Map<bigint, { hash: Uint8Array; validationCodes: number[] }>();
   private commitSignal = signal();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly streams = new Set<ChaincodeEventStream>();
@@ -225,7 +242,8 @@ export class EmbeddedLedger {
       timestamp: tx.timestamp,
       payload: tx.response.payload,
     };
-    const event = blockEvents(block).find((e) => e.transactionId === tx.txId);
+    // Its own event only: the whole block's, searched by each of its transactions, grew with the block squared.
+    const event = transactionEventOf(block, txNum);
     return event ? { ...result, event } : result;
   }
 
@@ -300,6 +318,35 @@ export class EmbeddedLedger {
       }
       return transaction;
     });
+  }
+
+  /**
+   * Where `txId` sits (block, index, block hash, timestamp, validation code), read without decoding the
+   * transaction or hashing its block's header again: every licence verification shows it as evidence,
+   * and getTransaction's whole decode cost about a tenth of one. Undefined when the ledger lacks it.
+   */
+  transactionPlace(txId: string): Promise<TransactionPlace | undefined> {
+    return this.track(async () => {
+      const location = await this.blocks.locate(txId);
+      if (!location) return undefined;
+      const { blockNum: blockNumber, txNum: transactionIndex } = location;
+      const [timestamp, seal] = await Promise.all([this.blocks.readTransactionTimestamp(blockNumber, transactionIndex), this.blockSeal(blockNumber)]);
+      if (!timestamp || !seal) {
+        throw new Error(`the tx-id index names block ${blockNumber} transaction ${transactionIndex}, which does not hold ${txId}`);
+      }
+      return { txId, blockNumber, transactionIndex, timestamp, validationCode: seal.validationCodes[transactionIndex]!, blockHash: seal.hash };
+    });
+  }
+
+  private async blockSeal(blockNumber: bigint): Promise<{ hash: Uint8Array; validationCodes: number[] } | undefined> {
+    const kept = this.blockSeals.get(blockNumber);
+    if (kept) return kept;
+    const record = await this.blocks.readBlockRecord(blockNumber);
+    if (!record) return undefined;
+    const seal = { hash: blockHash(record.header), validationCodes: record.validationCodes };
+    if (this.blockSeals.size >= BLOCK_SEALS_KEPT) this.blockSeals.delete(this.blockSeals.keys().next().value!);
+    this.blockSeals.set(blockNumber, seal);
+    return seal;
   }
 
   /**

@@ -37,3 +37,25 @@ test('a prepared submission names its transaction before it is sent, and the com
   t.deepEqual(result.blockHash, tx!.blockHash);
   t.deepEqual(result.timestamp, tx!.timestamp);
 });
+
+test('a transaction\u2019s place (block, index, hash, time, validation code) is what getTransaction reads, invalid ones included', async (t) => {
+  const { ledger, alice } = await openTestLedger(t, [Counter]);
+  const first = ledger.prepare(alice, 'increment', []);
+  const second = ledger.prepare(alice, 'increment', []);
+  // Endorsed together, read the same version: the second to commit is an MVCC conflict.
+  const outcomes = await Promise.allSettled([first.submit(), second.submit()]);
+  t.is(outcomes.filter((o) => o.status === 'rejected').length, 1);
+  const third = await ledger.submit(alice, 'increment', []);
+  for (const txId of [first.txId, second.txId, third.txId, first.txId]) {
+    const tx = (await ledger.getTransaction(txId))!;
+    t.deepEqual(await ledger.transactionPlace(txId), {
+      txId,
+      blockNumber: tx.blockNumber,
+      transactionIndex: tx.transactionIndex,
+      timestamp: tx.timestamp,
+      validationCode: tx.validationCode,
+      blockHash: tx.blockHash,
+    });
+  }
+  t.is(await ledger.transactionPlace('0'.repeat(64)), undefined);
+});

@@ -161,6 +161,14 @@ test('the last write of a key and the last event of a transaction win', async (t
   }
 });
 
+test('submissions committed together each get their own transaction\u2019s event', async (t) => {
+  const { ledger, alice } = await openTestLedger(t, [Records]);
+  const results = await Promise.all(['a', 'b', 'c'].map((key) => ledger.submit(alice, 'writeTwice', [key])));
+  for (const result of results) {
+    t.like(result.event, { transactionId: result.txId, blockNumber: result.blockNumber, eventName: 'second', chaincodeName: 'henan-chain' });
+  }
+});
+
 test('a delete is a write; endorse commits nothing', async (t) => {
   const { ledger, alice } = await openTestLedger(t, [Records]);
   await ledger.submit(alice, 'put', ['k', 'v']);

@@ -49,7 +49,12 @@ export class EmbeddedLedgerAdapter implements Ledger {
   readonly blockHashAlgorithm = 'sm3' as const;
 
   /** Reading evidence from the block store (tx-id index, transaction, block) cost about a fifth of a verification's CPU. */
-  private readonly evidenceCache = new EvidenceCache((txId) => this.transaction(txId));
+  private readonly evidenceCache = new EvidenceCache(async (txId) => {
+    const place = await this.ledger.transactionPlace(txId);
+    if (!place) return undefined;
+    const { blockNumber, blockHash, timestamp, validationCode } = place;
+    return { txId, blockNumber, blockHash: toHex(blockHash), hashAlgorithm: this.blockHashAlgorithm, timestamp: timestamp.toISOString(), valid: validationCode === 0 };
+  });
 
   private constructor(private readonly ledger: EmbeddedLedger) {}
 

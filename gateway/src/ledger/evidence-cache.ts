@@ -1,4 +1,4 @@
-import type { CommittedTransaction, TransactionEvidence } from './ledger';
+import type { TransactionEvidence } from './ledger';
 
 /** About 200 bytes each: a few MB for the transactions named by the records most often verified. */
 const EVIDENCE_CACHE_SIZE = 10_000;
@@ -11,7 +11,7 @@ const EVIDENCE_CACHE_SIZE = 10_000;
 export class EvidenceCache {
   private readonly entries = new Map<string, TransactionEvidence>();
 
-  constructor(private readonly lookup: (txId: string) => Promise<CommittedTransaction | undefined>) {}
+  constructor(private readonly lookup: (txId: string) => Promise<TransactionEvidence | undefined>) {}
 
   async get(txId: string): Promise<TransactionEvidence | undefined> {
     const cached = this.entries.get(txId);
@@ -20,9 +20,11 @@ export class EvidenceCache {
       this.entries.set(txId, cached);
       return cached;
     }
-    const tx = await this.lookup(txId);
-    if (!tx) return undefined;
-    const { payload: _payload, ...evidence } = tx;
+    const found = await this.lookup(txId);
+    if (!found) return undefined;
+    // Only these: a lookup may give more (a whole transaction, its payload included), not to be kept.
+    const { blockNumber, blockHash, hashAlgorithm, timestamp, valid } = found;
+    const evidence: TransactionEvidence = { txId, blockNumber, blockHash, hashAlgorithm, timestamp, valid };
     if (this.entries.size >= EVIDENCE_CACHE_SIZE) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(txId, evidence);
     return evidence;
