@@ -8,7 +8,9 @@ port.on('message', ({ id, data, width }: { id: number; data: ArrayBuffer; width:
     .then((h) => {
       const roots = leafRunRoots(h, new Uint8Array(data), width);
       const { buffer } = roots as Uint8Array<ArrayBuffer>;
-      port.postMessage({ id, roots: buffer }, [buffer]);
+      // The leaf data goes back too: held here, it would wait for this thread's next collection, which
+      // an idle thread may never have.
+      port.postMessage({ id, roots: buffer }, [buffer, data]);
     })
     .catch((err: unknown) => port.postMessage({ id, error: err instanceof Error ? err.message : String(err) }));
 });
