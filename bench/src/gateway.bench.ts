@@ -2,8 +2,9 @@
  * `npm run bench:gateway`: one run measures, on this machine and in the same run as their baselines,
  * licence issuance (gateway-signed and client-signed, c = 1, 10, 50), the first verification after a
  * burst of writes, POST /v1/verify/licence on a cache hit and on a miss next to a bare Koa app, cache
- * hits while an agency writes, and anchoring batches of 100,000 leaves (JSON) and of 1,000,000 (uploaded
- * as raw bytes) with the gateway's memory per anchored leaf; prints a table with every target
+ * hits while an agency writes, anchoring batches of 100,000 leaves (JSON) and of 1,000,000 (uploaded
+ * as raw bytes) with the gateway's memory per anchored leaf, and start-up with the ledger so filled
+ * beside start-up with a one-licence ledger; prints a table with every target
  * beside its measured figure and writes bench/results/gateway.json. Targets are reported, never
  * asserted: figures depend on the machine and its load.
  *
@@ -53,6 +54,8 @@ const BATCHES = 3;
 /** The largest batch the gateway takes, its leaves uploaded as raw bytes (multipart/form-data). */
 const UPLOADED_LEAVES = 1_000_000;
 const UPLOADED_BATCHES = 3;
+/** Start-up rounds of each data directory, alternating; the median of each is judged. */
+const STARTS = 5;
 
 function burstSize(setting: string | undefined): number {
   const n = Number(setting ?? 30_000);
@@ -78,11 +81,12 @@ const METHOD = {
   gatewayLog: 'info level (the default), to /dev/null',
   anchor: `${BATCHES} batches of ${LEAVES} random SM3 leaves as hex in JSON, then ${UPLOADED_BATCHES} of ${UPLOADED_LEAVES} as raw bytes in multipart/form-data, each by a new agency; times end to end over HTTP, the body made beforehand`,
   memory: 'gateway memory per anchored leaf: heapUsed + arrayBuffers of the process (the gateway runs in it) after global.gc(), after the batch and its proof minus before it, divided by its leaves',
+  startUp: `at the end, the gateway stopped and started again on its data directory, and a gateway on a fresh one-licence data directory, ${STARTS} alternating rounds: from startGateway() to the answer of the first POST /v1/verify/licence (a licence verified before the stop)`,
 };
 
-/** The gateway as `npm start` runs it, with its access log at the default level (into /dev/null, not a terminal), over a fresh data directory without demo data. */
-async function startBenchGateway(): Promise<TestGateway> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'hnc-bench-'));
+/** The gateway as `npm start` runs it, with its access log at the default level (into /dev/null, not a terminal), over a fresh data directory (or `dataDir`) without demo data. */
+async function startBenchGateway(dataDir?: string): Promise<TestGateway> {
+  dataDir ??= await mkdtemp(join(tmpdir(), 'hnc-bench-'));
   const config = loadConfig({}, { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, GOVERNANCE_TOKEN: GOVERNANCE, DEMO: 'false', LOG_LEVEL: 'info' });
   const log = pino({ level: config.logLevel }, pino.destination('/dev/null'));
   return new TestGateway(await startGateway(config, log), dataDir);
@@ -196,10 +200,57 @@ async function rebuildRate(gw: TestGateway): Promise<{ events: number; blocks: n
   }
 }
 
+interface StartUp {
+  /** Licences on each ledger (the small one: only the licence verified). */
+  licences: { small: number; large: number };
+  /** From startGateway() to the answer of the first POST /v1/verify/licence, each round. */
+  smallMs: number[];
+  largeMs: number[];
+  median: { smallMs: number; largeMs: number };
+  /** Median large / median small. */
+  ratio: number;
+}
+
+/** Starts a gateway on `dataDir` and times it up to the answer of its first verification of `licenceId`; stops it, keeping the data. */
+async function timeStartUp(dataDir: string, licenceId: string): Promise<number> {
+  const start = performance.now();
+  const gw = await startBenchGateway(dataDir);
+  try {
+    await verifyValid(gw, licenceId);
+    return performance.now() - start;
+  } finally {
+    await gw.stop({ keepData: true });
+  }
+}
+
+/**
+ * Start-up with the ledger this run filled (its gateway stopped) beside start-up with a ledger holding one
+ * licence, in alternating rounds: what the gateway reads before it answers must not grow with the ledger.
+ */
+async function startUpTimes(large: { dataDir: string; licenceId: string; licences: number }): Promise<StartUp> {
+  const smallGw = await startBenchGateway();
+  const smallLicence = await licenceToVerify(smallGw);
+  await smallGw.stop({ keepData: true });
+  const smallMs: number[] = [];
+  const largeMs: number[] = [];
+  try {
+    for (let round = 0; round < STARTS; round++) {
+      smallMs.push(await timeStartUp(smallGw.dataDir, smallLicence));
+      largeMs.push(await timeStartUp(large.dataDir, large.licenceId));
+    }
+  } finally {
+    await rm(smallGw.dataDir, { recursive: true, force: true });
+  }
+  const medians = { smallMs: median(smallMs), largeMs: median(largeMs) };
+  return { licences: { small: 1, large: large.licences }, smallMs, largeMs, median: medians, ratio: medians.largeMs / medians.smallMs };
+}
+
 interface DuringWrites {
   quiet: Measured;
   duringWrites: Measured;
   writes: Summary;
+  /** Licences the writes committed. */
+  issued: number;
   /** Verifications in the rounds with writes, by cache outcome (bypass: the verdict cache's record events behind the ledger). */
   outcomes: Record<Outcome, number>;
   bypassShare: number;
@@ -255,6 +306,7 @@ async function hitsDuringWrites(gw: TestGateway, reader: LoadGenerator, hit: Omi
       quiet,
       duringWrites,
       writes: summarise(write.url, runs.writes),
+      issued: runs.writes.reduce((n, run) => n + run.answered!.length, 0),
       outcomes,
       bypassShare: total ? outcomes.bypass / total : 0,
       ratio: duringWrites.requestsPerSecond / quiet.requestsPerSecond,
@@ -352,6 +404,7 @@ interface Results {
   duringWrites: DuringWrites;
   anchor: AnchorRuns;
   uploadedAnchor: AnchorRuns;
+  startUp: StartUp;
 }
 
 interface AnchorRuns {
@@ -382,6 +435,12 @@ function targets(r: Results): Verdict[] {
         atMost(`issuance, ${name}, p50 at c = 1 ≤ 10 ms`, p50, 10, latency(p50)),
       ];
     }),
+    atMost(
+      `start-up to the first verification with ${number(r.startUp.licences.large)} licences ≤ 1.25× with ${r.startUp.licences.small} (median of ${STARTS})`,
+      r.startUp.ratio,
+      1.25,
+      formatRatio(r.startUp.ratio),
+    ),
     {
       text: `a ${number(LEAVES)}-leaf batch accepted and proven in < 5 s (median)`,
       value: r.anchor.median.totalMs / 1000,
@@ -457,7 +516,9 @@ function format(r: Results, verdicts: Verdict[]): string {
     `burst: ${number(r.burst.writes)} issuances in ${r.burst.seconds.toFixed(1)} s (${number(r.burst.writes / r.burst.seconds)}/s at c = ${BURST_CONNECTIONS}); ` +
     `the next verification took ${millis(r.burst.firstVerifyMs)}\n` +
     `audit index rebuilt from ${number(r.rebuild.blocks)} blocks: ${number(r.rebuild.events)} events in ${r.rebuild.seconds.toFixed(2)} s (${number(r.rebuild.eventsPerSecond)} events/s)\n` +
-    `cache outcomes while writing: ${OUTCOMES.map((o) => `${o} ${number(r.duringWrites.outcomes[o])}`).join(', ')} (bypass ${(r.duringWrites.bypassShare * 100).toFixed(1)} %)`;
+    `cache outcomes while writing: ${OUTCOMES.map((o) => `${o} ${number(r.duringWrites.outcomes[o])}`).join(', ')} (bypass ${(r.duringWrites.bypassShare * 100).toFixed(1)} %)\n` +
+    `start-up to the first verification: ${number(r.startUp.licences.large)} licences ${r.startUp.largeMs.map(millis).join(', ')}; ` +
+    `${r.startUp.licences.small} licence ${r.startUp.smallMs.map(millis).join(', ')}`;
   const lines = verdicts.map((v) => `${v.met ? 'met    ' : 'NOT met'}  ${v.text}: ${v.shown}`);
   return `${http}\n\n${issuance}\n\n${burst}\n\n${anchor}\n\nTargets\n${lines.join('\n')}\n`;
 }
@@ -490,6 +551,7 @@ async function main(): Promise<void> {
   const gw = await startBenchGateway();
   const koa = await startBareKoa();
   const generator = new LoadGenerator();
+  let stopped = false;
   try {
     const licenceId = await licenceToVerify(gw);
     const issuance = await measureIssuance(gw, generator);
@@ -525,6 +587,11 @@ async function main(): Promise<void> {
       uploaded.push(await anchorAndProve(gw, UPLOADED_LEAVES, true));
     }
 
+    process.stderr.write(`  start-up with this run's ledger and with a one-licence ledger: ${STARTS} alternating rounds\n`);
+    await gw.stop({ keepData: true });
+    stopped = true;
+    const startUp = await startUpTimes({ dataDir: gw.dataDir, licenceId, licences: 1 + issuance.licenceIds.length + burst.licenceIds.length + duringWrites.issued });
+
     const results: Results = {
       http: { hit: hitMeasured!, miss: miss!, bareKoa: bare!, hitRatio: hitMeasured!.requestsPerSecond / bare!.requestsPerSecond, missRatio: miss!.requestsPerSecond / bare!.requestsPerSecond },
       issuance: issuance.rows,
@@ -533,6 +600,7 @@ async function main(): Promise<void> {
       duringWrites,
       anchor: { leaves: LEAVES, median: medianTimes(batches), batches },
       uploadedAnchor: { leaves: UPLOADED_LEAVES, median: medianTimes(uploaded), batches: uploaded },
+      startUp,
     };
     const verdicts = targets(results);
     process.stdout.write(`\n${format(results, verdicts)}${formatLoad(loadAtStart)}`);
@@ -541,7 +609,9 @@ async function main(): Promise<void> {
   } finally {
     generator.close();
     await new Promise((resolve) => koa.server.close(resolve));
-    await gw.stop();
+    // Stopped for the start-up rounds, its data kept for them.
+    if (stopped) await rm(gw.dataDir, { recursive: true, force: true });
+    else await gw.stop();
   }
 }
 

@@ -79,6 +79,7 @@ interface GatewayReport {
   duringWrites: { quiet: HttpFigure; duringWrites: HttpFigure; bypassShare: number; ratio: number };
   anchor: { leaves: number; median: { totalMs: number; anchorMs: number } };
   uploadedAnchor: { leaves: number; median: { totalMs: number; anchorMs: number; bytesPerLeaf: number } };
+  startUp: { licences: { small: number; large: number }; median: { smallMs: number; largeMs: number }; ratio: number };
   targets: { text: string; shown: string; met: boolean }[];
 }
 
@@ -103,6 +104,7 @@ function gatewayTable(report: GatewayReport): string {
     `| cache hits while an agency writes (bypass ${(writes.bypassShare * 100).toFixed(1)} %) | ${perSecond(writes.duringWrites)} | quiet hits: ${perSecond(writes.quiet)} | ${formatRatio(writes.ratio)} | ${verdict('cache hits while an agency writes')} |`,
     `| first verification after ${burst.writes.toLocaleString('en-US')} writes | ${burst.firstVerifyMs.toFixed(1)} ms | | | ${verdict(`first verification after ${burst.writes.toLocaleString('en-US')} writes`)} |`,
     `| audit index rebuild (${report.rebuild.events.toLocaleString('en-US')} events) | ${formatRate(report.rebuild.eventsPerSecond)} events/s | | | ${verdict('audit index rebuild')} |`,
+    `| start-up to the first verification, ${report.startUp.licences.large.toLocaleString('en-US')} licences (median) | ${report.startUp.median.largeMs.toFixed(0)} ms | ${report.startUp.licences.small} licence: ${report.startUp.median.smallMs.toFixed(0)} ms | ${formatRatio(report.startUp.ratio)} | ${verdict('start-up to the first verification')} |`,
     ...issuance,
     `| issuance, client-signed | (beside) | | | ${clientTargets.join('; ')} |`,
     `| anchor ${report.anchor.leaves.toLocaleString('en-US')} leaves, accepted and proven (median) | ${(report.anchor.median.totalMs / 1000).toFixed(2)} s | | | ${verdict(`a ${report.anchor.leaves.toLocaleString('en-US')}-leaf batch`)} |`,

@@ -1,7 +1,7 @@
 import type { BatchOperation } from 'classic-level';
 import type { Logger } from 'pino';
 import type { RecordEvent } from '@henan-chain/chaincode';
-import type { Ledger, LedgerEvent } from '../ledger/ledger';
+import type { CloseableAsyncIterable, Ledger, LedgerEvent } from '../ledger/ledger';
 import { ApiError } from '../errors';
 import type { Metrics } from '../metrics';
 import { type GatewayDb, orderKey, section } from '../store';
@@ -21,8 +21,8 @@ interface Checkpoint {
 const SEP = '\u0000';
 /** A write to the gateway database, in a batch that projects events. */
 type IndexOperation = BatchOperation<GatewayDb, string, unknown>;
-/** Events a rebuild writes in one LevelDB batch. */
-const REPLAY_BATCH = 1000;
+/** The most events in one LevelDB batch. */
+const BATCH_EVENTS = 1000;
 /** The time-ordered part of an index key: transaction time, block number, transaction id. */
 const ORDER_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\u0000\d{20}\u0000[^\u0000]+$/;
 
@@ -37,7 +37,7 @@ export class AuditIndex {
   private readonly byTime;
   private readonly byRecord;
   private readonly meta;
-  private stream?: ReturnType<Ledger['events']>;
+  private stream?: CloseableAsyncIterable<LedgerEvent>;
   private running?: Promise<void>;
   private readonly waiters: { txId: string; resolve: () => void }[] = [];
   private readonly seen = new Set<string>();
@@ -59,27 +59,28 @@ export class AuditIndex {
     return this.meta.get('checkpoint');
   }
 
-  /** Starts following the ledger from just after the checkpoint. */
+  /**
+   * Starts following the ledger from just after the checkpoint. While a write is under way the events
+   * that arrive wait, and go in the next batch together: an index behind the ledger (after a burst of
+   * writes, or a restart) catches up at the rate of a rebuild, not one LevelDB write per event.
+   */
   async start(ledger: Ledger): Promise<void> {
     const cp = await this.checkpoint();
     const startBlock = cp ? BigInt(cp.blockNumber) : 0n;
     // Events of the checkpoint's block up to and including its transaction were indexed already.
     let skipping = cp !== undefined;
+    const indexedAlready = (event: LedgerEvent): boolean => {
+      if (!skipping || event.blockNumber !== startBlock) return (skipping = false);
+      if (event.transactionId === cp!.transactionId) skipping = false;
+      return true;
+    };
     this.stream = ledger.events(startBlock);
-    const stream = this.stream;
     const progress = new IndexProgress(ledger, startBlock);
     this.progress = progress;
-    this.running = (async () => {
-      for await (const event of stream) {
-        if (skipping && event.blockNumber === startBlock) {
-          if (event.transactionId === cp!.transactionId) skipping = false;
-        } else {
-          skipping = false;
-          await this.apply(event);
-        }
-        progress.passed(event);
-      }
-    })().catch((err) => this.log.error({ err }, 'audit index stopped'));
+    this.running = this.index(this.stream, { indexedAlready, passed: (event) => progress.passed(event) }).then(
+      () => undefined,
+      (err) => this.log.error({ err }, 'audit index stopped'),
+    );
   }
 
   async stop(): Promise<void> {
@@ -127,50 +128,84 @@ export class AuditIndex {
 
   /**
    * Indexes the events of blocks `startBlock` up to (not including) `endBlock`, then returns how many
-   * it applied. For a rebuild after clear(), with nothing else following the ledger: events are
-   * written REPLAY_BATCH to a LevelDB batch (the checkpoint with the last of them), not one batch each.
+   * it applied. For a rebuild after clear(), with nothing else following the ledger.
    */
-  async replay(ledger: Ledger, startBlock: bigint, endBlock: bigint): Promise<number> {
+  replay(ledger: Ledger, startBlock: bigint, endBlock: bigint): Promise<number> {
+    return this.index(ledger.events(startBlock, endBlock));
+  }
+
+  /**
+   * Indexes `events` in ledger order and returns how many it applied. Events wait while a batch is
+   * written and go in the next one together (at most BATCH_EVENTS: beyond, reading waits for the write),
+   * so one write is under way at a time and batches land in order. `passed` hears of the last event of
+   * each batch once the batch is written and its events handed to the followers.
+   */
+  private async index(
+    events: CloseableAsyncIterable<LedgerEvent>,
+    options: { indexedAlready?: (event: LedgerEvent) => boolean; passed?: (event: LedgerEvent) => void } = {},
+  ): Promise<number> {
     let count = 0;
-    let operations: IndexOperation[] = [];
-    let pending: RecordEvent[] = [];
-    let last: LedgerEvent | undefined;
-    // One batch is written while the next is filled; each waits for the one before, so they land in order.
-    let writing: Promise<void> = Promise.resolve();
-    const flush = async () => {
-      if (last) operations.push(this.checkpointAt(last));
-      const [batch, payloads] = [operations, pending];
-      await writing;
-      writing = this.db.batch(batch).then(() => this.applied(payloads));
-      count += payloads.length;
-      operations = [];
-      pending = [];
+    let pending: LedgerEvent[] = [];
+    let writing: Promise<void> | undefined;
+    let failure: { err: unknown } | undefined;
+    const write = async (): Promise<void> => {
+      try {
+        while (pending.length > 0) {
+          const batch = pending;
+          pending = [];
+          count += await this.applyBatch(batch, options.indexedAlready);
+          options.passed?.(batch.at(-1)!);
+        }
+      } catch (err) {
+        // Ends the reading below, which then throws this.
+        failure = { err };
+        events.close();
+      }
+      writing = undefined;
     };
-    for await (const event of ledger.events(startBlock, endBlock)) {
-      const payload = this.project(event, operations);
-      if (!payload) continue;
-      pending.push(payload);
-      last = event;
-      if (pending.length >= REPLAY_BATCH) await flush();
+    try {
+      for await (const event of events) {
+        pending.push(event);
+        writing ??= write();
+        if (pending.length >= BATCH_EVENTS) await writing;
+      }
+    } finally {
+      await writing;
     }
-    await flush();
-    await writing;
+    if (failure) throw failure.err;
     return count;
   }
 
-  private async apply(event: LedgerEvent): Promise<void> {
+  /**
+   * Writes the projections of `events` (all but those indexed already) with the checkpoint at the last
+   * in one LevelDB batch, then hands them to the followers and resolves their waiters; returns how
+   * many it applied.
+   */
+  private async applyBatch(events: readonly LedgerEvent[], indexedAlready?: (event: LedgerEvent) => boolean): Promise<number> {
     const operations: IndexOperation[] = [];
-    const payload = this.project(event, operations);
-    if (!payload) return;
-    operations.push(this.checkpointAt(event));
-    await this.db.batch(operations);
-    this.applied([payload]);
-    this.seen.add(event.transactionId);
-    // A Set iterates in insertion order: drop the oldest to keep it bounded.
-    if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      if (this.waiters[i]!.txId === event.transactionId) this.waiters.splice(i, 1)[0]!.resolve();
+    const applied: { transactionId: string; payload: RecordEvent }[] = [];
+    let last: LedgerEvent | undefined;
+    for (const event of events) {
+      if (indexedAlready?.(event)) continue;
+      const payload = this.project(event, operations);
+      if (!payload) continue;
+      applied.push({ transactionId: event.transactionId, payload });
+      last = event;
     }
+    if (!last) return 0;
+    operations.push(this.checkpointAt(last));
+    await this.db.batch(operations);
+    this.metrics.indexedEvents.inc(applied.length);
+    for (const { transactionId, payload } of applied) {
+      for (const follower of this.followers) follower(payload);
+      this.seen.add(transactionId);
+      // A Set iterates in insertion order: drop the oldest to keep it bounded.
+      if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        if (this.waiters[i]!.txId === transactionId) this.waiters.splice(i, 1)[0]!.resolve();
+      }
+    }
+    return applied.length;
   }
 
   /**
@@ -201,14 +236,6 @@ export class AuditIndex {
   private checkpointAt(event: LedgerEvent): IndexOperation {
     const checkpoint: Checkpoint = { blockNumber: event.blockNumber.toString(), transactionId: event.transactionId };
     return { type: 'put', sublevel: this.meta, key: 'checkpoint', value: checkpoint };
-  }
-
-  /** After the batch holding them is written: counted, and handed to the followers in ledger order. */
-  private applied(payloads: readonly RecordEvent[]): void {
-    for (const payload of payloads) {
-      this.metrics.indexedEvents.inc();
-      for (const follower of this.followers) follower(payload);
-    }
   }
 
   /** Events in time order, optionally of one agency and one kind, between `from` and `to` (ISO, inclusive). */

@@ -313,6 +313,29 @@ test('a restarted gateway resumes indexing: events from before and after the res
   }
 });
 
+test('a gateway whose index lost every projection catches up on start, in batches: the same events, each once', async (t) => {
+  const live = await startTestGateway();
+  let before: any[];
+  try {
+    const issuer = await newIssuer(live);
+    for (let i = 0; i < 12; i++) await issue(live, issuer);
+    before = (await allEvents(live, 'limit=200')).events;
+    await live.gateway.services.index.clear();
+  } finally {
+    await live.stop({ keepData: true });
+  }
+
+  const restarted = await startTestGateway({ dataDir: live.dataDir });
+  try {
+    await restarted.indexed(before.at(-1).txId);
+    t.true(await restarted.gateway.services.index.caughtUp());
+    t.deepEqual((await allEvents(restarted, 'limit=200')).events, before);
+    t.deepEqual(await restarted.gateway.services.index.checkpoint(), { blockNumber: before.at(-1).blockNumber, transactionId: before.at(-1).txId });
+  } finally {
+    await restarted.stop();
+  }
+});
+
 test('drift shows in the history; index:rebuild refuses a running gateway, then rebuilds the same events as the live index', async (t) => {
   const live = await startTestGateway();
   let licenceId: string;
