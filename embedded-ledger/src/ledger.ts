@@ -108,8 +108,14 @@ export interface TransactionPlace {
   blockHash: Uint8Array;
 }
 
-/** Blocks whose hash and validation codes are kept for transactionPlace: the few most recently asked for. */
-const BLOCK_SEALS_KEPT = 1_000;
+/** Blocks whose hash and validation codes are kept for transactionPlace: the most recently asked for. */
+const BLOCK_SUMMARIES_KEPT = 1_000;
+
+/** What transactionPlace needs of a committed block: its header's hash and its transactions' validation codes. */
+interface BlockSummary {
+  hash: Uint8Array;
+  validationCodes: number[];
+}
 
 /** A transaction with what links it to its block's hash: see EmbeddedLedger.transactionProof. */
 export interface TransactionProof {
@@ -146,7 +152,7 @@ export class EmbeddedLedger {
   private commits: Promise<void> = Promise.resolve();
   private lastBlock: Block | undefined;
   /** Committed blocks never change: the hash and validation codes of those transactionPlace read. */
-  private readonly blockSeals = new Map<bigint, { hash: Uint8Array; validationCodes: number[] }>();
+  private readonly blockSummaries = new Map<bigint, BlockSummary>();
   private commitSignal = signal();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly streams = new Set<ChaincodeEventStream>();
@@ -330,24 +336,29 @@ export class EmbeddedLedger {
       const location = await this.blocks.locate(txId);
       if (!location) return undefined;
       const { blockNum: blockNumber, txNum: transactionIndex } = location;
-      const [timestamp, seal] = await Promise.all([this.blocks.readTransactionTimestamp(blockNumber, transactionIndex), this.blockSeal(blockNumber)]);
-      if (!timestamp || !seal) {
+      const [timestamp, summary] = await Promise.all([this.blocks.readTransactionTimestamp(blockNumber, transactionIndex), this.blockSummary(blockNumber)]);
+      if (!timestamp || !summary) {
         throw new Error(`the tx-id index names block ${blockNumber} transaction ${transactionIndex}, which does not hold ${txId}`);
       }
-      return { txId, blockNumber, transactionIndex, timestamp, validationCode: seal.validationCodes[transactionIndex]!, blockHash: seal.hash };
+      return { txId, blockNumber, transactionIndex, timestamp, validationCode: summary.validationCodes[transactionIndex]!, blockHash: summary.hash };
     });
   }
 
-  private async blockSeal(blockNumber: bigint): Promise<{ hash: Uint8Array; validationCodes: number[] } | undefined> {
-    const kept = this.blockSeals.get(blockNumber);
-    if (kept) return kept;
+  private async blockSummary(blockNumber: bigint): Promise<BlockSummary | undefined> {
+    const kept = this.blockSummaries.get(blockNumber);
+    if (kept) {
+      this.blockSummaries.delete(blockNumber); // re-inserted last: Map order is the LRU order
+      this.blockSummaries.set(blockNumber, kept);
+      return kept;
+    }
     const record = await this.blocks.readBlockRecord(blockNumber);
     if (!record) return undefined;
-    const seal = { hash: blockHash(record.header), validationCodes: record.validationCodes };
-    if (this.blockSeals.size >= BLOCK_SEALS_KEPT) this.blockSeals.delete(this.blockSeals.keys().next().value!);
-    this.blockSeals.set(blockNumber, seal);
-    return seal;
+    const summary = { hash: blockHash(record.header), validationCodes: record.validationCodes };
+    if (this.blockSummaries.size >= BLOCK_SUMMARIES_KEPT) this.blockSummaries.delete(this.blockSummaries.keys().next().value!);
+    this.blockSummaries.set(blockNumber, summary);
+    return summary;
   }
+
 
   /**
    * What proves `txId` is in its block without trusting this ledger: the block's header, the canonical

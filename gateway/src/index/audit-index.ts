@@ -2,6 +2,7 @@ import type { BatchOperation } from 'classic-level';
 import type { Logger } from 'pino';
 import type { RecordEvent } from '@henan-chain/chaincode';
 import type { CloseableAsyncIterable, Ledger, LedgerEvent } from '../ledger/ledger';
+import { recordEventOf } from '../ledger/record-event';
 import { ApiError } from '../errors';
 import type { Metrics } from '../metrics';
 import { type GatewayDb, orderKey, section } from '../store';
@@ -213,10 +214,8 @@ export class AuditIndex {
    * that is not JSON. Operations go to LevelDB as one array: a third of the CPU of a chained batch's puts.
    */
   private project(event: LedgerEvent, operations: IndexOperation[]): RecordEvent | undefined {
-    let payload: RecordEvent;
-    try {
-      payload = JSON.parse(Buffer.from(event.payload.buffer, event.payload.byteOffset, event.payload.byteLength).toString('utf8')) as RecordEvent;
-    } catch {
+    const payload = recordEventOf(event.payload);
+    if (!payload) {
       this.log.warn({ txId: event.transactionId, eventName: event.eventName }, 'skipping an event that is not JSON');
       return undefined;
     }

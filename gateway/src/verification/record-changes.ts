@@ -1,6 +1,7 @@
 import type { RecordEvent } from '@henan-chain/chaincode';
 import { IndexProgress } from '../index/progress';
 import type { Ledger } from '../ledger/ledger';
+import { recordEventOf } from '../ledger/record-event';
 
 /**
  * The chaincode's record events as blocks commit, for the caches of answers they may change (licence
@@ -48,13 +49,5 @@ export class RecordChanges {
   async stop(): Promise<void> {
     this.stream.close();
     await this.running;
-  }
-}
-
-function recordEventOf(payload: Uint8Array): RecordEvent | undefined {
-  try {
-    return JSON.parse(Buffer.from(payload).toString('utf8')) as RecordEvent;
-  } catch {
-    return undefined;
   }
 }
