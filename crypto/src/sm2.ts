@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createHmacDrbg } from '@noble/curves/utils.js';
+import { LRUCache } from 'lru-cache';
 import { DerReader, derInteger, derSequence } from './asn1';
 import { modularInverse } from './modular-inverse';
 import { bytesToBigInt, concatBytes, toHex, utf8 } from './bytes';
@@ -167,7 +168,7 @@ export function sign(message: string | Uint8Array, privateKey: Uint8Array, optio
   const xy = coordinatesOfSigner(d);
   const e = eOf(zaOf(xy, options.id ?? DEFAULT_SM2_ID), message);
   const rs = signRS(bytesToBigInt(e), d, options.deterministic);
-  if (options.remember) rememberValid(signatureMemo(concatBytes(UNCOMPRESSED, xy), e, rs));
+  if (options.remember) remembered.set(signatureMemo(concatBytes(UNCOMPRESSED, xy), e, rs), true);
   return encodeSignature(rs);
 }
 
@@ -280,7 +281,7 @@ const KEY_TABLE_WINDOW = 6;
  * the best choice in hindsight would have, whether it is used twice or a million times.
  */
 export const KEY_TABLE_AFTER_USES = 10;
-const keyCache = new Map<string, CachedKey>();
+const keyCache = new LRUCache<string, CachedKey>({ max: KEY_CACHE_SIZE });
 
 /**
  * Signatures found valid with `remember`, by SM3 of (public key, e, r, s): a signature checked when
@@ -288,7 +289,7 @@ const keyCache = new Map<string, CachedKey>();
  * kept (no one can fill the set without valid signatures); 64 hex digits each, about 15 MB when full.
  */
 const REMEMBERED_SIZE = 100_000;
-const remembered = new Set<string>();
+const remembered = new LRUCache<string, true>({ max: REMEMBERED_SIZE });
 
 /** Drops every cached public key and remembered signature (for benchmarks of the cold path, and tests). */
 export function clearSm2KeyCache(): void {
@@ -298,18 +299,16 @@ export function clearSm2KeyCache(): void {
 
 function cachedKey(publicKey: Uint8Array | string): CachedKey {
   const cacheId = typeof publicKey === 'string' ? publicKey : toHex(bytesOf(publicKey, 'publicKey'));
-  let entry = keyCache.get(cacheId);
+  const entry = keyCache.get(cacheId);
   if (entry) {
-    keyCache.delete(cacheId); // re-insert: Map order is the LRU order
     entry.uses += 1;
     if (entry.uses >= KEY_TABLE_AFTER_USES) entry.table ??= pointTable(entry.point, KEY_TABLE_WINDOW);
-  } else {
-    const point = decodePoint(bytesOf(publicKey, 'publicKey'));
-    entry = { point, zaDefault: zaOf(coordinates(point), DEFAULT_SM2_ID), uses: 1 };
-    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
+    return entry;
   }
-  keyCache.set(cacheId, entry);
-  return entry;
+  const point = decodePoint(bytesOf(publicKey, 'publicKey'));
+  const added: CachedKey = { point, zaDefault: zaOf(coordinates(point), DEFAULT_SM2_ID), uses: 1 };
+  keyCache.set(cacheId, added);
+  return added;
 }
 
 /**
@@ -342,24 +341,15 @@ function verifyOrThrow(
   if (!options.remember) return verifyE(bytesToBigInt(e), rs, key);
   // The point's own encoding, not the caller's (hex or bytes, compressed or not): one key, one entry.
   const memo = signatureMemo(key.point.toBytes(false), e, rs);
-  if (remembered.has(memo)) {
-    remembered.delete(memo); // re-insert: Set order is the LRU order
-    remembered.add(memo);
-    return { valid: true };
-  }
+  if (remembered.get(memo)) return { valid: true };
   const result = verifyE(bytesToBigInt(e), rs, key);
-  if (result.valid) rememberValid(memo);
+  if (result.valid) remembered.set(memo, true);
   return result;
 }
 
 /** The remembered set's entry of a signature: SM3 of the key's uncompressed point, e, r and s. */
 function signatureMemo(uncompressedPoint: Uint8Array, e: Uint8Array, rs: RS): string {
   return toHex(sm3(concatBytes(uncompressedPoint, e, bytes32(rs.r), bytes32(rs.s))));
-}
-
-function rememberValid(memo: string): void {
-  if (remembered.size >= REMEMBERED_SIZE) remembered.delete(remembered.values().next().value!);
-  remembered.add(memo);
 }
 
 function verifyE(e: bigint, { r, s }: RS, key: CachedKey): VerifyResult {

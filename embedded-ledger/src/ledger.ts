@@ -1,4 +1,5 @@
 import { blockHash, type Block, type BlockHeader, type ConfigTransaction, type Creator, type EndorserTransaction, type ProposalResponse, type TransactionEvent } from './block';
+import { LRUCache } from 'lru-cache';
 import { BlockStore } from './blockstore';
 import type { ChaincodeLike } from './chaincode';
 import { Committer } from './committer';
@@ -152,7 +153,7 @@ export class EmbeddedLedger {
   private commits: Promise<void> = Promise.resolve();
   private lastBlock: Block | undefined;
   /** Committed blocks never change: the hash and validation codes of those transactionPlace read. */
-  private readonly blockSummaries = new Map<bigint, BlockSummary>();
+  private readonly blockSummaries = new LRUCache<bigint, BlockSummary>({ max: BLOCK_SUMMARIES_KEPT });
   private commitSignal = signal();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly streams = new Set<ChaincodeEventStream>();
@@ -346,15 +347,10 @@ export class EmbeddedLedger {
 
   private async blockSummary(blockNumber: bigint): Promise<BlockSummary | undefined> {
     const kept = this.blockSummaries.get(blockNumber);
-    if (kept) {
-      this.blockSummaries.delete(blockNumber); // re-inserted last: Map order is the LRU order
-      this.blockSummaries.set(blockNumber, kept);
-      return kept;
-    }
+    if (kept) return kept;
     const record = await this.blocks.readBlockRecord(blockNumber);
     if (!record) return undefined;
     const summary = { hash: blockHash(record.header), validationCodes: record.validationCodes };
-    if (this.blockSummaries.size >= BLOCK_SUMMARIES_KEPT) this.blockSummaries.delete(this.blockSummaries.keys().next().value!);
     this.blockSummaries.set(blockNumber, summary);
     return summary;
   }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { TransactionEvidence } from './ledger';
 
 /** About 200 bytes each: a few MB for the transactions named by the records most often verified. */
@@ -9,23 +10,18 @@ const EVIDENCE_CACHE_SIZE = 10_000;
  * index, or Fabric's qscc) costs a fair share of a verification. Least recently used first out.
  */
 export class EvidenceCache {
-  private readonly entries = new Map<string, TransactionEvidence>();
+  private readonly entries = new LRUCache<string, TransactionEvidence>({ max: EVIDENCE_CACHE_SIZE });
 
   constructor(private readonly lookup: (txId: string) => Promise<TransactionEvidence | undefined>) {}
 
   async get(txId: string): Promise<TransactionEvidence | undefined> {
     const cached = this.entries.get(txId);
-    if (cached) {
-      this.entries.delete(txId); // re-insert: Map order is the LRU order
-      this.entries.set(txId, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const found = await this.lookup(txId);
     if (!found) return undefined;
     // Only these: a lookup may give more (a whole transaction, its payload included), not to be kept.
     const { blockNumber, blockHash, hashAlgorithm, timestamp, valid } = found;
     const evidence: TransactionEvidence = { txId, blockNumber, blockHash, hashAlgorithm, timestamp, valid };
-    if (this.entries.size >= EVIDENCE_CACHE_SIZE) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(txId, evidence);
     return evidence;
   }
