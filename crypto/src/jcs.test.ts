@@ -1,4 +1,5 @@
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { MAX_CANONICAL_JSON_DEPTH, canonicalize, canonicalBytes } from './jcs';
 import { CryptoError } from './errors';
@@ -162,6 +163,20 @@ test('strings: escaping matches §3.2.2.2; lone surrogates refused', (t) => {
     }),
   );
   t.is(canonicalize('\u{1f600}\ud83d\ude00'), '"\u{1f600}\u{1f600}"');
+});
+
+test('lone surrogates refused where the runtime lacks String.prototype.isWellFormed (older browsers run this in the portal)', (t) => {
+  const script = `
+    delete String.prototype.isWellFormed;
+    const { canonicalize } = require(${JSON.stringify(require.resolve('./jcs'))});
+    const refused = (v) => { try { canonicalize(v); return false; } catch (e) { return e.code === 'NOT_CANONICAL_JSON' && e.message; } };
+    console.log(JSON.stringify([refused({ a: ['x', 'y\\ud800'] }), refused({ ['k\\udc00']: 1 }), canonicalize({ b: '\\u{1f600}', a: '中' })]));`;
+  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  t.deepEqual(JSON.parse(out), [
+    '$.a[1]: a string with a lone surrogate cannot be canonical JSON (RFC 8785)',
+    '$["k\\udc00"]: a key with a lone surrogate cannot be canonical JSON (RFC 8785)',
+    '{"a":"中","b":"\u{1f600}"}',
+  ]);
 });
 
 /** Same value, keys inserted in reverse order at every level. */
