@@ -245,6 +245,41 @@ test('append: a log grown batch by batch is the tree of all its leaves, and the 
   t.throws(() => MerkleTree.fromLeaves(SM3, LEAVES).append(['x' as unknown as Uint8Array]), { instanceOf: CryptoError });
 });
 
+test('append to a tree another tree was already grown from: each branch is its own log, the trunk unchanged', (t) => {
+  // A grown tree has spare room behind it, shared with the trees grown from it: a second branch must
+  // not write over the first. A trunk of 30 or more leaves and batches of at most 5 leave that room.
+  const rootOf = (leaves: Uint8Array[]) => toHex(MerkleTree.fromLeaves(SM3, leaves).root());
+  const leavesArb = (minLength: number, maxLength: number) => fc.array(fc.uint8Array({ maxLength: 40 }), { minLength, maxLength, size: 'max' });
+  const batch = leavesArb(1, 5);
+  fc.assert(
+    fc.property(leavesArb(30, 120), batch, batch, (trunkData, leftData, rightData) => {
+      // 32-byte leaves, so that the same leaves make a tree of leaf hashes and a tree of leaf data.
+      const [trunk, left, right] = [trunkData, leftData, rightData].map((leaves) => leaves.map((l) => SM3.digest(l))) as [Uint8Array[], Uint8Array[], Uint8Array[]];
+      const kinds = [
+        { base: MerkleTree.fromLeaves(SM3, trunk), grow: (tree: MerkleTree, leaves: Uint8Array[]) => tree.append(leaves) },
+        { base: MerkleTree.fromLeafData(SM3, Buffer.concat(trunk), 32), grow: (tree: MerkleTree, leaves: Uint8Array[]) => tree.appendLeafData(Buffer.concat(leaves)) },
+      ];
+      for (const { base, grow } of kinds) {
+        const first = grow(base, left);
+        const byRight = grow(first, right);
+        const byLeft = grow(first, left);
+        const longer = grow(byRight, left);
+        t.is(toHex(base.root()), rootOf(trunk));
+        t.is(toHex(first.root()), rootOf([...trunk, ...left]));
+        t.is(toHex(byRight.root()), rootOf([...trunk, ...left, ...right]));
+        t.is(toHex(byLeft.root()), rootOf([...trunk, ...left, ...left]));
+        const all = [...trunk, ...left, ...right, ...left];
+        t.is(toHex(longer.root()), rootOf(all));
+        for (const i of [0, trunk.length, all.length - 1]) {
+          t.true(verifyInclusion(SM3, i, longer.size, hashLeaf(SM3, all[i]!), longer.inclusionProof(i), longer.root()), `leaf ${i}`);
+          t.is(longer.indexOf(all[i]!), all.findIndex((leaf) => toHex(leaf) === toHex(all[i]!)));
+        }
+      }
+    }),
+    { numRuns: 40 },
+  );
+});
+
 test('wrong-shaped input is false, wrong types throw', (t) => {
   const tree = MerkleTree.fromLeaves(SHA256, LEAVES);
   const root = tree.root();

@@ -119,6 +119,35 @@ interface LeafStore {
  * at most log2(n) combinations and one small rehash away: root(), rootOfSize(), inclusionProof()
  * and consistencyProof() are all O(log n).
  */
+/**
+ * How much of each buffer of leaves the longest tree over it uses. Trees are immutable and share a
+ * buffer with the trees grown from them: a tree that ends where its buffer's use ends writes a batch
+ * into the spare room behind it (an earlier tree still sees only its own prefix); any other copies.
+ * Without spare room every batch copied the whole log, quadratic over an agency's batches.
+ */
+const usedOf = new WeakMap<ArrayBufferLike, number>();
+
+/** Room for a third more than needed when a log outgrows its buffer: at most 1.5x its bytes, amortised O(batch) per append. */
+const GROWTH = 1.5;
+
+/** `bytes` with `more` appended, in the spare room of their buffer when no other tree took it. */
+function extended(bytes: Uint8Array, more: Uint8Array): Uint8Array {
+  const end = bytes.byteOffset + bytes.length;
+  const length = bytes.length + more.length;
+  if (usedOf.get(bytes.buffer) === end && end + more.length <= bytes.buffer.byteLength) {
+    const grown = new Uint8Array(bytes.buffer, bytes.byteOffset, length);
+    grown.set(more, bytes.length);
+    usedOf.set(bytes.buffer, end + more.length);
+    return grown;
+  }
+  // A first batch gets exactly its size: most logs are one or a few batches.
+  const fresh = new Uint8Array(bytes.length === 0 ? length : Math.max(length, Math.ceil(bytes.length * GROWTH)));
+  fresh.set(bytes);
+  fresh.set(more, bytes.length);
+  usedOf.set(fresh.buffer, length);
+  return fresh.subarray(0, length);
+}
+
 export class MerkleTree {
   readonly #leaves: LeafStore;
   readonly #levels: Uint8Array[];
@@ -192,11 +221,9 @@ export class MerkleTree {
       for (let i = 0; i < leaves.length; i++) checkLeafData(leaves[i]!, width, `leaves[${i}]`);
       return this.appendLeafData(Buffer.concat(leaves));
     }
-    const s = this.hash.size;
-    const hashes = new Uint8Array((this.size + leaves.length) * s);
-    hashes.set(this.#leaves.bytes);
-    hashLeavesInto(this.hash, leaves, hashes, this.size);
-    return new MerkleTree(this.hash, { bytes: hashes, width: 0 }, this.size + leaves.length, this.#levels);
+    const hashes = new Uint8Array(leaves.length * this.hash.size);
+    hashLeavesInto(this.hash, leaves, hashes, 0);
+    return new MerkleTree(this.hash, { bytes: extended(this.#leaves.bytes, hashes), width: 0 }, this.size + leaves.length, this.#levels);
   }
 
   /** A tree of leaf data (see fromLeafData) with the leaves of `data` appended, `leafBytes` each. */
@@ -210,10 +237,7 @@ export class MerkleTree {
     const { bytes, width } = this.#leaves;
     if (width === 0) throw new CryptoError('BAD_ARGUMENT', 'this tree keeps leaf hashes, not leaf data: append leaves instead', 'data');
     checkLeafData(data, width);
-    const grown = new Uint8Array(bytes.length + data.length);
-    grown.set(bytes);
-    grown.set(data, bytes.length);
-    return { bytes: grown, width };
+    return { bytes: extended(bytes, data), width };
   }
 
   /**
