@@ -72,7 +72,7 @@ const METHOD = {
   warmUpSeconds: WARM_UP_SECONDS,
   interleavedRounds: ROUNDS,
   roundSeconds: ROUND_SECONDS,
-  request: 'the same POST with the same JSON body to the gateway (hit) and bare Koa, which ignores it',
+  request: 'the same POST with the same JSON body to the gateway (hit) and to two bare Koa apps, which ignore it: one answers {"hello":"world"} (the issue\u2019s baseline), the other the very bytes of the gateway\u2019s answer (like for like)',
   hit: 'the same licence on every request: after the first, answered from the gateway\u2019s verdict cache',
   miss: 'a distinct licence on every request, issued in this run and never verified before; every answer must say "verdict":"valid"',
   issuance: `POST /v1/licences, each body once (distinct licence ids), gateway-signed (agency key kept by the gateway) and client-signed (operation, requestId, agencyId, keyId and the agency\u2019s SM2 signature in the body, made beforehand); c = ${ISSUANCE_CONCURRENCY.join(', ')}, ${ISSUANCE_ROUNDS} alternating rounds of ${ISSUANCE_ROUND_SECONDS} s per kind`,
@@ -93,10 +93,18 @@ async function startBenchGateway(dataDir?: string): Promise<TestGateway> {
   return new TestGateway(await startGateway(config, log), dataDir);
 }
 
-async function startBareKoa(): Promise<{ url: string; server: Server }> {
+/**
+ * A Koa app with nothing in front of its one handler: answers {"hello":"world"} (the issue's baseline),
+ * or `answer`, the very bytes of a verification's answer (about 4 KB; a like-for-like baseline:
+ * writing them to the socket costs more than the 17 bytes do).
+ */
+async function startBareKoa(answer?: Buffer): Promise<{ url: string; server: Server }> {
   const app = new Koa();
   app.use((ctx) => {
-    ctx.body = { hello: 'world' };
+    if (answer) {
+      ctx.type = 'application/json';
+      ctx.body = answer;
+    } else ctx.body = { hello: 'world' };
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -398,7 +406,18 @@ const atLeast = (text: string, ratio: number, min: number): Verdict => ({ text, 
 const atMost = (text: string, value: number, max: number, shown: string): Verdict => ({ text, value, shown, met: value <= max });
 
 interface Results {
-  http: { hit: Measured; miss: Measured; bareKoa: Measured; hitRatio: number; missRatio: number };
+  http: {
+    hit: Measured;
+    miss: Measured;
+    bareKoa: Measured;
+    hitRatio: number;
+    missRatio: number;
+    /** The size of the verification answer the like-for-like bare Koa sends. */
+    answerBytes: number;
+    bareKoaSameAnswer: Measured;
+    hitRatioSameAnswer: number;
+    missRatioSameAnswer: number;
+  };
   issuance: IssuanceRow[];
   burst: { writes: number; seconds: number; firstVerifyMs: number };
   rebuild: Awaited<ReturnType<typeof rebuildRate>>;
@@ -492,6 +511,7 @@ function format(r: Results, verdicts: Verdict[]): string {
       httpRow('POST /v1/verify/licence {id}, cache hit', r.http.hit),
       httpRow('POST /v1/verify/licence {id}, miss (distinct ids)', r.http.miss),
       httpRow('bare Koa {"hello":"world"}', r.http.bareKoa),
+      httpRow(`bare Koa, the same answer's ${number(r.http.answerBytes)} bytes`, r.http.bareKoaSameAnswer),
       httpRow(`cache hits, quiet rounds`, r.duringWrites.quiet),
       httpRow(`cache hits while an agency writes at c = ${WRITERS}`, r.duringWrites.duringWrites),
     ],
@@ -553,6 +573,7 @@ async function main(): Promise<void> {
   const koa = await startBareKoa();
   const generator = new LoadGenerator();
   let stopped = false;
+  let sameAnswerKoa: Awaited<ReturnType<typeof startBareKoa>> | undefined;
   try {
     const licenceId = await licenceToVerify(gw);
     const issuance = await measureIssuance(gw, generator);
@@ -566,12 +587,15 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ id: licenceId });
     const expect = '"verdict":"valid"';
     const hit: Omit<Load, 'seconds'> = { url: `${gw.url}/v1/verify/licence`, method: 'POST', body, expect, connections: CONNECTIONS };
+    const answer = Buffer.from((await gw.request('POST', '/v1/verify/licence', { json: { id: licenceId } })).text);
+    sameAnswerKoa = await startBareKoa(answer);
     const {
-      measured: [hitMeasured, bare, miss],
+      measured: [hitMeasured, bare, miss, bareSameAnswer],
     } = await measureRounds(generator, [
       hit,
       { url: koa.url, method: 'POST', body, connections: CONNECTIONS },
       { url: `${gw.url}/v1/verify/licence`, method: 'POST', pool: 'miss', expect, connections: CONNECTIONS },
+      { url: sameAnswerKoa.url, method: 'POST', body, expect, connections: CONNECTIONS },
     ], ROUNDS, ROUND_SECONDS);
 
     process.stderr.write(`  cache hits, quiet and while an agency writes at c = ${WRITERS}: ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s each\n`);
@@ -594,7 +618,17 @@ async function main(): Promise<void> {
     const startUp = await startUpTimes({ dataDir: gw.dataDir, licenceId, licences: 1 + issuance.licenceIds.length + burst.licenceIds.length + duringWrites.issued });
 
     const results: Results = {
-      http: { hit: hitMeasured!, miss: miss!, bareKoa: bare!, hitRatio: hitMeasured!.requestsPerSecond / bare!.requestsPerSecond, missRatio: miss!.requestsPerSecond / bare!.requestsPerSecond },
+      http: {
+        hit: hitMeasured!,
+        miss: miss!,
+        bareKoa: bare!,
+        hitRatio: hitMeasured!.requestsPerSecond / bare!.requestsPerSecond,
+        missRatio: miss!.requestsPerSecond / bare!.requestsPerSecond,
+        answerBytes: answer.length,
+        bareKoaSameAnswer: bareSameAnswer!,
+        hitRatioSameAnswer: hitMeasured!.requestsPerSecond / bareSameAnswer!.requestsPerSecond,
+        missRatioSameAnswer: miss!.requestsPerSecond / bareSameAnswer!.requestsPerSecond,
+      },
       issuance: issuance.rows,
       burst: { writes: burst.writes, seconds: burst.seconds, firstVerifyMs: burst.firstVerifyMs },
       rebuild,
@@ -609,7 +643,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nwritten to ${RESULTS}\n`);
   } finally {
     generator.close();
-    await new Promise((resolve) => koa.server.close(resolve));
+    for (const app of [koa, sameAnswerKoa]) if (app) await new Promise((resolve) => app.server.close(resolve));
     // Stopped for the start-up rounds, its data kept for them.
     if (stopped) await rm(gw.dataDir, { recursive: true, force: true });
     else await gw.stop();

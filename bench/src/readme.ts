@@ -72,7 +72,17 @@ interface HttpFigure {
 
 interface GatewayReport {
   machine: RunInfo;
-  http: { hit: HttpFigure; miss: HttpFigure; bareKoa: HttpFigure; hitRatio: number; missRatio: number };
+  http: {
+    hit: HttpFigure;
+    miss: HttpFigure;
+    bareKoa: HttpFigure;
+    hitRatio: number;
+    missRatio: number;
+    answerBytes: number;
+    bareKoaSameAnswer: HttpFigure;
+    hitRatioSameAnswer: number;
+    missRatioSameAnswer: number;
+  };
   issuance: { connections: number; gatewaySigned: HttpFigure; clientSigned: HttpFigure; ratio: number }[];
   burst: { writes: number; seconds: number; firstVerifyMs: number };
   rebuild: { events: number; eventsPerSecond: number };
@@ -101,6 +111,7 @@ function gatewayTable(report: GatewayReport): string {
     '|---|---|---|---|---|',
     `| verify, cache hit (one licence again and again) | ${perSecond(http.hit)} | bare Koa: ${perSecond(http.bareKoa)} | ${formatRatio(http.hitRatio)} | ${verdict('verify, cache hit')} |`,
     `| verify, miss (distinct never-verified licences) | ${perSecond(http.miss)} | bare Koa | ${formatRatio(http.missRatio)} | ${verdict('verify, cache miss (distinct never-verified licences)')} |`,
+    `| (like for like) verify, cache hit and miss | | bare Koa sending the same ${http.answerBytes.toLocaleString('en-US')}-byte answer: ${perSecond(http.bareKoaSameAnswer)} | hit ${formatRatio(http.hitRatioSameAnswer)}, miss ${formatRatio(http.missRatioSameAnswer)} | |`,
     `| cache hits while an agency writes (bypass ${(writes.bypassShare * 100).toFixed(1)} %) | ${perSecond(writes.duringWrites)} | quiet hits: ${perSecond(writes.quiet)} | ${formatRatio(writes.ratio)} | ${verdict('cache hits while an agency writes')} |`,
     `| first verification after ${burst.writes.toLocaleString('en-US')} writes | ${burst.firstVerifyMs.toFixed(1)} ms | | | ${verdict(`first verification after ${burst.writes.toLocaleString('en-US')} writes`)} |`,
     `| audit index rebuild (${report.rebuild.events.toLocaleString('en-US')} events) | ${formatRate(report.rebuild.eventsPerSecond)} events/s | | | ${verdict('audit index rebuild')} |`,
