@@ -7,9 +7,10 @@ import {
   decodeTransaction,
   encodeBlockRecord,
   encodeTransaction,
-  transactionEvent,
+  transactionTimestamp,
   type EndorserTransaction,
 } from './block';
+import { blockEvents, storedBlockEvents } from './events';
 
 const sm3 = (bytes: Buffer): Uint8Array => new Uint8Array(createHash('sm3').update(bytes).digest());
 
@@ -60,10 +61,20 @@ test('transactions and block records decode to what was encoded, and nothing els
   t.deepEqual(decodeBlockRecord(encodeBlockRecord(record)), record);
 });
 
-test('the chaincode event of a transaction is read from its bytes as the whole decoding has it', (t) => {
-  t.deepEqual(transactionEvent(encodeTransaction(tx)), { txId: tx.txId, chaincodeName: tx.chaincodeName, event: tx.event! });
+test('the events of a stored block, read from its bytes, are those of the decoded block: one per valid transaction that set one', (t) => {
   const { event: _, ...silent } = tx;
-  t.is(transactionEvent(encodeTransaction(silent)), undefined);
-  t.is(transactionEvent(encodeTransaction({ type: 'config', channelId: 'henan', chaincodeName: 'henan-chain', msps: [] })), undefined);
-  t.throws(() => transactionEvent(encodeTransaction(tx).subarray(0, 200)), { message: /truncated/ });
+  const transactions = [{ type: 'config' as const, channelId: 'henan', chaincodeName: 'henan-chain', msps: [] }, tx, silent, { ...tx, txId: 'b'.repeat(64) }, { ...tx, txId: 'c'.repeat(64) }];
+  const record = { header: { number: 7n, previousHash: new Uint8Array(32), dataHash: new Uint8Array(32) }, validationCodes: [0, 0, 0, 11, 0], commitHash: new Uint8Array(32) };
+  const events = storedBlockEvents(record, transactions.map(encodeTransaction));
+  t.deepEqual(events, blockEvents({ ...record, transactions }));
+  t.deepEqual(events.map((e) => [e.blockNumber, e.transactionId, e.eventName]), [
+    [7n, tx.txId, tx.event!.eventName],
+    [7n, 'c'.repeat(64), tx.event!.eventName],
+  ]);
+  t.throws(() => storedBlockEvents(record, [encodeTransaction(tx).subarray(0, 200)]), { message: /truncated/ });
+});
+
+test('the timestamp of a stored transaction is read from its bytes as the whole decoding has it', (t) => {
+  t.deepEqual(transactionTimestamp(encodeTransaction(tx)), tx.timestamp);
+  t.is(transactionTimestamp(encodeTransaction({ type: 'config', channelId: 'henan', chaincodeName: 'henan-chain', msps: [] })), undefined);
 });

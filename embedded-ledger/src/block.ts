@@ -189,8 +189,7 @@ export function decodeTransaction(bytes: Buffer): BlockTransaction {
       const version: Version | null = r.bool() ? { blockNum: r.u64(), txNum: r.u32() } : null;
       return { key, version };
     };
-    const txId = r.string();
-    const timestamp = new Date(Number(r.u64()) * 1000 + r.u32() / 1_000_000);
+    const { txId, timestamp } = endorserHead(r);
     const creator = { mspId: r.string(), certificate: r.string() };
     const chaincodeName = r.string();
     const fn = r.string();
@@ -223,56 +222,12 @@ export function transactionTimestamp(bytes: Buffer): Date | undefined {
   const type = r.u8();
   if (type === HEADER_TYPE_CONFIG) return undefined;
   if (type !== HEADER_TYPE_ENDORSER_TRANSACTION) throw new Error(`unknown transaction type ${type}`);
-  r.skip(); // txId
-  return new Date(Number(r.u64()) * 1000 + r.u32() / 1_000_000);
+  return endorserHead(r).timestamp;
 }
 
-/** The chaincode event of a stored endorser transaction, with what names it. */
-export interface StoredTransactionEvent {
-  txId: string;
-  chaincodeName: string;
-  event: TransactionEvent;
-}
-
-/**
- * The chaincode event in a transaction's canonical bytes, read without decoding the rest (an index
- * rebuild reads every transaction of the chain for its event alone): undefined for the config
- * transaction and for a transaction that set no event. The bytes are trusted as stored; nothing after
- * the event is checked.
- */
-export function transactionEvent(bytes: Buffer): StoredTransactionEvent | undefined {
-  const r = new Reader(bytes);
-  const type = r.u8();
-  if (type === HEADER_TYPE_CONFIG) return undefined;
-  if (type !== HEADER_TYPE_ENDORSER_TRANSACTION) throw new Error(`unknown transaction type ${type}`);
-  const skipList = (skipItem: () => void): void => {
-    for (let n = r.u32(); n > 0; n--) skipItem();
-  };
-  const skipRead = (): void => {
-    r.skip();
-    if (r.bool()) r.skip(12);
-  };
-  const txId = r.string();
-  r.skip(12); // u64 seconds, u32 nanos
-  r.skip(); // creator mspId
-  r.skip(); // creator certificate
-  const chaincodeName = r.string();
-  r.skip(); // fn
-  skipList(() => r.skip()); // args
-  skipList(skipRead); // readSet
-  skipList(() => {
-    r.skip(); // startKey
-    r.skip(); // endKey
-    r.bool(); // exhausted
-    skipList(skipRead);
-  });
-  skipList(() => {
-    r.skip(); // key
-    r.bool(); // isDelete
-    r.skip(); // value
-  });
-  if (!r.bool()) return undefined;
-  return { txId, chaincodeName, event: { eventName: r.string(), payload: r.bytes() } };
+/** What an endorser transaction starts with, after its type: its id and when it was proposed. */
+function endorserHead(r: Reader): { txId: string; timestamp: Date } {
+  return { txId: r.string(), timestamp: new Date(Number(r.u64()) * 1000 + r.u32() / 1_000_000) };
 }
 
 /** u64 number | previousHash | dataHash | list of u8 validation codes | commitHash */

@@ -3,7 +3,6 @@ import {
   decodeBlockRecord,
   decodeTransaction,
   encodeBlockRecord,
-  transactionEvent,
   transactionTimestamp,
   type Block,
   type BlockRecord,
@@ -11,8 +10,7 @@ import {
 } from './block';
 import { Reader, Writer } from './codec';
 import type { Db, DbOperation, Snapshot } from './db';
-import { TxValidationCode } from './errors';
-import { decodeKeptEvent, encodeKeptEvent, storedBlockEvents, type ChaincodeEvent } from './events';
+import { decodeKeptEvent, encodeKeptEvent, storedBlockEvents, transactionEventOf, type ChaincodeEvent } from './events';
 import {
   EVENTS_KEPT_KEY,
   TIP_KEY,
@@ -44,9 +42,9 @@ export interface ChainTip {
 /** A block ready to be written: its record, its transactions' canonical bytes and their ids. */
 export interface StoredBlock {
   record: BlockRecord;
-  transactions: readonly Buffer[];
-  /** The id of each endorser transaction, by index; undefined for the config transaction. */
-  txIds: readonly (string | undefined)[];
+  transactions: readonly BlockTransaction[];
+  /** Each transaction's canonical bytes (encodeTransaction), as stored and hashed. */
+  encoded: readonly Buffer[];
 }
 
 /**
@@ -135,16 +133,14 @@ export class BlockStore {
   static blockOperations(block: StoredBlock, tip: ChainTip): DbOperation[] {
     const blockNum = block.record.header.number;
     const operations: DbOperation[] = [{ type: 'put', key: blockKey(blockNum), value: encodeBlockRecord(block.record) }];
-    block.transactions.forEach((bytes, txNum) => {
+    const source = { ...block.record, transactions: block.transactions };
+    block.encoded.forEach((bytes, txNum) => {
       operations.push({ type: 'put', key: transactionKey(blockNum, txNum), value: bytes });
-      const txId = block.txIds[txNum];
-      if (txId !== undefined) operations.push({ type: 'put', key: txIdKey(txId), value: encodeHeight(blockNum, txNum) });
-      // Only a valid transaction's event is delivered, so only those are kept.
-      const stored = block.record.validationCodes[txNum] === TxValidationCode.VALID ? transactionEvent(bytes) : undefined;
-      if (stored) {
-        const { txId: transactionId, chaincodeName, event } = stored;
-        operations.push({ type: 'put', key: eventKey(blockNum, txNum), value: encodeKeptEvent({ transactionId, chaincodeName, ...event }) });
-      }
+      const tx = block.transactions[txNum]!;
+      if (tx.type === 'endorser') operations.push({ type: 'put', key: txIdKey(tx.txId), value: encodeHeight(blockNum, txNum) });
+      // Only the event a valid transaction delivers is kept.
+      const event = transactionEventOf(source, txNum);
+      if (event) operations.push({ type: 'put', key: eventKey(blockNum, txNum), value: encodeKeptEvent(event) });
     });
     const tipBytes = new Writer().u64(tip.height).bytes(tip.currentHash).bytes(tip.commitHash).finish();
     operations.push({ type: 'put', key: TIP_KEY, value: tipBytes });

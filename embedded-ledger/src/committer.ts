@@ -61,8 +61,7 @@ export class Committer {
         operations.push(...historyOperations(number, txNum, tx.writeSet));
       }
     });
-    const txIds = transactions.map((tx) => (tx.type === 'endorser' ? tx.txId : undefined));
-    operations.push(...BlockStore.blockOperations({ record, transactions: encoded, txIds }, tip));
+    operations.push(...BlockStore.blockOperations({ record, transactions, encoded }, tip));
     await this.db.batch(operations, { sync: true });
 
     this.tip = tip;

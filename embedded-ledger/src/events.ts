@@ -1,4 +1,4 @@
-import { transactionEvent, type Block, type BlockRecord } from './block';
+import { decodeTransaction, type BlockHeader, type BlockRecord, type BlockTransaction } from './block';
 import { Reader, Writer } from './codec';
 import { TxValidationCode } from './errors';
 import { blockOfKey } from './layout';
@@ -29,12 +29,15 @@ export interface CommittedBlocks {
 /** Blocks an event stream reads at once while it replays: 32 blocks of at most 100 transactions of a few kB each. */
 const BLOCKS_PER_READ = 32n;
 
+/** What events are read from: a block's header, its transactions and their validation codes. */
+type EventSource = { header: BlockHeader; transactions: readonly BlockTransaction[]; validationCodes: readonly number[] };
+
 /**
  * The events a block delivers: one per valid transaction that set one (Fabric keeps only a transaction's
  * last setEvent), in transaction order. Invalid transactions deliver none, as the peer's deliver service
  * filters them out.
  */
-export function blockEvents(block: Block): ChaincodeEvent[] {
+export function blockEvents(block: EventSource): ChaincodeEvent[] {
   const events: ChaincodeEvent[] = [];
   block.transactions.forEach((_, txNum) => {
     const event = transactionEventOf(block, txNum);
@@ -44,31 +47,18 @@ export function blockEvents(block: Block): ChaincodeEvent[] {
 }
 
 /** The event transaction `txNum` of the block delivers, if any (see blockEvents). */
-export function transactionEventOf(block: Block, txNum: number): ChaincodeEvent | undefined {
+export function transactionEventOf(block: EventSource, txNum: number): ChaincodeEvent | undefined {
   const tx = block.transactions[txNum];
   if (tx?.type !== 'endorser' || !tx.event || block.validationCodes[txNum] !== TxValidationCode.VALID) return undefined;
   return { blockNumber: block.header.number, transactionId: tx.txId, chaincodeName: tx.chaincodeName, eventName: tx.event.eventName, payload: tx.event.payload };
 }
 
 /**
- * The events of a stored block, as blockEvents gives them for the decoded block, read from its record
- * and its transactions' canonical bytes without decoding the rest of each transaction.
+ * The events of a stored block, from its record and its transactions' canonical bytes: for blocks
+ * committed before events were kept apart (layout.ts 'e'), so each transaction is decoded whole.
  */
 export function storedBlockEvents(record: BlockRecord, transactions: readonly Buffer[]): ChaincodeEvent[] {
-  const events: ChaincodeEvent[] = [];
-  transactions.forEach((bytes, txNum) => {
-    if (record.validationCodes[txNum] !== TxValidationCode.VALID) return;
-    const stored = transactionEvent(bytes);
-    if (!stored) return;
-    events.push({
-      blockNumber: record.header.number,
-      transactionId: stored.txId,
-      chaincodeName: stored.chaincodeName,
-      eventName: stored.event.eventName,
-      payload: stored.event.payload,
-    });
-  });
-  return events;
+  return blockEvents({ ...record, transactions: transactions.map(decodeTransaction) });
 }
 
 /** A kept event (layout.ts 'e'): txId | chaincodeName | eventName | payload; the key holds its block and index. */
