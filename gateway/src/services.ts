@@ -83,9 +83,11 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
   const index = new AuditIndex(db, log, metrics);
   const recordChanges = await RecordChanges.follow(ledger, (err) => log.error({ err }, 'licence verdict cache stopped following the ledger'));
   const licenceVerdicts = new LicenceVerdictCache(() => recordChanges.caughtUp());
-  recordChanges.onChange((event) => licenceVerdicts.evict(event));
   const agencyStatus = new AgencyStatusCache(query);
-  index.follow((event) => {
+  // Both caches follow the ledger's events as they are delivered, not as the audit index writes them
+  // (after a burst of writes the index may be seconds behind).
+  recordChanges.onChange((event) => {
+    licenceVerdicts.evict(event);
     if (event.kind === 'agency') agencyStatus.evict(event.id);
   });
   await index.start(ledger);

@@ -7,7 +7,7 @@ const STATUS_TTL_MS = 5_000;
 
 /**
  * Whether an agency is suspended on chain, for refusing its tokens: read with `agency:get`, kept a few
- * seconds, and dropped as soon as the agency changes (the audit index's events, or this gateway's own
+ * seconds, and dropped as soon as the agency changes (the ledger's events as delivered, or this gateway's own
  * suspension or reinstatement). The lookup itself is kept, so that concurrent requests share one, and
  * one started before an eviction is not served after it.
  */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { BatchOperation } from 'classic-level';
 import type { Logger } from 'pino';
 import type { RecordEvent } from '@henan-chain/chaincode';
@@ -6,7 +7,6 @@ import { recordEventOf } from '../ledger/record-event';
 import { ApiError } from '../errors';
 import type { Metrics } from '../metrics';
 import { type GatewayDb, orderKey, section } from '../store';
-import { IndexProgress } from './progress';
 
 /** An indexed chaincode event: the chaincode's record event plus where it sits on the chain. */
 export interface IndexedEvent extends RecordEvent {
@@ -41,9 +41,8 @@ export class AuditIndex {
   private stream?: CloseableAsyncIterable<LedgerEvent>;
   private running?: Promise<void>;
   private readonly waiters: { txId: string; resolve: () => void }[] = [];
-  private readonly seen = new Set<string>();
-  private readonly followers: ((event: RecordEvent) => void)[] = [];
-  private progress?: IndexProgress;
+  /** The latest 10,000 transactions applied. */
+  private readonly seen = new LRUCache<string, true>({ max: 10_000 });
 
   constructor(
     private readonly db: GatewayDb,
@@ -76,9 +75,7 @@ export class AuditIndex {
       return true;
     };
     this.stream = ledger.events(startBlock);
-    const progress = new IndexProgress(ledger, startBlock);
-    this.progress = progress;
-    this.running = this.index(this.stream, { indexedAlready, passed: (event) => progress.passed(event) }).then(
+    this.running = this.index(this.stream, indexedAlready).then(
       () => undefined,
       (err) => this.log.error({ err }, 'audit index stopped'),
     );
@@ -87,22 +84,6 @@ export class AuditIndex {
   async stop(): Promise<void> {
     this.stream?.close();
     await this.running;
-  }
-
-  /**
-   * Calls `follower` with each event the index applies, in ledger order, before the index counts it
-   * as passed (see caughtUp); for caches of what those events change.
-   */
-  follow(follower: (event: RecordEvent) => void): void {
-    this.followers.push(follower);
-  }
-
-  /**
-   * Whether the index, and so every follower, has applied every event of the blocks committed at the
-   * time of asking; false before start(), and once a block commits that a stopped stream missed.
-   */
-  async caughtUp(): Promise<boolean> {
-    return (await this.progress?.caughtUp()) ?? false;
   }
 
   /**
@@ -138,13 +119,9 @@ export class AuditIndex {
   /**
    * Indexes `events` in ledger order and returns how many it applied. Events wait while a batch is
    * written and go in the next one together (at most BATCH_EVENTS: beyond, reading waits for the write),
-   * so one write is under way at a time and batches land in order. `passed` hears of the last event of
-   * each batch once the batch is written and its events handed to the followers.
+   * so one write is under way at a time and batches land in order.
    */
-  private async index(
-    events: CloseableAsyncIterable<LedgerEvent>,
-    options: { indexedAlready?: (event: LedgerEvent) => boolean; passed?: (event: LedgerEvent) => void } = {},
-  ): Promise<number> {
+  private async index(events: CloseableAsyncIterable<LedgerEvent>, indexedAlready?: (event: LedgerEvent) => boolean): Promise<number> {
     let count = 0;
     let pending: LedgerEvent[] = [];
     let writing: Promise<void> | undefined;
@@ -154,8 +131,7 @@ export class AuditIndex {
         while (pending.length > 0) {
           const batch = pending;
           pending = [];
-          count += await this.applyBatch(batch, options.indexedAlready);
-          options.passed?.(batch.at(-1)!);
+          count += await this.applyBatch(batch, indexedAlready);
         }
       } catch (err) {
         // Ends the reading below, which then throws this.
@@ -179,29 +155,23 @@ export class AuditIndex {
 
   /**
    * Writes the projections of `events` (all but those indexed already) with the checkpoint at the last
-   * in one LevelDB batch, then hands them to the followers and resolves their waiters; returns how
-   * many it applied.
+   * in one LevelDB batch, then resolves their waiters; returns how many it applied.
    */
   private async applyBatch(events: readonly LedgerEvent[], indexedAlready?: (event: LedgerEvent) => boolean): Promise<number> {
     const operations: IndexOperation[] = [];
-    const applied: { transactionId: string; payload: RecordEvent }[] = [];
+    const applied: string[] = [];
     let last: LedgerEvent | undefined;
     for (const event of events) {
-      if (indexedAlready?.(event)) continue;
-      const payload = this.project(event, operations);
-      if (!payload) continue;
-      applied.push({ transactionId: event.transactionId, payload });
+      if (indexedAlready?.(event) || !this.project(event, operations)) continue;
+      applied.push(event.transactionId);
       last = event;
     }
     if (!last) return 0;
     operations.push(this.checkpointAt(last));
     await this.db.batch(operations);
     this.metrics.indexedEvents.inc(applied.length);
-    for (const { transactionId, payload } of applied) {
-      for (const follower of this.followers) follower(payload);
-      this.seen.add(transactionId);
-      // A Set iterates in insertion order: drop the oldest to keep it bounded.
-      if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
+    for (const transactionId of applied) {
+      this.seen.set(transactionId, true);
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         if (this.waiters[i]!.txId === transactionId) this.waiters.splice(i, 1)[0]!.resolve();
       }

@@ -225,7 +225,7 @@ export function agencyRoutes(s: Services) {
         async handler({ params, body }) {
           const agencyId = agencyIdOf(params);
           const result = await s.submitter.asGovernance(`agency:${action}`, { agencyId, reason: body.reason }, { requestId: body.requestId });
-          s.agencyStatus.evict(agencyId); // the agency's tokens follow at once, not when the audit index gets the event
+          s.agencyStatus.evict(agencyId); // the agency's tokens follow at once, not when the event arrives
           return { body: result };
         },
       }),

@@ -2,6 +2,7 @@ import test from 'ava';
 import { sm3Hex } from '@henan-chain/crypto';
 import { openGatewayDb, section } from '../store';
 import { GOVERNANCE, randomUscc, startTestGateway, type TestGateway } from '../testing/harness';
+import { setTimeout as delay } from 'node:timers/promises';
 import { assertRefusals } from '../testing/refusals';
 
 const DAY = 86_400_000;
@@ -116,9 +117,9 @@ test('a suspended agency\u2019s tokens are refused everywhere until it is reinst
   t.is((await gw.request('POST', `/v1/agencies/${agency.agencyId}/reinstate`, { token: GOVERNANCE, json: { reason: '调整完成' } })).status, 200);
   t.is((await asAgency(gw, agency.token)).status, 200, 'reinstated, its token works again');
 
-  // A suspension committed without this gateway's route (as by another gateway): the audit index's event evicts the cached status.
-  const { transaction } = await gw.gateway.services.submitter.asGovernance('agency:suspend', { agencyId: agency.agencyId, reason: '另一网关办理' });
-  await gw.indexed(transaction.txId);
+  // A suspension committed without this gateway's route (as by another gateway): its event, as the ledger delivers it, evicts the cached status.
+  await gw.gateway.services.submitter.asGovernance('agency:suspend', { agencyId: agency.agencyId, reason: '另一网关办理' });
+  while (!(await gw.gateway.services.recordChanges.caughtUp())) await delay(5);
   t.is((await asAgency(gw, agency.token)).body?.error?.code, 'AGENCY_SUSPENDED');
 });
 

@@ -328,7 +328,6 @@ test('a gateway whose index lost every projection catches up on start, in batche
   const restarted = await startTestGateway({ dataDir: live.dataDir });
   try {
     await restarted.indexed(before.at(-1).txId);
-    t.true(await restarted.gateway.services.index.caughtUp());
     t.deepEqual((await allEvents(restarted, 'limit=200')).events, before);
     t.deepEqual(await restarted.gateway.services.index.checkpoint(), { blockNumber: before.at(-1).blockNumber, transactionId: before.at(-1).txId });
   } finally {
