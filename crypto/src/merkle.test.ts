@@ -130,6 +130,10 @@ test('leaf data: grown batch by batch, leaves found by their data, wrong widths 
   t.is(tree.indexOf(leaf(57)), 57);
   t.is(tree.indexOf(leaf(57), 57), undefined);
   t.is(tree.indexOf(leaf(57), 58), 57);
+  t.is(tree.indexOf(leaf(57), 90, 57), 57);
+  t.is(tree.indexOf(leaf(57), 90, 58), undefined, 'from 58 on');
+  t.is(tree.indexOf(leaf(0), 90, 90), undefined);
+  t.is(t.throws(() => tree.indexOf(leaf(0), 90, 91), { instanceOf: CryptoError })?.code, 'BAD_ARGUMENT');
   t.is(tree.indexOf(Buffer.from('0570')), undefined, 'straddles leaves 57 and 58 ("0057" "0058")');
   t.is(tree.indexOf(leaf(57).subarray(1)), undefined);
   const hashed = MerkleTree.fromLeaves(SM3, [leaf(1), Buffer.from('longer leaf'), leaf(2)]);

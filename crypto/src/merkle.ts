@@ -290,19 +290,21 @@ export class MerkleTree {
   }
 
   /**
-   * The position of the first leaf with this data among the first `treeSize` leaves, or undefined.
-   * A scan of the kept leaves (their hashes, for a tree that keeps hashes): no index to keep in memory.
+   * The position of the first leaf with this data among leaves `from` up to (not including)
+   * `treeSize`, or undefined. A scan of the kept leaves (their hashes, for a tree that keeps hashes):
+   * no index to keep in memory; `from` lets a caller look where the leaf most likely is first.
    */
-  indexOf(data: Uint8Array, treeSize: number = this.size): number | undefined {
+  indexOf(data: Uint8Array, treeSize: number = this.size, from = 0): number | undefined {
     checkBytes(data, 'data');
     this.#checkSize(treeSize, 'treeSize');
+    this.#checkSize(from, 'from');
     const { bytes, width } = this.#leaves;
     if (width > 0 && data.length !== width) return undefined;
     const step = width || this.hash.size;
     const needle = width > 0 ? data : hashLeaf(this.hash, data);
     const kept = Buffer.from(bytes.buffer, bytes.byteOffset, treeSize * step);
     // indexOf finds byte offsets; a match straddling two leaves is no leaf, so keep looking.
-    let at = kept.indexOf(needle);
+    let at = kept.indexOf(needle, from * step);
     while (at >= 0 && at % step !== 0) at = kept.indexOf(needle, at + 1);
     return at >= 0 ? at / step : undefined;
   }

@@ -84,6 +84,14 @@ test('two batches: the second anchor is proven on chain to extend the first; pro
 
   const later = await gw.request('GET', `/v1/anchors/${a1.batch.anchorId}/proof?leaf=${second[0]}`);
   t.is(later.status, 404, 'a leaf of the second batch is not in the tree the first anchor fixed');
+
+  // A digest anchored again is proven where the anchor asked about put it; through the first anchor, where that one did.
+  const a3 = await anchorBatch(token, [first[0]!]);
+  for (const [anchor, leafIndex] of [[a3, 8], [a2, 0], [a1, 0]] as const) {
+    const reply = (await gw.request('GET', `/v1/anchors/${anchor.batch.anchorId}/proof?leaf=${first[0]}`)).body;
+    t.like(reply, { leafIndex, treeSize: anchor.batch.treeSize, root: anchor.record.root });
+    t.true(verifyInclusion(SM3, leafIndex, reply.treeSize, hashLeaf(SM3, fromHex(first[0]!, 'leaf', 32)), reply.proof.map((p: string) => fromHex(p, 'proof', 32)), fromHex(reply.root, 'root', 32)));
+  }
 });
 
 test('the checkpoint verifies with the gateway key; consistency proofs between anchored sizes verify', async (t) => {

@@ -133,10 +133,13 @@ function anchoredAt(log: AgencyLog, size: number): BatchInfo {
 export async function inclusionOf(s: Services, anchorId: string, leaf: string): Promise<{ anchor: Anchor; inclusion: AnchoredLeaf }> {
   const anchor = await s.query<Anchor>('anchor:get', anchorId);
   const agencyLog = await anchorsOf(s).log.agency(anchor.agencyId);
-  if (!agencyLog.batches.some((b) => b.anchorId === anchor.anchorId)) {
+  const batch = agencyLog.batches.find((b) => b.anchorId === anchor.anchorId);
+  if (!batch) {
     throw new ApiError(404, 'NOT_FOUND', `this gateway does not hold the leaves of anchor ${anchor.anchorId}: it was anchored through another gateway`);
   }
-  const leafIndex = agencyLog.tree.indexOf(fromHex(leaf, 'leaf', 32), anchor.size);
+  // The batch's own leaves first: a scan of the whole log grows with every batch the agency anchors.
+  const digest = fromHex(leaf, 'leaf', 32);
+  const leafIndex = agencyLog.tree.indexOf(digest, anchor.size, batch.start) ?? agencyLog.tree.indexOf(digest, batch.start);
   if (leafIndex === undefined) {
     throw new ApiError(404, 'NOT_FOUND', `leaf ${leaf} is not among the ${anchor.size} leaves anchored by ${anchor.anchorId}`, { anchorId: anchor.anchorId });
   }
