@@ -39,7 +39,7 @@ export interface ChainTip {
   eventsFrom: bigint;
 }
 
-/** A block ready to be written: its record, its transactions' canonical bytes and their ids. */
+/** A block ready to be written: its record, its transactions, and their canonical bytes. */
 export interface StoredBlock {
   record: BlockRecord;
   transactions: readonly BlockTransaction[];

@@ -1,5 +1,5 @@
 import type { RecordEvent } from '@henan-chain/chaincode';
-import { IndexProgress } from '../index/progress';
+import { EventProgress } from './event-progress';
 import type { Ledger } from '../ledger/ledger';
 import { recordEventOf } from '../ledger/record-event';
 
@@ -15,7 +15,7 @@ export class RecordChanges {
 
   private constructor(
     private readonly stream: ReturnType<Ledger['events']>,
-    private readonly progress: IndexProgress,
+    private readonly progress: EventProgress,
     private readonly running: Promise<void>,
   ) {}
 
@@ -23,7 +23,7 @@ export class RecordChanges {
   static async follow(ledger: Ledger, onError: (err: unknown) => void): Promise<RecordChanges> {
     const start = await ledger.height();
     const stream = ledger.events(start);
-    const progress = new IndexProgress(ledger, start);
+    const progress = new EventProgress(ledger, start);
     let changes!: RecordChanges;
     const running = (async () => {
       for await (const event of stream) {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { LedgerEvent } from '../ledger/ledger';
-import { IndexProgress } from './progress';
+import { EventProgress } from './event-progress';
 
 /** A ledger of blocks given as the transaction ids of their events ([] for a block without any). */
 function chain(blocks: string[][]) {
@@ -19,7 +19,7 @@ const at = (blockNumber: number, transactionId: string) => ({ blockNumber: BigIn
 
 test('caught up only once the last event of the last block is passed, not an earlier one of the same block', async (t) => {
   const { ledger } = chain([[], ['a'], ['b', 'c']]);
-  const progress = new IndexProgress(ledger, 0n);
+  const progress = new EventProgress(ledger, 0n);
   t.false(await progress.caughtUp());
   progress.passed(at(1, 'a'));
   t.false(await progress.caughtUp());
@@ -29,13 +29,13 @@ test('caught up only once the last event of the last block is passed, not an ear
   t.true(await progress.caughtUp());
 });
 
-test('a new block puts the index behind until it passes that block\u2019s events; blocks without events need nothing', async (t) => {
+test('a new block puts the follower behind until it passes that block\u2019s events; blocks without events need nothing', async (t) => {
   const { ledger, blocks } = chain([['a']]);
-  const progress = new IndexProgress(ledger, 0n);
+  const progress = new EventProgress(ledger, 0n);
   progress.passed(at(0, 'a'));
   t.true(await progress.caughtUp());
   blocks.push([]);
-  t.true(await progress.caughtUp(), 'an eventless block changes nothing the index follows');
+  t.true(await progress.caughtUp(), 'an eventless block changes nothing the follower follows');
   blocks.push(['b']);
   t.false(await progress.caughtUp());
   progress.passed(at(2, 'b'));
@@ -44,8 +44,8 @@ test('a new block puts the index behind until it passes that block\u2019s events
 
 test('after a burst of blocks, one question reads back from the newest block to the first holding an event, not every new block', async (t) => {
   const { ledger, blocks, reads } = chain([['old'], [], []]);
-  const progress = new IndexProgress(ledger, 1n);
-  t.true(await progress.caughtUp(), 'events before the start block were indexed by an earlier run');
+  const progress = new EventProgress(ledger, 1n);
+  t.true(await progress.caughtUp(), 'events before the start block are not the follower\u2019s');
   await Promise.all([progress.caughtUp(), progress.caughtUp()]);
   t.deepEqual(reads, [
     [2n, 3n],

@@ -7,23 +7,23 @@ export interface EventPosition {
 }
 
 /**
- * Whether the audit index has passed every chaincode event of every block committed so far. The
- * index sees events, not blocks: having passed an event of block n says nothing of the events after
- * it in n, nor of later blocks that hold none. So the last event below the ledger's height is read
- * from the ledger itself and compared with the last event the index passed (which it passes in ledger
- * order). That read walks back from the newest block and stops at the first that holds an event, so a
- * question costs one block read whatever the ledger committed since the last one: after a burst of
- * 30,000 writes a verification must not wait while every new block is read (the index catches up on
- * its own stream; until then the answer is false and readers go to the ledger).
+ * Whether a follower of the chaincode events (RecordChanges, for the caches of answers) has passed
+ * every event of every block committed so far. It sees events, not blocks: having passed an event of
+ * block n says nothing of the events after it in n, nor of later blocks that hold none. So the last
+ * event below the ledger's height is read from the ledger itself and compared with the last event the
+ * follower passed (which it passes in ledger order). That read walks back from the newest block and
+ * stops at the first that holds an event, so a question costs one block read whatever the ledger
+ * committed since the last one: after a burst of 30,000 writes a verification must not wait while
+ * every new block is read (until the follower catches up the answer is false and readers go to the ledger).
  */
-export class IndexProgress {
+export class EventProgress {
   private passedEvent?: EventPosition;
   /** Blocks below this one are accounted for: `lastEvent` is the last event before it. */
   private scannedTo: bigint;
   private lastEvent?: EventPosition;
   private scan?: Promise<void>;
 
-  /** `startBlock`: where the index's stream starts; every event before it was indexed by an earlier run. */
+  /** `startBlock`: where the follower's stream starts; it needs nothing before it. */
   constructor(
     private readonly ledger: Pick<Ledger, 'height' | 'events'>,
     startBlock: bigint,
@@ -31,12 +31,12 @@ export class IndexProgress {
     this.scannedTo = startBlock;
   }
 
-  /** The index is done with `event` (applied it, or found it indexed by an earlier run). */
+  /** The follower is done with `event`. */
   passed(event: EventPosition): void {
     this.passedEvent = { blockNumber: event.blockNumber, transactionId: event.transactionId };
   }
 
-  /** True when the index had passed every event of the blocks committed at the time of asking. */
+  /** True when the follower had passed every event of the blocks committed at the time of asking. */
   async caughtUp(): Promise<boolean> {
     const height = await this.ledger.height();
     while (this.scannedTo < height) {
