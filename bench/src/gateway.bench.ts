@@ -72,7 +72,7 @@ const METHOD = {
   warmUpSeconds: WARM_UP_SECONDS,
   interleavedRounds: ROUNDS,
   roundSeconds: ROUND_SECONDS,
-  request: 'the same POST with the same JSON body to the gateway (hit) and to two bare Koa apps, which ignore it: one answers {"hello":"world"} (the issue\u2019s baseline), the other the very bytes of the gateway\u2019s answer (like for like)',
+  request: 'GET /v1/verify/licence?id= (the QR-code link, as the issue\u2019s table measured), and beside it POST /v1/verify/licence {id}; each next to bare Koa apps asked the same way, which ignore the request: one answers {"hello":"world"} (the targets\u2019 baseline), the other (GET) the very bytes of the gateway\u2019s answer (like for like)',
   hit: 'the same licence on every request: after the first, answered from the gateway\u2019s verdict cache',
   miss: 'a distinct licence on every request, issued in this run and never verified before; every answer must say "verdict":"valid"',
   issuance: `POST /v1/licences, each body once (distinct licence ids), gateway-signed (agency key kept by the gateway) and client-signed (operation, requestId, agencyId, keyId and the agency\u2019s SM2 signature in the body, made beforehand); c = ${ISSUANCE_CONCURRENCY.join(', ')}, ${ISSUANCE_ROUNDS} alternating rounds of ${ISSUANCE_ROUND_SECONDS} s per kind`,
@@ -417,6 +417,8 @@ interface Results {
     bareKoaSameAnswer: Measured;
     hitRatioSameAnswer: number;
     missRatioSameAnswer: number;
+    /** POST /v1/verify/licence {id} hits beside bare Koa answering the same POST: the body parsed, validated. */
+    post: { hit: Measured; bareKoa: Measured; hitRatio: number };
   };
   issuance: IssuanceRow[];
   burst: { writes: number; seconds: number; firstVerifyMs: number };
@@ -508,10 +510,12 @@ function format(r: Results, verdicts: Verdict[]): string {
   const http = table(
     [
       ['endpoint', 'requests/s', 'p50', 'p99', 'requests', 'server CPU/request'],
-      httpRow('POST /v1/verify/licence {id}, cache hit', r.http.hit),
-      httpRow('POST /v1/verify/licence {id}, miss (distinct ids)', r.http.miss),
-      httpRow('bare Koa {"hello":"world"}', r.http.bareKoa),
-      httpRow(`bare Koa, the same answer's ${number(r.http.answerBytes)} bytes`, r.http.bareKoaSameAnswer),
+      httpRow('GET /v1/verify/licence?id=, cache hit', r.http.hit),
+      httpRow('GET /v1/verify/licence?id=, miss (distinct ids)', r.http.miss),
+      httpRow('bare Koa, GET {"hello":"world"}', r.http.bareKoa),
+      httpRow(`bare Koa, GET, the same answer's ${number(r.http.answerBytes)} bytes`, r.http.bareKoaSameAnswer),
+      httpRow('POST /v1/verify/licence {id}, cache hit', r.http.post.hit),
+      httpRow('bare Koa, POST {"hello":"world"}', r.http.post.bareKoa),
       httpRow(`cache hits, quiet rounds`, r.duringWrites.quiet),
       httpRow(`cache hits while an agency writes at c = ${WRITERS}`, r.duringWrites.duringWrites),
     ],
@@ -581,21 +585,24 @@ async function main(): Promise<void> {
     process.stderr.write('  audit index rebuilt from the ledger into a fresh database\n');
     const rebuild = await rebuildRate(gw);
     const neverVerified = [...issuance.licenceIds, ...burst.licenceIds];
-    generator.pool('miss', neverVerified.map((id) => JSON.stringify({ id })));
+    const verifyPath = (id: string) => `/v1/verify/licence?id=${encodeURIComponent(id)}`;
+    generator.pool('miss', neverVerified.map(verifyPath));
 
-    process.stderr.write(`  POST /v1/verify/licence hit and miss, and bare Koa: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s each\n`);
-    const body = JSON.stringify({ id: licenceId });
+    process.stderr.write(`  GET /v1/verify/licence?id= hit and miss, POST hit, and bare Koa: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s each\n`);
     const expect = '"verdict":"valid"';
-    const hit: Omit<Load, 'seconds'> = { url: `${gw.url}/v1/verify/licence`, method: 'POST', body, expect, connections: CONNECTIONS };
-    const answer = Buffer.from((await gw.request('POST', '/v1/verify/licence', { json: { id: licenceId } })).text);
+    const hit: Omit<Load, 'seconds'> = { url: `${gw.url}${verifyPath(licenceId)}`, method: 'GET', expect, connections: CONNECTIONS };
+    const body = JSON.stringify({ id: licenceId });
+    const answer = Buffer.from((await gw.request('GET', verifyPath(licenceId))).text);
     sameAnswerKoa = await startBareKoa(answer);
     const {
-      measured: [hitMeasured, bare, miss, bareSameAnswer],
+      measured: [hitMeasured, bare, miss, bareSameAnswer, postHit, postBare],
     } = await measureRounds(generator, [
       hit,
+      { url: koa.url, method: 'GET', connections: CONNECTIONS },
+      { url: `${gw.url}/v1/verify/licence`, method: 'GET', pool: 'miss', expect, connections: CONNECTIONS },
+      { url: sameAnswerKoa.url, method: 'GET', expect, connections: CONNECTIONS },
+      { url: `${gw.url}/v1/verify/licence`, method: 'POST', body, expect, connections: CONNECTIONS },
       { url: koa.url, method: 'POST', body, connections: CONNECTIONS },
-      { url: `${gw.url}/v1/verify/licence`, method: 'POST', pool: 'miss', expect, connections: CONNECTIONS },
-      { url: sameAnswerKoa.url, method: 'POST', body, expect, connections: CONNECTIONS },
     ], ROUNDS, ROUND_SECONDS);
 
     process.stderr.write(`  cache hits, quiet and while an agency writes at c = ${WRITERS}: ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s each\n`);
@@ -628,6 +635,7 @@ async function main(): Promise<void> {
         bareKoaSameAnswer: bareSameAnswer!,
         hitRatioSameAnswer: hitMeasured!.requestsPerSecond / bareSameAnswer!.requestsPerSecond,
         missRatioSameAnswer: miss!.requestsPerSecond / bareSameAnswer!.requestsPerSecond,
+        post: { hit: postHit!, bareKoa: postBare!, hitRatio: postHit!.requestsPerSecond / postBare!.requestsPerSecond },
       },
       issuance: issuance.rows,
       burst: { writes: burst.writes, seconds: burst.seconds, firstVerifyMs: burst.firstVerifyMs },

@@ -12,7 +12,10 @@ export interface Load {
   method: 'GET' | 'POST';
   /** The same body on every request; or `pool`, the name of a pool sent with LoadGenerator.pool. */
   body?: string;
-  /** Each request takes the pool's next body, once: distinct writes, or distinct never-verified ids. */
+  /**
+   * Each request takes the pool's next entry, once: distinct writes, or distinct never-verified ids. A
+   * POST sends the entry as its body; a GET asks for it as its path (with its query).
+   */
   pool?: string;
   token?: string;
   /** Every answer's body must contain this (e.g. `"verdict":"valid"`): a cheaper refusal would flatter. */
@@ -124,7 +127,8 @@ function runLoad(load: Load): Promise<Run> {
       {
         setupRequest: (request: any, context: any) => {
           context.index = pool.next++;
-          return { ...request, body: pool.bodies[context.index] };
+          const entry = pool.bodies[context.index];
+          return load.method === 'GET' ? { ...request, path: entry } : { ...request, body: entry };
         },
         onResponse: (status: number, body: string, context: any) => {
           if (status >= 200 && status < 300) answered.push(context.index);

@@ -82,6 +82,7 @@ interface GatewayReport {
     bareKoaSameAnswer: HttpFigure;
     hitRatioSameAnswer: number;
     missRatioSameAnswer: number;
+    post: { hit: HttpFigure; bareKoa: HttpFigure; hitRatio: number };
   };
   issuance: { connections: number; gatewaySigned: HttpFigure; clientSigned: HttpFigure; ratio: number }[];
   burst: { writes: number; seconds: number; firstVerifyMs: number };
@@ -109,9 +110,10 @@ function gatewayTable(report: GatewayReport): string {
   return [
     '| measurement | this project | baseline, same run | ratio | target |',
     '|---|---|---|---|---|',
-    `| verify, cache hit (one licence again and again) | ${perSecond(http.hit)} | bare Koa: ${perSecond(http.bareKoa)} | ${formatRatio(http.hitRatio)} | ${verdict('verify, cache hit')} |`,
-    `| verify, miss (distinct never-verified licences) | ${perSecond(http.miss)} | bare Koa | ${formatRatio(http.missRatio)} | ${verdict('verify, cache miss (distinct never-verified licences)')} |`,
-    `| (like for like) verify, cache hit and miss | | bare Koa sending the same ${http.answerBytes.toLocaleString('en-US')}-byte answer: ${perSecond(http.bareKoaSameAnswer)} | hit ${formatRatio(http.hitRatioSameAnswer)}, miss ${formatRatio(http.missRatioSameAnswer)} | |`,
+    `| verify by GET ?id=, cache hit (one licence again and again) | ${perSecond(http.hit)} | bare Koa: ${perSecond(http.bareKoa)} | ${formatRatio(http.hitRatio)} | ${verdict('verify, cache hit')} |`,
+    `| verify by GET ?id=, miss (distinct never-verified licences) | ${perSecond(http.miss)} | bare Koa | ${formatRatio(http.missRatio)} | ${verdict('verify, cache miss (distinct never-verified licences)')} |`,
+    `| (like for like) verify by GET, cache hit and miss | | bare Koa sending the same ${http.answerBytes.toLocaleString('en-US')}-byte answer: ${perSecond(http.bareKoaSameAnswer)} | hit ${formatRatio(http.hitRatioSameAnswer)}, miss ${formatRatio(http.missRatioSameAnswer)} | |`,
+    `| verify by POST {id}, cache hit (the body parsed and validated) | ${perSecond(http.post.hit)} | bare Koa, POST: ${perSecond(http.post.bareKoa)} | ${formatRatio(http.post.hitRatio)} | |`,
     `| cache hits while an agency writes (bypass ${(writes.bypassShare * 100).toFixed(1)} %) | ${perSecond(writes.duringWrites)} | quiet hits: ${perSecond(writes.quiet)} | ${formatRatio(writes.ratio)} | ${verdict('cache hits while an agency writes')} |`,
     `| first verification after ${burst.writes.toLocaleString('en-US')} writes | ${burst.firstVerifyMs.toFixed(1)} ms | | | ${verdict(`first verification after ${burst.writes.toLocaleString('en-US')} writes`)} |`,
     `| audit index rebuild (${report.rebuild.events.toLocaleString('en-US')} events) | ${formatRate(report.rebuild.eventsPerSecond)} events/s | | | ${verdict('audit index rebuild')} |`,
