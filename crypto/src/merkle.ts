@@ -113,13 +113,6 @@ interface LeafStore {
 }
 
 /**
- * An immutable tree over a fixed list of leaves. The O(n) build keeps every complete subtree of at
- * least 2^KEPT_FROM_LEVEL leaves (levels[k] = hashes of the floor(size / 2^(k + KEPT_FROM_LEVEL))
- * aligned runs of that many leaves, back to back), so any subtree the RFC's recursions ask for is
- * at most log2(n) combinations and one small rehash away: root(), rootOfSize(), inclusionProof()
- * and consistencyProof() are all O(log n).
- */
-/**
  * How much of each buffer of leaves the longest tree over it uses. Trees are immutable and share a
  * buffer with the trees grown from them: a tree that ends where its buffer's use ends writes a batch
  * into the spare room behind it (an earlier tree still sees only its own prefix); any other copies.
@@ -127,7 +120,7 @@ interface LeafStore {
  */
 const usedOf = new WeakMap<ArrayBufferLike, number>();
 
-/** Room for a third more than needed when a log outgrows its buffer: at most 1.5x its bytes, amortised O(batch) per append. */
+/** A log that outgrows its buffer gets one of 1.5x its bytes: spare room of a third, appends amortised O(batch). */
 const GROWTH = 1.5;
 
 /** `bytes` with `more` appended, in the spare room of their buffer when no other tree took it. */
@@ -148,6 +141,13 @@ function extended(bytes: Uint8Array, more: Uint8Array): Uint8Array {
   return fresh.subarray(0, length);
 }
 
+/**
+ * An immutable tree over a fixed list of leaves. The O(n) build keeps every complete subtree of at
+ * least 2^KEPT_FROM_LEVEL leaves (levels[k] = hashes of the floor(size / 2^(k + KEPT_FROM_LEVEL))
+ * aligned runs of that many leaves, back to back), so any subtree the RFC's recursions ask for is
+ * at most log2(n) combinations and one small rehash away: root(), rootOfSize(), inclusionProof()
+ * and consistencyProof() are all O(log n).
+ */
 export class MerkleTree {
   readonly #leaves: LeafStore;
   readonly #levels: Uint8Array[];

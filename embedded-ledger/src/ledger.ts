@@ -355,7 +355,6 @@ export class EmbeddedLedger {
     return summary;
   }
 
-
   /**
    * What proves `txId` is in its block without trusting this ledger: the block's header, the canonical
    * bytes of every transaction in it (their SM3 is the header's data hash) and the transaction's index.

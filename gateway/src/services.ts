@@ -81,7 +81,7 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
   const holderSecret = await loadHolderSecret(config.dataDir, config.holderSecret);
   const metrics = createMetrics();
   const index = new AuditIndex(db, log, metrics);
-  const recordChanges = await RecordChanges.follow(ledger, (err) => log.error({ err }, 'licence verdict cache stopped following the ledger'));
+  const recordChanges = await RecordChanges.follow(ledger, (err) => log.error({ err }, 'the caches of licence verdicts and agency status stopped following the ledger'));
   const licenceVerdicts = new LicenceVerdictCache(() => recordChanges.caughtUp());
   const agencyStatus = new AgencyStatusCache(query);
   // Both caches follow the ledger's events as they are delivered, not as the audit index writes them

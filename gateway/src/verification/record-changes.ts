@@ -5,8 +5,8 @@ import { recordEventOf } from '../ledger/record-event';
 
 /**
  * The chaincode's record events as blocks commit, for the caches of answers they may change (licence
- * verdicts, agencies' status): on a stream of their own, from the height at start, so that a cache knows a change as
- * soon as the ledger delivers it. Following the audit index instead, a cache had to wait for the
+ * verdicts, agencies' status): on a stream of their own, from the height at start, so that a cache
+ * knows a change as soon as the ledger delivers it. Following the audit index instead, a cache had to wait for the
  * index to write each event's projections, and about one lookup in eleven while an agency wrote went
  * to the ledger for it. An event whose payload is not JSON changes no record a cache holds.
  */
