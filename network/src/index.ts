@@ -10,3 +10,4 @@ export { readState, type NetworkState, type ChaincodeState } from './state';
 export { locateFabric, requireFabric3, FabricNotFound, type FabricInstall } from './fabric-binaries';
 export type { ConnectionProfile, ProfileEndpoint, ProfileIdentity } from './connection-profile';
 export { loadHosts, withPortOffset, type Hosts, type Organisation } from './hosts';
+export { freePortOffset } from './ports';

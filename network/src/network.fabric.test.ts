@@ -17,6 +17,7 @@ import type { ConnectionProfile } from './connection-profile';
 import type { NetworkStatus } from './network';
 import { groupMembers, residentMiB } from './processes';
 import { accepts } from './readiness';
+import { freePortOffset } from './ports';
 import { CommandFailed, run } from './run';
 import { peerCliEnv } from './nodes';
 import { toolPath } from './fabric-binaries';
@@ -69,13 +70,7 @@ class TestNetwork {
   }
 
   static async create(parent: string, name: string): Promise<TestNetwork> {
-    // Offsets in hundreds from 11000 to 22700 keep every port (7050-9999 moved) below Linux's
-    // ephemeral range (32768 on), where a client's outgoing connection could take one meanwhile.
-    for (;;) {
-      const offset = randomInt(110, 228) * 100;
-      const probes = [7050, 7051, 7053, 7060, 7070, 7080, 8443, 9051, 9443, 9996, 9997, 9998, 9999].map((p) => accepts('127.0.0.1', p + offset));
-      if (!(await Promise.all(probes)).some(Boolean)) return new TestNetwork(join(parent, name), offset);
-    }
+    return new TestNetwork(join(parent, name), await freePortOffset());
   }
 
   network(...args: string[]): Promise<string> {

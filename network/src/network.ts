@@ -11,7 +11,8 @@ import { locateFabric, requireFabric3, toolPath } from './fabric-binaries';
 import { endpointsOf, fqdn, loadHosts, profileOf, withPortOffset } from './hosts';
 import { ordererReady, peerKnowsOthers, peerReady, startOrderer, startPeer } from './nodes';
 import { isRunning, residentMiB, stillRunning, stopProcess, type ProcessRecord } from './processes';
-import { accepts, healthy, waitFor } from './readiness';
+import { healthy, waitFor } from './readiness';
+import { canListen } from './ports';
 import { run } from './run';
 import { readState, writeState, type NetworkState } from './state';
 import { hostsFile, type Workspace } from './workspace';
@@ -49,8 +50,11 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
   const hosts = withPortOffset(await loadHosts(hostsFile), options.portOffset);
   const consenters = profileOf(hosts, options.profile).consenters;
   for (const [owner, host, port] of endpointsOf(hosts, consenters)) {
-    if (await accepts(host, port)) {
-      throw new NetworkError(`${host}:${port} (for ${owner}) is already in use; stop what listens there or set HNC_FABRIC_PORT_OFFSET`);
+    const free = await canListen(host, port).catch((err: Error) => {
+      throw new NetworkError(`${owner}: ${err.message}`);
+    });
+    if (!free) {
+      throw new NetworkError(`${host}:${port} (for ${owner}) is already in use (by a listener or a connection's local end); free it or set HNC_FABRIC_PORT_OFFSET`);
     }
   }
   // A stopped network's leftovers (ledgers, channel data) would make osnadmin refuse the join.

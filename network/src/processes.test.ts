@@ -48,6 +48,23 @@ test('what a killed leader left behind still counts as running, and is stopped',
   });
 });
 
+test('waiting for a process that exits fails at once with the end of its log', async (t) => {
+  await inTempDir(async (dir) => {
+    const record = startProcess({
+      name: 'orderer1',
+      program: '/bin/bash',
+      args: ['-c', 'echo starting; echo "listen tcp 127.0.0.1:41753: bind: address already in use"; exit 1'],
+      env: process.env,
+      cwd: dir,
+      log: join(dir, 'orderer1.log'),
+    });
+    const started = Date.now();
+    const err = await t.throwsAsync(waitFor('orderer1 to serve', async () => false, 60_000, record));
+    t.regex(err!.message, /^orderer1 exited while waiting for orderer1 to serve; the end of .*orderer1\.log:\n {4}starting\n {4}listen tcp 127\.0\.0\.1:41753: bind: address already in use$/);
+    t.true(Date.now() - started < 10_000);
+  });
+});
+
 test('a process that ignores SIGTERM is killed after the grace period', async (t) => {
   await inTempDir(async (dir) => {
     const record = startProcess({

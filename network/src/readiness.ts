@@ -12,10 +12,21 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (process && !isRunning(process)) throw new Error(`${process.name} exited before ${what}; see ${process.log}`);
+    if (process && !isRunning(process)) throw new Error(`${process.name} exited while waiting for ${what}; the end of ${process.log}:\n${await logTail(process.log)}`);
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${process ? `; see ${process.log}` : ''}`);
     await sleep(100);
   }
+}
+
+/** The last lines of a log, indented: why a node exited, in the error itself (CI keeps no logs). */
+async function logTail(log: string, lines = 8): Promise<string> {
+  const text = await readFile(log, 'utf8').catch((err: Error) => `(unreadable: ${err.message})`);
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .map((line) => `    ${line.length > 400 ? `${line.slice(0, 400)}…` : line}`)
+    .join('\n');
 }
 
 /** GET http://host:port<path> on a node's operations endpoint: status and body, or undefined when nothing answers. */

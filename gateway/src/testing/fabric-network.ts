@@ -7,10 +7,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
-import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePortOffset } from '@henan-chain/network';
 import { ROOT } from './npm-start';
 
 export interface FabricTestNetwork {
@@ -31,25 +30,11 @@ function script(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
   });
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** The default ports of network-config/hosts.yaml, which HNC_FABRIC_PORT_OFFSET moves. */
-const DEFAULT_PORTS = [7050, 7053, 7060, 7063, 7070, 7073, 7080, 7083, 8443, 8444, 8445, 8446, 7051, 7052, 9051, 9052, 9443, 9444, 9998, 9999];
-
 export async function fabricTestNetwork(): Promise<FabricTestNetwork> {
   const given = process.env.HNC_FABRIC_DIR;
   if (given && existsSync(join(given, 'connection', 'HenanProvinceMSP.json'))) return { dir: given, stop: async () => {} };
   const dir = await mkdtemp(join(tmpdir(), 'hnc-gw-fabric-'));
-  let offset: number;
-  do offset = randomInt(200, 500) * 100;
-  while ((await Promise.all(DEFAULT_PORTS.map((p) => listening(p + offset)))).some(Boolean));
+  const offset = await freePortOffset();
   const env = { ...process.env, HNC_FABRIC_DIR: dir, HNC_FABRIC_PORT_OFFSET: String(offset) };
   const stop = async () => {
     await script('network', ['down'], env).catch(() => undefined);
