@@ -141,6 +141,8 @@ test('malformed checkpoints name the line', (t) => {
     [`${LOG}\n3\n${root.replace(/=$/, '')}\n\n${sig}\n`, 3, /canonical base64/],
     [`${LOG}\n3\n\n${sig}\n`, 3, /needs origin, size and root/],
     [`${LOG}\r\n3\n${root}\n\n${sig}\n`, 1, /control/],
+    [`${LOG}\ud800\n3\n${root}\n\n${sig}\n`, 1, /lone surrogate/],
+    [`${LOG}\n3\n${root}\n\n${sig.replace(LOG, `${LOG}\udc00`)}\n`, 5, /lone surrogate/],
     [`${LOG}\n3\n${root}\n\n${sig}\n\n`, 6, /must start with/],
     [`${LOG}\n3\n${root}\n\n${sig.replace('\u2014', '-')}\n`, 5, /must start with/],
     [`${LOG}\n3\n${root}\n\n${sig.replace(LOG, 'a+b')}\n`, 5, /key name/],

@@ -17,6 +17,7 @@ import { CryptoError, type CryptoErrorCode } from './errors';
 import { concatBytes, equalBytes, utf8 } from './bytes';
 import { sign, verify } from './sm2';
 import { parsePublicKey, publicKeyFromPrivateKey } from './sm2-keys';
+import { isWellFormedText } from './unicode';
 
 /** Root hashes are SM3 (or SHA-256 for the RFC test data): 32 bytes either way. */
 export const CHECKPOINT_ROOT_BYTES = 32;
@@ -39,7 +40,6 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 // U+0085. JS \s also has U+FEFF, which Go does not count; refusing it too is only stricter.
 const BAD_KEY_NAME_CHAR = /[\s\u0085+]/u;
 const CONTROL = /[\u0000-\u0009\u000b-\u001f]/;
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 export interface CheckpointBody {
   origin: string;
@@ -175,7 +175,7 @@ function splitNote(text: string): { bodyLines: string[]; signatureLines: string[
   if (lines.pop() !== '') bad('does not end with a newline', lines.length + 1);
   lines.forEach((line, i) => {
     if (CONTROL.test(line)) bad('contains a control character (signed-note allows only newlines)', i + 1);
-    if (LONE_SURROGATE.test(line)) bad('is not valid UTF-8 (lone surrogate)', i + 1);
+    if (!isWellFormedText(line)) bad('is not valid UTF-8 (lone surrogate)', i + 1);
   });
   // The body has no empty lines, so the first empty line is the separator.
   const blank = lines.indexOf('');
@@ -215,7 +215,7 @@ function parseSignatureLine(line: string, lineNumber: number): NoteSignature {
 }
 
 function isKeyName(name: string): boolean {
-  return typeof name === 'string' && name !== '' && !BAD_KEY_NAME_CHAR.test(name) && !CONTROL.test(name) && !LONE_SURROGATE.test(name);
+  return typeof name === 'string' && name !== '' && !BAD_KEY_NAME_CHAR.test(name) && !CONTROL.test(name) && isWellFormedText(name);
 }
 
 function checkKeyName(name: string): void {

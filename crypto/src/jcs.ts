@@ -7,9 +7,8 @@
  */
 import { CryptoError } from './errors';
 import { utf8 } from './bytes';
+import { isWellFormedText } from './unicode';
 
-// With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /**
  * Deepest nesting of arrays and objects accepted (serde_json's default limit). Records are a few
@@ -102,12 +101,7 @@ function serialize(value: unknown, place: Place, ancestors: Set<object>): string
  * (including Chinese text) as itself. Lone surrogates it would escape; RFC 8785 rejects them.
  */
 function quote(text: string, place: Place, what: string): string {
-  if (!isWellFormed(text)) refuse(place, `a ${what} with a lone surrogate`);
+  if (!isWellFormedText(text)) refuse(place, `a ${what} with a lone surrogate`);
   return JSON.stringify(text);
 }
 
-/** String.prototype.isWellFormed (ES2024, 4x the regular expression's speed) where the runtime has it: the portal runs this in older browsers too. */
-const isWellFormed: (text: string) => boolean =
-  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
-    ? (text) => (text as string & { isWellFormed(): boolean }).isWellFormed()
-    : (text) => !LONE_SURROGATE.test(text);

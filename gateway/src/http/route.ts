@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import { z } from 'zod';
+import { isWellFormedText } from '@henan-chain/crypto';
 import { ApiError } from '../errors';
 import type { Principal } from '../auth/tokens';
 import { multipartDigest, uploadError } from './upload';
@@ -63,9 +64,6 @@ export function validate<T>(schema: z.ZodType<T>, value: unknown, where: 'body' 
   throw new ApiError(400, 'VALIDATION_FAILED', `${where}.${first.path}: ${first.message}`, { issues });
 }
 
-/** A lone UTF-16 surrogate: a JSON escape such as `\ud800` on its own parses into one; no UTF-8 text holds it. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
 /**
  * Refuses a body holding a string that is not Unicode text (a lone surrogate): RFC 8785 §3.1 takes
  * I-JSON only (RFC 7493 §2.1: no surrogate code points), so such a request can be neither signed nor
@@ -74,7 +72,7 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
  */
 export function requireWellFormed(value: unknown, where: string): void {
   if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value)) throw new ApiError(400, 'VALIDATION_FAILED', `${where}: holds a lone UTF-16 surrogate, which is not Unicode text`);
+    if (!isWellFormedText(value)) throw new ApiError(400, 'VALIDATION_FAILED', `${where}: holds a lone UTF-16 surrogate, which is not Unicode text`);
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => requireWellFormed(item, `${where}.${i}`));
   } else if (value !== null && typeof value === 'object') {
