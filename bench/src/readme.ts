@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { formatRate, formatRatio, type Row, type TargetVerdict } from './report';
 
 const ROOT = join(__dirname, '..', '..');
-const README = join(ROOT, 'README.md');
+export const README = join(ROOT, 'README.md');
 const RESULTS = join(__dirname, '..', 'results');
 
 interface RunInfo {
@@ -176,7 +176,8 @@ function replaceBlock(readme: string, name: string, body: string): string {
   return `${readme.slice(0, start + open.length)}\n${body}\n${readme.slice(end)}`;
 }
 
-async function results(name: string): Promise<any | undefined> {
+/** bench/results/<name>.json, parsed; undefined when that benchmark has not been run. */
+export async function results(name: string): Promise<any | undefined> {
   try {
     return JSON.parse(await readFile(join(RESULTS, `${name}.json`), 'utf8'));
   } catch (err) {
@@ -185,18 +186,24 @@ async function results(name: string): Promise<any | undefined> {
   }
 }
 
+/** The README with each table whose results file exists rendered from it; `results` gives a file's parsed JSON, or undefined when it is missing. */
+export async function renderReadme(readme: string, results: (name: string) => Promise<any | undefined>): Promise<string> {
+  const tables: [string, (report: any) => string][] = [
+    ['crypto', cryptoTable],
+    ['gateway', gatewayTable],
+    ['ofd', ofdTable],
+    ['fabric', fabricTable],
+  ];
+  for (const [name, table] of tables) {
+    const report = await results(name);
+    if (report) readme = replaceBlock(readme, name, table(report));
+  }
+  return readme;
+}
+
 async function main(): Promise<void> {
-  let readme = await readFile(README, 'utf8');
-  const crypto = await results('crypto');
-  if (crypto) readme = replaceBlock(readme, 'crypto', cryptoTable(crypto));
-  const gateway = await results('gateway');
-  if (gateway) readme = replaceBlock(readme, 'gateway', gatewayTable(gateway));
-  const ofd = await results('ofd');
-  if (ofd) readme = replaceBlock(readme, 'ofd', ofdTable(ofd));
-  const fabric = await results('fabric');
-  if (fabric) readme = replaceBlock(readme, 'fabric', fabricTable(fabric));
-  await writeFile(README, readme);
+  await writeFile(README, await renderReadme(await readFile(README, 'utf8'), results));
   process.stdout.write(`README.md: performance tables rewritten from ${RESULTS}\n`);
 }
 
-void main();
+if (require.main === module) void main();
