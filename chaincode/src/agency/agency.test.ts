@@ -228,3 +228,14 @@ test('text that RFC 8785 cannot serialise (a lone surrogate) is refused as inval
   t.is(await net.errorCode(net.submit(net.admins.province, 'agency:suspend', body)), 'VALIDATION_FAILED');
   t.deepEqual(await net.evaluate(net.admins.province, 'agency:get', issuer.agencyId), before);
 });
+
+test('a blank reason (spaces, 全角空格) is refused as invalid input, and nothing changes', async (t) => {
+  const { net } = t.context;
+  const issuer = await newIssuer(net);
+  const before = await net.evaluate(net.admins.province, 'agency:get', issuer.agencyId);
+  for (const reason of ['   ', '\u3000\u3000', ' \u3000 ']) {
+    const call = net.submit(net.admins.province, 'agency:suspend', JSON.stringify({ agencyId: issuer.agencyId, reason }));
+    t.is(await net.errorCode(call), 'VALIDATION_FAILED', JSON.stringify(reason));
+  }
+  t.deepEqual(await net.evaluate(net.admins.province, 'agency:get', issuer.agencyId), before);
+});

@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { loadAgency, requireActive, requireRole } from '../agency/model';
+import { findAgency, loadAgency, requireActive, requireRole } from '../agency/model';
 import { ChaincodeError } from '../common/errors';
 import { emitRecordEvent } from '../common/events';
 import { INDEX, putIndex, recordKey } from '../common/keys';
@@ -7,7 +7,7 @@ import { authenticate } from '../common/signed-request';
 import { readIndexPage, writeJson } from '../common/state';
 import { txTime, txTimeIso } from '../common/time';
 import { checkArgument } from '../common/validation';
-import { parseIdentifier } from '../licence/model';
+import { loadLicence, parseIdentifier } from '../licence/model';
 import { MAX_STEPS, type ServiceCase, agencyOf, effectiveDeadline, findCase, isOverdue, isParty, loadCase, regionOf } from './model';
 import { byRegionQuery, caseId as caseIdSchema, createSchema, transitionSchema } from './schemas';
 import { actionsFrom, findTransition } from './transitions';
@@ -113,8 +113,7 @@ export class CaseContract extends Contract {
     if (record.steps.length >= MAX_STEPS) {
       throw new ChaincodeError('INVALID_STATE', `case ${record.caseId} has reached ${MAX_STEPS} steps`, { caseId: record.caseId });
     }
-    // Stored in canonical form (a UUID serial in upper case), as the licence contract keys it.
-    const licenceId = request.licenceId === undefined ? undefined : parseIdentifier(request.licenceId, 'licence identifier of the result').id;
+    const licenceId = request.licenceId === undefined ? undefined : await resultLicence(ctx, record, request.licenceId);
     const now = txTime(ctx);
     const at = now.toISOString();
     const txId = ctx.stub.getTxID();
@@ -189,4 +188,26 @@ export class CaseContract extends Contract {
     });
     return JSON.stringify(record);
   }
+}
+
+/**
+ * The licence an approving conclusion names (办结结果): on the ledger, in force, and issued by an agency
+ * of the handling region, which decided the case. Returned in canonical form (a UUID serial in upper
+ * case), as the licence contract keys it.
+ */
+async function resultLicence(ctx: Context, record: ServiceCase, given: string): Promise<string> {
+  const licenceId = parseIdentifier(given, 'licence identifier of the result').id;
+  const licence = await loadLicence(ctx, licenceId);
+  if (licence.status !== 'valid') {
+    throw new ChaincodeError('INVALID_STATE', `licence ${licenceId} is ${licence.status}: the result of a case is a licence in force`, { licenceId, status: licence.status });
+  }
+  const issuer = await findAgency(ctx, licence.issuerId);
+  if (issuer?.regionCode !== record.handlingRegion) {
+    throw new ChaincodeError(
+      'VALIDATION_FAILED',
+      `request.licenceId: licence ${licenceId} was issued by agency ${licence.issuerId}${issuer ? ` of region ${issuer.regionCode}` : ''}, not by the handling region ${record.handlingRegion}`,
+      { licenceId, issuerId: licence.issuerId },
+    );
+  }
+  return licenceId;
 }

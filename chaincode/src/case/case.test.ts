@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { buildLicenceId, hmacSm3, residentIdCheckCharacter, toHex } from '@henan-chain/crypto';
+import { hmacSm3, residentIdCheckCharacter, toHex } from '@henan-chain/crypto';
+import { issueLicence, licenceIdFor, newIssuer, newTypeCode } from '../licence/test-fixtures';
 import { networkTest } from '../testing/network';
 import { MAX_STEPS } from './model';
 import { type TestAgency, type TestNetwork, randomUscc } from '../testing/network';
@@ -15,6 +16,8 @@ interface Regions {
   /** 郑州 collects (city organisation); 苏州 handles (registered under the province's organisation). */
   collecting: TestAgency;
   handling: TestAgency;
+  /** The licence type the handling agency issues. */
+  licenceType: string;
   caseId: string;
 }
 
@@ -22,8 +25,16 @@ const newCaseId = () => `HN-${toHex(randomBytes(8))}`;
 
 async function regions(net: TestNetwork, collectingRegion = '410100', handlingRegion = '320500'): Promise<Regions> {
   const collecting = await net.registerAgency({ name: '郑州市政务服务中心', org: 'city', roles: ['region'], regionCode: collectingRegion });
-  const handling = await net.registerAgency({ name: '苏州市政务服务管理办公室', org: 'province', roles: ['region'], regionCode: handlingRegion });
-  return { net, collecting, handling, caseId: newCaseId() };
+  // The handling agency decides the case and issues its licence (相对集中行政许可).
+  const typeCode = newTypeCode();
+  const handling = await net.registerAgency({
+    name: '苏州市行政审批局',
+    org: 'province',
+    roles: ['region', 'issuer'],
+    regionCode: handlingRegion,
+    licenceTypes: [typeCode],
+  });
+  return { net, collecting, handling, licenceType: typeCode, caseId: newCaseId() };
 }
 
 function createBody(r: Regions, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -66,8 +77,9 @@ async function rejectedUnchanged(t: any, r: Regions, code: string, call: () => P
   t.deepEqual(await get(r.net, r.caseId), before);
 }
 
-function licenceIdOf(handling: TestAgency): string {
-  return buildLicenceId({ licenceTypeCode: randomUscc() + '001', issuerCode: handling.agencyId, serialNumber: '4100000123', version: '001' });
+/** A licence the handling agency issues, as the result of an approved case. */
+async function resultLicence(r: Regions): Promise<string> {
+  return (await issueLicence(r.net, { ...r.handling, typeCode: r.licenceType }, { areaCode: r.handling.regionCode })).licenceId;
 }
 
 // ------------------------------------------------------------------------------------------ paths
@@ -88,7 +100,7 @@ test('a relayed case: collect, forward, accept, process, suspend, resume, conclu
   });
   t.is(created.lastAction.agencyId, r.collecting.agencyId);
 
-  const licenceId = licenceIdOf(r.handling);
+  const licenceId = await resultLicence(r);
   const path: [TestAgency, string, Record<string, unknown>?][] = [
     [r.collecting, 'collect', { opinion: '材料齐全，身份核验通过' }],
     [r.collecting, 'forward'],
@@ -221,13 +233,18 @@ async function collectForwardAccept(r: Regions): Promise<void> {
   await move(r, r.handling, 'accept');
 }
 
-test('transition input: opinions where a reason is owed, outcome only with conclude, a licence id that checks', async (t) => {
+test('transition input: opinions where a reason is owed, outcome only with conclude, a result licence on the ledger, in force, of the handling region', async (t) => {
   const { net } = t.context;
   const r = await regions(net);
   await caseAfter(r, 'process');
   const idNumber = '41010219900307123' + residentIdCheckCharacter('41010219900307123');
-  const good = licenceIdOf(r.handling);
+  const good = await resultLicence(r);
   const badCheck = good.slice(0, -1) + (good.endsWith('0') ? '1' : '0');
+  // Results that are not this case's: never issued, issued in another region, no longer in force.
+  const neverIssued = licenceIdFor({ ...r.handling, typeCode: r.licenceType });
+  const elsewhere = (await issueLicence(net, await newIssuer(net))).licenceId;
+  const suspended = await resultLicence(r);
+  await net.submitSigned(r.handling, 'licence:suspend', { licenceId: suspended, reason: '责令整改' });
   const cases: [string, () => Promise<unknown>][] = [
     ['VALIDATION_FAILED', () => move(r, r.handling, 'suspend')],
     ['VALIDATION_FAILED', () => move(r, r.handling, 'suspend', { opinion: `申请人 ${idNumber} 补充材料` })],
@@ -237,6 +254,9 @@ test('transition input: opinions where a reason is owed, outcome only with concl
     ['VALIDATION_FAILED', () => move(r, r.handling, 'fly')],
     ['INVALID_IDENTIFIER', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: badCheck })],
     ['INVALID_IDENTIFIER', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: '1.2.156.3005.2.xyz' })],
+    ['NOT_FOUND', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: neverIssued })],
+    ['VALIDATION_FAILED', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: elsewhere })],
+    ['INVALID_STATE', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: suspended })],
   ];
   for (const [code, call] of cases) await rejectedUnchanged(t, r, code, call);
   t.is((await get(net, r.caseId)).state, 'in_process');

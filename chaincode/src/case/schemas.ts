@@ -33,8 +33,9 @@ export const transitionSchema = z
     /** With `conclude` only. */
     outcome: z.enum(['approved', 'denied']).optional(),
     /**
-     * With an approving `conclude` only: the licence issued as the result. Bounded here, parsed by the
-     * contract, so a malformed one is INVALID_IDENTIFIER as in the licence contract.
+     * With an approving `conclude` only: the licence issued as the result, on the ledger, in force and
+     * issued in the handling region. Bounded here, parsed by the contract, so a malformed one is
+     * INVALID_IDENTIFIER as in the licence contract.
      */
     licenceId: z.string().min(1).max(128).optional(),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CryptoError, parseLicenceId, parsePublicKey, validateAreaCode, validateResidentId, validateUscc } from '@henan-chain/crypto';
+import { CryptoError, isWellFormedText, parseLicenceId, parsePublicKey, validateAreaCode, validateResidentId, validateUscc } from '@henan-chain/crypto';
 import { ChaincodeError } from './errors';
 
 /** Requests larger than this are refused before parsing: nothing legitimate comes near it. */
@@ -37,9 +37,8 @@ export const requestId = z
   .regex(/^[A-Za-z0-9._:-]{8,64}$/, 'must be 8-64 characters of A-Z a-z 0-9 . _ : -');
 /** A UTC instant, as the gateway and clients send it; parsed and compared as Date. */
 export const isoTime = z.iso.datetime({ offset: false, message: 'must be an ISO 8601 UTC time such as 2026-01-31T08:00:00Z' });
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Printable text without control characters (names, reasons, purposes). */
+/** Printable text without control characters (names, reasons, purposes), not blank. */
 export const text = (max: number) =>
   z
     .string()
@@ -47,8 +46,10 @@ export const text = (max: number) =>
     .max(max)
     // eslint-disable-next-line no-control-regex
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
+    // A reason of spaces (or 全角空格) says nothing, yet would stand on chain as if it did.
+    .refine((value) => value.trim() !== '', 'must not be blank')
     // RFC 8785 cannot serialise a lone surrogate, so such text could never be signed or stored.
-    .refine((value) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode (no lone surrogates)');
+    .refine(isWellFormedText, 'must be well-formed Unicode (no lone surrogates)');
 
 // An 18-character run standing alone (not part of a longer number) that passes the GB 11643 check.
 const RESIDENT_ID_RUN = /(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/g;

@@ -11,7 +11,7 @@ import { txTimeIso } from '../common/time';
 import { checkArgument } from '../common/validation';
 import { indexLicence, seriesVersions } from './indexes';
 import { type Licence, type LicenceStatus, findLicence, loadLicence, parseIdentifier, seriesIdOf } from './model';
-import { checkContent, issuedContent, renewedContent, requireIssuer, requireIssuerCode, requireLicenceType, requireStatus } from './rules';
+import { checkContent, issuedContent, renewedContent, requireIssuedSince, requireIssuer, requireIssuerCode, requireLicenceType, requireStatus } from './rules';
 import { byHolderQuery, byIssuerTypeQuery, issueSchema, renewSchema, statusChangeSchema, verifyQuery } from './schemas';
 import { verifyLicence } from './verify';
 
@@ -88,6 +88,7 @@ export class LicenceContract extends Contract {
     const now = txTimeIso(ctx);
     const content = renewedContent(previous, request, parts.id);
     checkContent(content, now);
+    requireIssuedSince(previous, content);
     const action = auth.action('renew');
     // Content comes from `content`; identity (series, type, issuer) from the previous version.
     const { statusReason: _reason, statusChangedAt: _at, ...carried } = previous;

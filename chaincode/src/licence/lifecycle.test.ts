@@ -80,13 +80,21 @@ test('renew is allowed from suspended and the new version is valid', async (t) =
   t.is((await get(net, first.licenceId)).status, 'superseded');
 });
 
-test('renew refuses a wrong next identifier, no change, another issuer, the wrong organisation and a dead licence', async (t) => {
+test('renew refuses a wrong next identifier, no change, an issue date before the previous one, another issuer, the wrong organisation and a dead licence', async (t) => {
   const { net } = t.context;
   const issuer = await newIssuer(net);
   const first = await issueLicence(net, issuer);
   const skip = nextLicenceVersion(nextLicenceVersion(first.licenceId));
   await rejectedUnchanged(t, net, () => net.submitSigned(issuer, 'licence:renew', renewBody(first, { name: 'x' }, { licenceId: skip })), 'VALIDATION_FAILED', first.licenceId);
   await rejectedUnchanged(t, net, () => net.submitSigned(issuer, 'licence:renew', renewBody(first, {})), 'VALIDATION_FAILED', first.licenceId);
+  // issued before the version it replaces (2026-01-05)
+  await rejectedUnchanged(
+    t,
+    net,
+    () => net.submitSigned(issuer, 'licence:renew', renewBody(first, { name: 'x' }, { issueDate: '2026-01-04' })),
+    'VALIDATION_FAILED',
+    first.licenceId,
+  );
   await rejectedUnchanged(
     t,
     net,

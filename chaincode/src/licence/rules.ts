@@ -71,6 +71,16 @@ export function checkContent(content: LicenceContent, now: string): void {
   }
 }
 
+/** A new version is issued on or after the day of the version it replaces: versions follow in time. */
+export function requireIssuedSince(previous: LicenceContent, content: LicenceContent): void {
+  if (content.issueDate < previous.issueDate) {
+    throw new ChaincodeError('VALIDATION_FAILED', `issueDate ${content.issueDate} lies before ${previous.issueDate}, the issue date of ${previous.licenceId} it replaces`, {
+      issueDate: content.issueDate,
+      previousIssueDate: previous.issueDate,
+    });
+  }
+}
+
 type Unsigned<T> = Omit<T, 'requestId' | 'agencyId' | 'keyId' | 'signature'>;
 
 /** The content an issue request states, under the identifier's canonical form. */

@@ -86,11 +86,11 @@ export async function seedDemo(call: ApiClient, governanceToken: string, progres
   await post('market', `/v1/licences/${cancelled}/cancel`, { reason: '企业申请注销登记' }, 200);
   await licence('businessLicence', 'market', 5, DEMO_HOLDERS[4], [now - 6 * 365 * DAY, now - 30 * DAY]); // expired
   const food = await licence('foodBusiness', 'zhengzhou', 6, DEMO_HOLDERS[5], [now - 200 * DAY, now + 100 * DAY]);
-  await post('zhengzhou', `/v1/licences/${food}/renew`, {
+  const renewedFood: string = (await post('zhengzhou', `/v1/licences/${food}/renew`, {
     reason: 'renewal',
     issueDate: iso(now).slice(0, 10),
     changes: { validUntil: iso(now + 5 * 365 * DAY) },
-  });
+  })).record.licenceId;
 
   // 电子印章: the big-data bureau makes two seals for Zhengzhou; one sealed document each; one seal revoked.
   const seal = (sealId: string, sealType: string, name: string) =>
@@ -151,7 +151,7 @@ export async function seedDemo(call: ApiClient, governanceToken: string, progres
     { action: 'accept', by: 'zhengzhou' },
     { action: 'process', by: 'zhengzhou' },
   ];
-  await kase(1, 3, 12, [...relayed, { action: 'conclude', by: 'zhengzhou', extra: { outcome: 'approved', licenceId: food, opinion: '材料齐全，准予许可' } }, { action: 'deliver', by: 'zhengzhou' }]);
+  await kase(1, 3, 12, [...relayed, { action: 'conclude', by: 'zhengzhou', extra: { outcome: 'approved', licenceId: renewedFood, opinion: '材料齐全，准予许可' } }, { action: 'deliver', by: 'zhengzhou' }]);
   await kase(2, 2, 10, relayed);
   await kase(3, 20, -2, relayed); // promised two days ago and still in process: overdue
 

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { buildLicenceId } from '@henan-chain/crypto';
 import { GOVERNANCE, randomUscc, withTestGateway } from '../testing/harness';
 import { createBody, regions } from '../testing/case-fixtures';
+import { issueLicence, newIssuer } from '../testing/licence-fixtures';
 import { assertRefusals } from '../testing/refusals';
 
 const HOUR = 3_600_000;
@@ -27,7 +27,9 @@ test('a case through its states over HTTP, wrong regions refused, then read with
     const writes = [created.body];
 
     // Each step by the region whose turn it is; the other region is refused and nothing changes.
-    const licenceId = buildLicenceId({ licenceTypeCode: randomUscc() + '001', issuerCode: handling.agencyId, serialNumber: '4100000123', version: '001' });
+    // The result: a licence issued in the handling region (洛阳).
+    const issuer = await newIssuer(gw, { name: '洛阳市行政审批服务局', regionCode: '410300' });
+    const licenceId = (await issueLicence(gw, issuer)).licenceId;
     const path: [typeof collecting, Record<string, unknown>, typeof collecting][] = [
       [collecting, { action: 'collect' }, handling],
       [collecting, { action: 'forward', opinion: '已核验身份' }, handling],
