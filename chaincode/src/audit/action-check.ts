@@ -34,10 +34,25 @@ export async function checkAction(
   const agency = agencies.get(agencyId);
   if (!agency) return { status: 'invalid', reason: `agency ${agencyId} is not registered` };
   try {
-    requireAgencySignature(agency, keyId, canonicalBytes(request), signature, at, action.action);
+    requireAgencySignature(asChecked(agency, action), keyId, canonicalBytes(request), signature, at, action.action);
     return { status: 'valid', agencyId, keyId };
   } catch (err) {
     if (err instanceof ChaincodeError) return { status: 'invalid', reason: err.reason };
     throw err;
   }
+}
+
+/**
+ * The agency as the act's signature was checked when it was written. An agency that revokes the very
+ * key it signs with does so from its own transaction time (it may not date the revocation back), so
+ * the revocation it wrote must not count against the act that wrote it.
+ */
+function asChecked(agency: Agency, action: ActionRecord): Agency {
+  if (action.action !== 'revokeOwnKey' || action.request?.revokedKeyId !== action.keyId) return agency;
+  const keys = agency.keys.map((key) => {
+    if (key.keyId !== action.keyId || key.revokedAt === undefined || Date.parse(key.revokedAt) !== Date.parse(action.at)) return key;
+    const { revokedAt: _revoked, ...before } = key;
+    return before;
+  });
+  return { ...agency, keys };
 }

@@ -113,6 +113,21 @@ test('a version signed with a key revoked from before it becomes invalid, with t
   t.deepEqual(agency.versions.at(-1).signature.status, 'not_signed');
 });
 
+test('an agency that revokes the key it signs with: that act still checks, what the key signs after it does not', async (t) => {
+  const { net } = t.context;
+  const issuer = await newIssuer(net);
+  await net.submitSigned(issuer, 'agency:revokeOwnKey', { revokedKeyId: issuer.keyId, reason: '私钥疑似泄露' });
+  const history = await net.evaluate(net.admins.city, 'audit:history', 'agency', issuer.agencyId);
+  t.deepEqual(
+    history.versions.map((v: any) => [v.value.lastAction.action, v.signature.status]),
+    [
+      ['register', 'not_signed'],
+      ['revokeOwnKey', 'valid'],
+    ],
+  );
+  t.is(await net.errorCode(issueLicence(net, issuer)), 'KEY_NOT_VALID');
+});
+
 test('history validates the kind and the id and says when a record never existed', async (t) => {
   const { net } = t.context;
   const issuer = await newIssuer(net);
