@@ -43,7 +43,7 @@ test('a seal revoked after the sealing was recorded leaves it standing; one revo
   await network.submitSigned(owner, 'seal:recordOfdSealing', first);
   await network.submitSigned(owner, 'seal:recordOfdSealing', second);
   await network.submitSigned(owner, 'seal:revoke', { sealId: kept, reason: '印章更换' });
-  await network.submitSigned(owner, 'seal:revoke', { sealId: voided, reason: '印章遗失', effectiveFrom: at(-2 * HOUR) });
+  await network.submitSigned(t.context.maker, 'seal:revoke', { sealId: voided, reason: '密钥泄露', effectiveFrom: at(-2 * HOUR) });
   const standing = await verifyOf(t, first.documentSm3);
   t.is(standing.seals[0]!.status, 'active');
   t.is(standing.seals[0]!.revocation?.reason, '印章更换');

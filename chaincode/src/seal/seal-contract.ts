@@ -87,7 +87,11 @@ export class SealContract extends Contract {
     return this.saveSeal(ctx, seal, 'registered', maker.agencyId);
   }
 
-  /** 印章注销 by its maker or its owner; signatures made from effectiveFrom on are invalid. */
+  /**
+   * 印章注销 by its maker or its owner; signatures made from effectiveFrom on are invalid. Only the
+   * maker may date it back (to misuse it suspects): an owner dating it back would disown documents it
+   * sealed itself, as an agency may not with its own keys.
+   */
   @Transaction()
   @Returns('string')
   async revoke(ctx: Context, requestJson: string): Promise<string> {
@@ -102,6 +106,13 @@ export class SealContract extends Contract {
     const effectiveFrom = request.effectiveFrom === undefined ? now : normalisedTime(request.effectiveFrom);
     if (Date.parse(effectiveFrom) > Date.parse(now)) {
       throw new ChaincodeError('VALIDATION_FAILED', 'effectiveFrom may not lie after the transaction time', { effectiveFrom, now });
+    }
+    if (agency.agencyId !== seal.makerId && Date.parse(effectiveFrom) < Date.parse(now)) {
+      throw new ChaincodeError('FORBIDDEN', `only the maker of seal ${seal.sealId} may date its revocation back; its owner revokes it from now`, {
+        sealId: seal.sealId,
+        effectiveFrom,
+        now,
+      });
     }
     const revoked: Seal = {
       ...seal,

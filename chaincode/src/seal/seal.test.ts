@@ -115,7 +115,7 @@ test('the owner revokes its seal once; a second revocation is a wrong transition
   t.deepEqual(await getSeal(t, sealId), revoked);
 });
 
-test('the maker may revoke with an earlier effective time, not a later one; nobody else may revoke', async (t) => {
+test('the maker may revoke with an earlier effective time, not a later one; the owner only from now; nobody else may revoke', async (t) => {
   const { network, maker, otherOwner, owner } = t.context;
   const { sealId } = await registerSeal(t);
   t.is(await network.errorCode(network.submitSigned(otherOwner, 'seal:revoke', { sealId, reason: 'not mine' })), 'FORBIDDEN');
@@ -124,6 +124,8 @@ test('the maker may revoke with an earlier effective time, not a later one; nobo
   t.is(await network.errorCode(network.submit(await network.client('province'), 'seal:revoke', signed)), 'FORBIDDEN');
   t.is(await network.errorCode(network.submitSigned(owner, 'seal:revoke', { sealId: 'bad id!', reason: 'x' })), 'VALIDATION_FAILED');
   t.is(await network.errorCode(network.submitSigned(owner, 'seal:revoke', { sealId: newSealId(), reason: 'x' })), 'NOT_FOUND');
+  // The owner dating it back would disown documents it sealed itself.
+  t.is(await network.errorCode(network.submitSigned(owner, 'seal:revoke', { sealId, reason: '印章遗失', effectiveFrom: at(-HOUR) })), 'FORBIDDEN');
   t.is((await getSeal(t, sealId)).status, 'active', 'the rejected revocations changed nothing');
   const effectiveFrom = at(-HOUR);
   const revoked = await network.submitSigned(maker, 'seal:revoke', { sealId, reason: '密钥泄露', effectiveFrom });

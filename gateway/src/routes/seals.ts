@@ -64,7 +64,7 @@ export function sealRoutes(s: Services) {
       method: 'post',
       path: '/v1/seals/:id/revoke',
       tag: 'seals',
-      summary: '印章注销: the maker or the owner revokes a seal; signatures from effectiveFrom on are invalid',
+      summary: '印章注销: the maker or the owner revokes a seal; signatures from effectiveFrom on are invalid (only the maker may date it back)',
       access: 'agency',
       body: agencyRequestBody(revokeSealSchema, 'seal:revoke', ['sealId']),
       responses: { 200: { description: 'The revoked seal, committed', schema: writeResult(sealRecord) } },
