@@ -55,6 +55,11 @@ function requireUnexpired(delivery: Delivery, now: string): void {
   }
 }
 
+/** Data goes only to an agency in good standing: a suspended consumer gets no approval and no delivery. */
+async function requireConsumerActive(ctx: Context, receipt: Receipt): Promise<void> {
+  requireActive(await loadAgency(ctx, receipt.consumerId));
+}
+
 /** 数据共享回执: each step of a data-sharing request, signed by the party whose step it is. */
 @Info({ title: 'Data-sharing receipts', description: '数据共享回执: request, reply, delivery, acknowledgement, objection (异议) and correction (校核纠错)' })
 export class ReceiptContract extends Contract {
@@ -112,6 +117,7 @@ export class ReceiptContract extends Contract {
     const step = await this.step(ctx, replySchema, requestJson, 'reply', 'provider');
     const { receipt, request } = step;
     requireState(receipt, ['requested'], 'reply');
+    if (request.decision === 'approved') await requireConsumerActive(ctx, receipt);
     receipt.reply = {
       decision: request.decision,
       ...(request.reason !== undefined && { reason: request.reason }),
@@ -131,7 +137,7 @@ export class ReceiptContract extends Contract {
     const { receipt, request } = step;
     requireState(receipt, ['approved'], 'delivery');
     const action = step.action('delivery');
-    receipt.delivery = this.deliveryRecord(ctx, request.delivery, 1, action);
+    receipt.delivery = await this.deliveryRecord(ctx, receipt, request.delivery, 1, action);
     receipt.state = 'delivered';
     return this.save(ctx, this.touched(ctx, receipt, action), 'delivered', 'provider');
   }
@@ -216,7 +222,7 @@ export class ReceiptContract extends Contract {
     if (request.outcome === 'corrected') {
       const previous = receipt.delivery!;
       objection.resolution.supersededDigest = previous.digest;
-      receipt.delivery = this.deliveryRecord(ctx, request.correctedDelivery!, previous.version + 1, action);
+      receipt.delivery = await this.deliveryRecord(ctx, receipt, request.correctedDelivery!, previous.version + 1, action);
       delete receipt.acknowledgement;
       receipt.state = 'delivered';
     } else {
@@ -305,9 +311,10 @@ export class ReceiptContract extends Contract {
     return objection;
   }
 
-  private deliveryRecord(ctx: Context, delivery: Delivery, version: number, signedBy: ActionRecord): DeliveryRecord {
+  private async deliveryRecord(ctx: Context, receipt: Receipt, delivery: Delivery, version: number, signedBy: ActionRecord): Promise<DeliveryRecord> {
     const now = txTimeIso(ctx);
     requireUnexpired(delivery, now);
+    await requireConsumerActive(ctx, receipt);
     const { fingerprint, recordCount, scope, expiresAt } = delivery;
     return { fingerprint, recordCount, scope, expiresAt, digest: deliveryDigest(delivery), version, at: now, txId: ctx.stub.getTxID(), signedBy };
   }

@@ -332,3 +332,24 @@ test('byAgency lists receipts of either side page by page; byCatalogItem lists a
   t.is(await net.errorCode(net.evaluate(net.admins.city, 'receipt:byAgency', 'not-a-code', '10', '')), 'VALIDATION_FAILED');
   t.is(await net.errorCode(net.evaluate(net.admins.city, 'receipt:get', newReceiptId())), 'NOT_FOUND');
 });
+
+test('a suspended consumer gets no approval and no delivery; a refusal still answers it; reinstated, it is served', async (t) => {
+  const { net } = t.context;
+  const suspend = (agency: TestAgency, fn: 'suspend' | 'reinstate') =>
+    net.submit(net.admins.province, `agency:${fn}`, JSON.stringify({ agencyId: agency.agencyId, reason: '数据安全检查' }));
+  const requested = await receiptAt(net, 'requested');
+  const refused = await receiptAt(net, 'requested');
+  const approved = await receiptAt(net, 'approved');
+  for (const consumer of [requested.consumer, refused.consumer, approved.consumer]) await suspend(consumer, 'suspend');
+
+  const approve = { receiptId: requested.receiptId, decision: 'approved' };
+  await rejectedUnchanged(t, requested, 'AGENCY_SUSPENDED', () => net.submitSigned(requested.provider, 'receipt:reply', approve));
+  await rejectedUnchanged(t, approved, 'AGENCY_SUSPENDED', () =>
+    net.submitSigned(approved.provider, 'receipt:delivery', { receiptId: approved.receiptId, delivery: delivery() }),
+  );
+  const refusal = await net.submitSigned(refused.provider, 'receipt:reply', { receiptId: refused.receiptId, decision: 'refused', reason: '使用方暂停' });
+  t.is(refusal.state, 'refused');
+
+  await suspend(requested.consumer, 'reinstate');
+  t.is((await net.submitSigned(requested.provider, 'receipt:reply', approve)).state, 'approved');
+});
