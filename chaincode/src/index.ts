@@ -16,6 +16,7 @@ export { SEAL_VERDICTS, type SealVerdict, type SealVerification } from './seal/v
 export type { OfdSealing, OfdSealStatus, OfdSealingVerification, OfdSignatureRecord } from './seal/ofd-sealing';
 export { anchorIdOf, type Anchor } from './anchor/model';
 export { LICENCE_STATUSES, type Licence, type LicenceContent, type LicenceDocument, type LicenceHolder, type LicenceStatus } from './licence/model';
+export { chinaDate } from './licence/rules';
 export { LICENCE_VERDICTS, type Verdict as LicenceVerdict, type Verification as LicenceVerification } from './licence/verify';
 export type { HistoryEntry } from './audit/audit-contract';
 export type { SignatureCheck } from './audit/action-check';

@@ -8,6 +8,7 @@ import { readIndexPage, writeJson } from '../common/state';
 import { txTime, txTimeIso } from '../common/time';
 import { checkArgument } from '../common/validation';
 import { loadLicence, parseIdentifier } from '../licence/model';
+import { chinaDate } from '../licence/rules';
 import { MAX_STEPS, type ServiceCase, agencyOf, effectiveDeadline, findCase, isOverdue, isParty, loadCase, regionOf } from './model';
 import { byRegionQuery, caseId as caseIdSchema, createSchema, transitionSchema } from './schemas';
 import { actionsFrom, findTransition } from './transitions';
@@ -113,8 +114,8 @@ export class CaseContract extends Contract {
     if (record.steps.length >= MAX_STEPS) {
       throw new ChaincodeError('INVALID_STATE', `case ${record.caseId} has reached ${MAX_STEPS} steps`, { caseId: record.caseId });
     }
-    const licenceId = request.licenceId === undefined ? undefined : await resultLicence(ctx, record, request.licenceId);
     const now = txTime(ctx);
+    const licenceId = request.licenceId === undefined ? undefined : await resultLicence(ctx, record, request.licenceId, now);
     const at = now.toISOString();
     const txId = ctx.stub.getTxID();
     // The clock pauses while suspended: close the suspension whatever leaves that state (resume or withdraw).
@@ -191,15 +192,24 @@ export class CaseContract extends Contract {
 }
 
 /**
- * The licence an approving conclusion names (办结结果): on the ledger, in force, and issued by an agency
- * of the handling region, which decided the case. Returned in canonical form (a UUID serial in upper
- * case), as the licence contract keys it.
+ * The licence an approving conclusion names (办结结果): on the ledger, in force, issued by an agency of
+ * the handling region, which decided the case, and not before the case was applied for. Returned in
+ * canonical form (a UUID serial in upper case), as the licence contract keys it.
  */
-async function resultLicence(ctx: Context, record: ServiceCase, given: string): Promise<string> {
+async function resultLicence(ctx: Context, record: ServiceCase, given: string, now: Date): Promise<string> {
   const licenceId = parseIdentifier(given, 'licence identifier of the result').id;
   const licence = await loadLicence(ctx, licenceId);
-  if (licence.status !== 'valid') {
-    throw new ChaincodeError('INVALID_STATE', `licence ${licenceId} is ${licence.status}: the result of a case is a licence in force`, { licenceId, status: licence.status });
+  const expired = licence.validUntil !== null && Date.parse(licence.validUntil) <= now.getTime();
+  if (licence.status !== 'valid' || expired) {
+    const status = expired ? 'expired' : licence.status;
+    throw new ChaincodeError('INVALID_STATE', `licence ${licenceId} is ${status}: the result of a case is a licence in force`, { licenceId, status });
+  }
+  if (licence.issueDate < chinaDate(record.appliedAt)) {
+    throw new ChaincodeError(
+      'VALIDATION_FAILED',
+      `request.licenceId: licence ${licenceId} was issued on ${licence.issueDate}, before case ${record.caseId} was applied for (${record.appliedAt})`,
+      { licenceId, issueDate: licence.issueDate },
+    );
   }
   const issuer = await findAgency(ctx, licence.issuerId);
   if (issuer?.regionCode !== record.handlingRegion) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hmacSm3, residentIdCheckCharacter, toHex } from '@henan-chain/crypto';
 import { issueLicence, licenceIdFor, newIssuer, newTypeCode } from '../licence/test-fixtures';
 import { networkTest } from '../testing/network';
+import { chinaDate } from '../licence/rules';
 import { MAX_STEPS } from './model';
 import { type TestAgency, type TestNetwork, randomUscc } from '../testing/network';
 
@@ -10,6 +11,7 @@ const test = networkTest();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const today = () => chinaDate(new Date().toISOString());
 
 interface Regions {
   net: TestNetwork;
@@ -78,8 +80,9 @@ async function rejectedUnchanged(t: any, r: Regions, code: string, call: () => P
 }
 
 /** A licence the handling agency issues, as the result of an approved case. */
-async function resultLicence(r: Regions): Promise<string> {
-  return (await issueLicence(r.net, { ...r.handling, typeCode: r.licenceType }, { areaCode: r.handling.regionCode })).licenceId;
+async function resultLicence(r: Regions, overrides: Record<string, unknown> = {}): Promise<string> {
+  const issued = await issueLicence(r.net, { ...r.handling, typeCode: r.licenceType }, { areaCode: r.handling.regionCode, issueDate: today(), ...overrides });
+  return issued.licenceId;
 }
 
 // ------------------------------------------------------------------------------------------ paths
@@ -233,7 +236,7 @@ async function collectForwardAccept(r: Regions): Promise<void> {
   await move(r, r.handling, 'accept');
 }
 
-test('transition input: opinions where a reason is owed, outcome only with conclude, a result licence on the ledger, in force, of the handling region', async (t) => {
+test('transition input: opinions where a reason is owed, outcome only with conclude, a result licence on the ledger, in force, of the handling region, issued since the application', async (t) => {
   const { net } = t.context;
   const r = await regions(net);
   await caseAfter(r, 'process');
@@ -242,7 +245,9 @@ test('transition input: opinions where a reason is owed, outcome only with concl
   const badCheck = good.slice(0, -1) + (good.endsWith('0') ? '1' : '0');
   // Results that are not this case's: never issued, issued in another region, no longer in force.
   const neverIssued = licenceIdFor({ ...r.handling, typeCode: r.licenceType });
-  const elsewhere = (await issueLicence(net, await newIssuer(net))).licenceId;
+  const elsewhere = (await issueLicence(net, await newIssuer(net), { issueDate: today() })).licenceId;
+  const beforeApplication = await resultLicence(r, { issueDate: '2026-01-05', validFrom: '2026-01-05T00:00:00Z' });
+  const expired = await resultLicence(r, { validFrom: iso(-2 * DAY), validUntil: iso(-DAY) });
   const suspended = await resultLicence(r);
   await net.submitSigned(r.handling, 'licence:suspend', { licenceId: suspended, reason: '责令整改' });
   const cases: [string, () => Promise<unknown>][] = [
@@ -256,6 +261,8 @@ test('transition input: opinions where a reason is owed, outcome only with concl
     ['INVALID_IDENTIFIER', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: '1.2.156.3005.2.xyz' })],
     ['NOT_FOUND', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: neverIssued })],
     ['VALIDATION_FAILED', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: elsewhere })],
+    ['VALIDATION_FAILED', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: beforeApplication })],
+    ['INVALID_STATE', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: expired })],
     ['INVALID_STATE', () => move(r, r.handling, 'conclude', { outcome: 'approved', licenceId: suspended })],
   ];
   for (const [code, call] of cases) await rejectedUnchanged(t, r, code, call);

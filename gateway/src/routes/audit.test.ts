@@ -2,6 +2,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { generateKeyPair, sm3Hex, toHex } from '@henan-chain/crypto';
+import { chinaDate } from '@henan-chain/chaincode';
 import { verifyReport } from '../audit/report-verify';
 import { rebuildIndex } from '../rebuild-index';
 import { GOVERNANCE, randomUscc, startTestGateway, type Reply, type TestGateway } from '../testing/harness';
@@ -48,7 +49,6 @@ async function allEvents(on: TestGateway, query: string, token = GOVERNANCE): Pr
 }
 
 /** The calendar day of an instant in China Standard Time, as the API reads a plain date. */
-const chinaDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 
 function rejected(t: any, reply: Reply, status: number, code: string, field?: string): void {
   t.is(reply.status, status, reply.text);

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { GOVERNANCE, randomUscc, withTestGateway } from '../testing/harness';
 import { createBody, regions } from '../testing/case-fixtures';
-import { issueLicence, newIssuer } from '../testing/licence-fixtures';
+import { chinaDate } from '@henan-chain/chaincode';
+import { issueBody, issueLicence, licenceFile, newIssuer } from '../testing/licence-fixtures';
 import { assertRefusals } from '../testing/refusals';
 
 const HOUR = 3_600_000;
@@ -29,7 +30,7 @@ test('a case through its states over HTTP, wrong regions refused, then read with
     // Each step by the region whose turn it is; the other region is refused and nothing changes.
     // The result: a licence issued in the handling region (洛阳).
     const issuer = await newIssuer(gw, { name: '洛阳市行政审批服务局', regionCode: '410300' });
-    const licenceId = (await issueLicence(gw, issuer)).licenceId;
+    const licenceId = (await issueLicence(gw, issuer, issueBody(issuer, licenceFile(), { issueDate: chinaDate(new Date().toISOString()) }))).licenceId;
     const path: [typeof collecting, Record<string, unknown>, typeof collecting][] = [
       [collecting, { action: 'collect' }, handling],
       [collecting, { action: 'forward', opinion: '已核验身份' }, handling],
