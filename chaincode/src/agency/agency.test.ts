@@ -1,7 +1,7 @@
 import { generateKeyPair, sign, toHex } from '@henan-chain/crypto';
 import { issueIdentity } from '@henan-chain/embedded-ledger';
 import { issueLicence, newIssuer, verify } from '../licence/test-fixtures';
-import { type TestAgency, type TestNetwork, networkTest, randomUscc } from '../testing/network';
+import { type TestAgency, type TestNetwork, freshKey, networkTest, randomUscc } from '../testing/network';
 import { possessionStatement } from './agency-contract';
 import { keyIdOf } from './model';
 
@@ -26,16 +26,6 @@ function registration(overrides: Record<string, unknown> = {}): Record<string, u
 }
 
 /** A fresh key for `agency` and the proof that whoever registers it holds it. */
-function freshKey(agencyId: string) {
-  const keys = generateKeyPair();
-  const publicKey = toHex(keys.publicKey);
-  return {
-    privateKey: keys.privateKey,
-    keyId: keyIdOf(publicKey),
-    body: { publicKey, proofOfPossession: toHex(sign(possessionStatement(agencyId, publicKey), keys.privateKey)) },
-  };
-}
-
 const governance = (net: TestNetwork, fn: string, body: Record<string, unknown>) =>
   net.submit(net.admins.province, fn, JSON.stringify(body));
 

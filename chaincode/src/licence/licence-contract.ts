@@ -13,7 +13,7 @@ import { indexLicence, seriesVersions } from './indexes';
 import { type Licence, type LicenceStatus, findLicence, loadLicence, parseIdentifier, seriesIdOf } from './model';
 import { checkContent, issuedContent, renewedContent, requireIssuedSince, requireIssuer, requireIssuerCode, requireLicenceType, requireStatus } from './rules';
 import { byHolderQuery, byIssuerTypeQuery, issueSchema, renewSchema, statusChangeSchema, verifyQuery } from './schemas';
-import { verifyLicence } from './verify';
+import { unheldStatusAct, verifyLicence } from './verify';
 
 /** The status changes after issuance: which states each may start from, and where it leads. */
 const STATUS_CHANGES = {
@@ -197,7 +197,10 @@ export class LicenceContract extends Contract {
     requireRole(agency, 'issuer');
     const licence = await loadLicence(ctx, parseIdentifier(request.licenceId).id);
     requireIssuer(licence, agency);
-    requireStatus(licence, change.from, act);
+    // A status set by an act whose signature no longer holds (made with a key revoked from before it)
+    // may have been set by whoever held that key: the issuer, signing now with a valid key, may undo it.
+    const undoable = act === 'reinstate' && (await unheldStatusAct(ctx, licence)) !== undefined;
+    if (!undoable) requireStatus(licence, change.from, act);
     const updated: Licence = {
       ...licence,
       status: change.to,

@@ -1,5 +1,5 @@
 import { nextLicenceVersion, sm3Hex } from '@henan-chain/crypto';
-import type { TestNetwork } from '../testing/network';
+import { type TestNetwork, freshKey } from '../testing/network';
 import { type TestIssuer, get, issueLicence, newIssuer, rejectedAbsent, rejectedUnchanged, submitAs, verify } from './test-fixtures';
 import { networkTest } from '../testing/network';
 
@@ -219,3 +219,30 @@ for (const act of ['renew', 'suspend', 'reinstate', 'revoke', 'cancel']) {
     t.deepEqual(await get(net, licence.licenceId), before);
   });
 }
+
+test('a revocation signed with a key revoked from before it stands, says so, and the issuer may undo it with a valid key', async (t) => {
+  const { net } = t.context;
+  const issuer = await newIssuer(net);
+  const licence = await issueLicence(net, issuer);
+  const second = freshKey(issuer.agencyId);
+  await net.submitSigned(issuer, 'agency:rotateKey', { ...second.body, retireSigningKey: false });
+  const withSecond = { ...issuer, privateKey: second.privateKey, keyId: second.keyId };
+  const revoked = await setStatus(net, withSecond, 'revoke', licence, '以欺骗手段取得');
+  // The second key turns out to have leaked before that revocation: governance revokes it from then.
+  const leakedAt = new Date(Date.parse(revoked.statusChangedAt) - 1000).toISOString();
+  await net.submit(net.admins.province, 'agency:revokeKey', JSON.stringify({ agencyId: issuer.agencyId, revokedKeyId: second.keyId, effectiveFrom: leakedAt, reason: '私钥泄露' }));
+
+  const doubted = await verify(net, licence.licenceId);
+  t.is(doubted.verdict, 'revoked', 'the gravest reading stands until the issuer acts');
+  t.regex(doubted.reasons[0], /no longer holds .*revoked.*may reinstate/);
+  await rejectedUnchanged(t, net, () => setStatus(net, withSecond, 'reinstate', licence), 'KEY_NOT_VALID', licence.licenceId);
+  const reinstated = await setStatus(net, issuer, 'reinstate', licence, '吊销指令系冒用密钥所签，予以撤回');
+  t.is(reinstated.status, 'valid');
+  t.is((await verify(net, licence.licenceId)).verdict, 'valid');
+
+  // A revocation whose signature holds stays final.
+  const other = await issueLicence(net, issuer);
+  await setStatus(net, issuer, 'revoke', other);
+  t.notRegex((await verify(net, other.licenceId)).reasons[0], /no longer holds/);
+  await rejectedUnchanged(t, net, () => setStatus(net, issuer, 'reinstate', other), 'INVALID_STATE', other.licenceId);
+});

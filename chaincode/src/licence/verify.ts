@@ -74,7 +74,7 @@ export async function verifyLicence(ctx: Context, licenceId: string, documentSm3
   for (const field of await unsignedFields(ctx, record)) {
     findings.push({ verdict: 'signature_invalid', reason: `the record's ${field} differs from what the issuer signed` });
   }
-  findings.push(...statusFindings(record, by), ...windowFindings(record, checkedAt));
+  findings.push(...statusFindings(record, by, await unheldStatusAct(ctx, record, agencies)), ...windowFindings(record, checkedAt));
   findings.sort((a, b) => PRECEDENCE.indexOf(a.verdict) - PRECEDENCE.indexOf(b.verdict));
 
   const first = findings[0];
@@ -95,7 +95,18 @@ export async function verifyLicence(ctx: Context, licenceId: string, documentSm3
   };
 }
 
-function statusFindings(record: Licence, by: string): Finding[] {
+/**
+ * Why the act that suspended, revoked or cancelled the licence no longer holds (its signing key was
+ * revoked from before it, say), or undefined when it holds. The status stands, as the gravest reading
+ * for a relying party, but the issuer may reinstate it with a key that is valid (see the contract).
+ */
+export async function unheldStatusAct(ctx: Context, record: Licence, agencies: Map<string, Agency | undefined> = new Map()): Promise<string | undefined> {
+  if (record.status === 'valid' || record.status === 'superseded') return undefined;
+  const check = await checkAction(ctx, record.lastAction, agencies);
+  return check.status === 'invalid' ? check.reason : undefined;
+}
+
+function statusFindings(record: Licence, by: string, unheld: string | undefined): Finding[] {
   const on = record.statusChangedAt ? chinaDate(record.statusChangedAt) : '';
   switch (record.status) {
     case 'valid':
@@ -104,7 +115,8 @@ function statusFindings(record: Licence, by: string): Finding[] {
       return [{ verdict: 'superseded', reason: `superseded on ${on} by version ${record.supersededBy} (${record.statusReason})` }];
     default: {
       const word = { suspended: 'suspended (暂扣)', revoked: 'revoked (吊销)', cancelled: 'cancelled (撤销/注销)' }[record.status];
-      return [{ verdict: record.status, reason: `${word} on ${on} by ${by}: ${record.statusReason}` }];
+      const doubt = unheld === undefined ? '' : `; the signature of that act no longer holds (${unheld}), so the issuer may reinstate it`;
+      return [{ verdict: record.status, reason: `${word} on ${on} by ${by}: ${record.statusReason}${doubt}` }];
     }
   }
 }

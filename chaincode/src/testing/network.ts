@@ -19,6 +19,17 @@ import { keyIdOf, type AgencyRole } from '../agency/model';
 import { parseChaincodeError } from '../common/errors';
 import { operationOf, signedBytes } from '../common/signed-request';
 
+/** A new SM2 key for `agencyId`: the private key, its id, and the body that registers it (with proof of possession). */
+export function freshKey(agencyId: string) {
+  const keys = generateKeyPair();
+  const publicKey = toHex(keys.publicKey);
+  return {
+    privateKey: keys.privateKey,
+    keyId: keyIdOf(publicKey),
+    body: { publicKey, proofOfPossession: toHex(sign(possessionStatement(agencyId, publicKey), keys.privateKey)) },
+  };
+}
+
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
 /** A fresh unified social credit code in an area (e.g. 410100 郑州), with a correct check character. */
