@@ -2,7 +2,7 @@
 import test from 'ava';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { flipStoredByte } from '@henan-chain/embedded-ledger/dist/test-support';
+import { flipLogBit, flipStoredByte, openTestLedger } from '@henan-chain/embedded-ledger/dist/test-support';
 import { GOVERNANCE, startTestGateway } from '@henan-chain/gateway/dist/testing/harness';
 import { henanChain, tempDir } from './testing/run';
 
@@ -53,4 +53,13 @@ test('verify-ledger needs exactly one of --data-dir and --gateway, and a folder 
     t.is(run.code, 2, args.join(' '));
     t.not(run.stderr, '');
   }
+});
+
+test('a ledger whose LevelDB log has a flipped bit is reported damaged (exit 1), not valid with fewer blocks', async (t) => {
+  const { ledger, options } = await openTestLedger(t, []);
+  await ledger.close();
+  const log = await flipLogBit(options.dataDir);
+  const run = await henanChain(['verify-ledger', '--data-dir', options.dataDir], { cwd: options.dataDir });
+  t.is(run.code, 1, run.stderr);
+  t.regex(run.stdout, new RegExp(`^invalid: the ledger in .+ is damaged: .*bytes of ${log} \\(Corruption: checksum mismatch\\)\n$`));
 });

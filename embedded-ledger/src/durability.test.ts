@@ -1,9 +1,11 @@
 import test from 'ava';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context, Contract } from 'fabric-contract-api';
 import { EmbeddedLedger } from './ledger';
-import { LedgerDirectoryError, verifyLedgerDirectory } from './verify';
-import { flipStoredByte, openTestLedger, text } from './test-support';
+import { LedgerDirectoryError } from './ledger-copy';
+import { LedgerDamagedError, verifyLedgerDirectory } from './verify';
+import { flipLogBit, flipStoredByte, openTestLedger, text } from './test-support';
 
 class Registry extends Contract {
   constructor() {
@@ -121,4 +123,31 @@ test('offline verification counts the blocks it checks, and refuses a ledger ano
   t.like(await verifyLedgerDirectory(options.dataDir, { onProgress: (checked) => progress.push(checked) }), { valid: true, height });
   t.deepEqual(progress, [...Array(Number(height)).keys()].map((n) => BigInt(n + 1)));
   await t.throwsAsync(verifyLedgerDirectory(join(options.dataDir, 'nothing-here')), { instanceOf: LedgerDirectoryError, message: /holds no embedded ledger/ });
+});
+
+/** Every file of a folder by name, with its bytes. */
+async function folderContent(dir: string): Promise<Map<string, Buffer>> {
+  const names = (await readdir(dir)).sort();
+  return new Map(await Promise.all(names.map(async (name) => [name, await readFile(join(dir, name))] as const)));
+}
+
+test('a bit flipped in the LevelDB log is reported as damage, not a shorter valid chain, and the folder is left as it was', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  await populate(ledger, alice);
+  await ledger.close();
+  const log = await flipLogBit(options.dataDir);
+  const before = await folderContent(options.dataDir);
+
+  const damaged = await t.throwsAsync(verifyLedgerDirectory(options.dataDir), { instanceOf: LedgerDamagedError });
+  t.regex(damaged!.message, new RegExp(`is damaged: .*\\d+ bytes of ${log} \\(Corruption: checksum mismatch\\)`));
+  t.deepEqual(await folderContent(options.dataDir), before);
+});
+
+test('an intact ledger is verified without a byte of its folder written', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  await populate(ledger, alice);
+  await ledger.close();
+  const before = await folderContent(options.dataDir);
+  t.like(await verifyLedgerDirectory(options.dataDir), { valid: true });
+  t.deepEqual(await folderContent(options.dataDir), before);
 });
