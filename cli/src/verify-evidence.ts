@@ -10,7 +10,7 @@ import { Invalid } from './outcomes';
 
 function lines(result: BundleVerification, verbose: boolean): string {
   const out: string[] = [result.verdict];
-  if (result.subject) out.push(`${result.subject.kind} ${result.subject.id}, bundle made ${result.createdAt}`);
+  if (result.subject) out.push(`${result.subject.kind} ${result.subject.id}, bundle made ${result.createdAt} (as it says)`);
   for (const f of result.failures) out.push(`  ✘ ${f.field}: ${f.message}`);
   if (verbose) for (const c of result.checks.filter((c) => c.ok)) out.push(`  ✔ ${c.field}: ${c.message}`);
   if (result.proven.length > 0) out.push('proven:', ...result.proven.map((p) => `  - ${p}`));
