@@ -1,5 +1,5 @@
 import test from 'ava';
-import { stat, writeFile, readFile, chmod, truncate } from 'node:fs/promises';
+import { stat, writeFile, readFile, chmod, truncate, rm, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BIN, henanChain, runProcess, tempDir } from './testing/run';
 
@@ -30,6 +30,28 @@ test('keygen refuses to overwrite without --force, and --force leaves the key at
   t.is((await henanChain(['keygen', '--out', 'agency', '--force'], { cwd })).code, 0);
   t.is((await stat(join(cwd, 'agency.key.pem'))).mode & 0o777, 0o600);
   t.regex(await readFile(join(cwd, 'agency.pub.pem'), 'utf8'), /^-----BEGIN PUBLIC KEY-----\n/);
+});
+
+test('keygen --force that cannot write the public key leaves the old pair as it was', async (t) => {
+  const cwd = await tempDir(t);
+  await keyPairIn(cwd);
+  const pair = async () => [await readFile(join(cwd, 'agency.key.pem'), 'utf8'), await readFile(join(cwd, 'agency.pub.pem'), 'utf8')];
+  const old = await pair();
+  // A read-only public key file; root writes to it all the same, so there only the directory case holds.
+  if (process.getuid?.() !== 0) {
+    await chmod(join(cwd, 'agency.pub.pem'), 0o444);
+    const readOnly = await henanChain(['keygen', '--out', 'agency', '--force'], { cwd });
+    t.is(readOnly.code, 2);
+    t.regex(readOnly.stderr, /agency\.pub\.pem is read-only/);
+    t.deepEqual(await pair(), old);
+  }
+  await rm(join(cwd, 'agency.pub.pem'));
+  await mkdir(join(cwd, 'agency.pub.pem'));
+  const directory = await henanChain(['keygen', '--out', 'agency', '--force'], { cwd });
+  t.is(directory.code, 2);
+  t.regex(directory.stderr, /agency\.pub\.pem is not a regular file/);
+  t.is(await readFile(join(cwd, 'agency.key.pem'), 'utf8'), old[0]);
+  t.deepEqual(await readdir(cwd), ['agency.key.pem', 'agency.pub.pem'], 'no temporary file left');
 });
 
 test('keygen, sign, verify: valid; a changed file is invalid with exit 1', async (t) => {
