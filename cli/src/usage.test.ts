@@ -1,7 +1,8 @@
 import test from 'ava';
-import { writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { henanChain, tempDir } from './testing/run';
+import { BIN, henanChain, tempDir } from './testing/run';
 
 const usageErrors: Array<[string, string[]]> = [
   ['no command', []],
@@ -77,4 +78,28 @@ test('an unreadable key or file exits 2 with a message, not 1', async (t) => {
     t.is(run.code, 2, args.join(' '));
     t.regex(run.stderr, /^henan-chain: .*(missing|not-a-key)/, args.join(' '));
   }
+});
+
+/** Runs the CLI with its stdout on `stdout` (a file descriptor, or a pipe this side closes at once). */
+function withStdout(args: string[], cwd: string, stdout: number | 'closed'): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', stdout === 'closed' ? 'pipe' : stdout, 'pipe'] });
+    if (stdout === 'closed') child.stdout!.destroy();
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+test('output that cannot be written: a closed pipe ends quietly, a full disk exits 2 with a message', async (t) => {
+  const cwd = await tempDir(t);
+  await writeFile(join(cwd, 'doc.txt'), 'a document');
+  const closed = await withStdout(['sm3', 'doc.txt'], cwd, 'closed');
+  t.deepEqual(closed, { code: 0, stderr: '' });
+  const full = await open('/dev/full', 'w');
+  t.teardown(() => full.close());
+  const noSpace = await withStdout(['sm3', 'doc.txt'], cwd, full.fd);
+  t.is(noSpace.code, 2);
+  t.is(noSpace.stderr, 'henan-chain: cannot write the output: ENOSPC: no space left on device, write\n');
 });
