@@ -5,8 +5,11 @@
  */
 import type { Command } from 'commander';
 import { verifyBundleText, type BundleVerification } from '@henan-chain/evidence';
-import { readInput } from './io';
+import { MiB, readInput } from './io';
 import { Invalid } from './outcomes';
+
+/** A bundle holds a record's blocks: megabytes. Past this it is none, and its text would near V8's longest string. */
+const MAX_BUNDLE_BYTES = 256 * MiB;
 
 function lines(result: BundleVerification, verbose: boolean): string {
   const out: string[] = [result.verdict];
@@ -19,7 +22,7 @@ function lines(result: BundleVerification, verbose: boolean): string {
 }
 
 async function verifyEvidenceFile(file: string, options: { verbose?: boolean }): Promise<void> {
-  const text = new TextDecoder().decode(await readInput(file, 'evidence bundle'));
+  const text = new TextDecoder().decode(await readInput(file, 'evidence bundle', MAX_BUNDLE_BYTES));
   const result = verifyBundleText(text);
   if (result.verdict === 'invalid') {
     const first = result.failures[0];

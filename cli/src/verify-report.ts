@@ -7,9 +7,12 @@ import type { Command } from 'commander';
 import { CryptoError, parsePublicKey, toHex } from '@henan-chain/crypto';
 import { verifyReport } from '@henan-chain/gateway';
 import { callGateway, gatewayUrl } from './gateway-client';
-import { readInput } from './io';
+import { MiB, readInput } from './io';
 import { loadPublicKey } from './key-files';
 import { GatewayRefused, Invalid, UsageError } from './outcomes';
+
+/** A quarter's report of a busy agency is megabytes; past this the file is no report. */
+const MAX_REPORT_BYTES = 256 * MiB;
 
 interface VerifyReportOptions {
   key?: string;
@@ -52,7 +55,7 @@ function summary(content: Uint8Array, format: 'json' | 'csv'): string {
 async function verifyReportFile(file: string, { key, gateway }: VerifyReportOptions): Promise<void> {
   if ((key === undefined) === (gateway === undefined)) throw new UsageError('name the trusted gateway key with either --key PUB.pem or --gateway URL');
   const publicKey = key !== undefined ? toHex(await loadPublicKey(key)) : await fetchGatewayKey(gateway!);
-  const content = await readInput(file, 'report');
+  const content = await readInput(file, 'report', MAX_REPORT_BYTES);
   const result = verifyReport(content, { publicKey });
   if (!result.valid) throw new Invalid(result.reason);
   process.stdout.write(`valid\n${summary(content, result.format)} (${result.format}, gateway key ${result.keyId})\n`);

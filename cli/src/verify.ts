@@ -1,10 +1,13 @@
 /** `verify --key PUB.pem --sig SIG FILE`: prints `valid`, or `invalid: <reason>` with exit 1. */
 import type { Command } from 'commander';
 import { DEFAULT_SM2_ID, fromHex, verifyDigest } from '@henan-chain/crypto';
-import { atMostOneStdin, readInput, sm2DigestInput } from './io';
+import { atMostOneStdin, MiB, readInput, sm2DigestInput } from './io';
 import { loadPublicKey } from './key-files';
 import { Invalid } from './outcomes';
 import { sm2Id } from './sign';
+
+/** A signature is at most 72 bytes of DER, 144 hex digits; a megabyte allows for any wrapping. */
+const MAX_SIGNATURE_BYTES = MiB;
 
 interface VerifyOptions {
   key: string;
@@ -25,7 +28,7 @@ function signatureBytes(content: Uint8Array): Uint8Array {
 async function verifyFile(file: string, { key, sig, id }: VerifyOptions): Promise<void> {
   atMostOneStdin({ '--key': key, '--sig': sig, file });
   const publicKey = await loadPublicKey(key);
-  const signature = signatureBytes(await readInput(sig, 'signature'));
+  const signature = signatureBytes(await readInput(sig, 'signature', MAX_SIGNATURE_BYTES));
   const result = verifyDigest(await sm2DigestInput(file, publicKey, id), signature, publicKey);
   if (!result.valid) throw new Invalid(result.reason);
   process.stdout.write('valid\n');
