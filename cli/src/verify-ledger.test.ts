@@ -21,6 +21,9 @@ test('a copy of a data directory verifies with its counts; a byte changed in one
   const online = await henanChain(['verify-ledger', '--gateway', gw.url, '--token', GOVERNANCE], { cwd });
   t.is(online.code, 0, online.stderr);
   t.regex(online.stdout, new RegExp(`^valid\\n${height} blocks, \\d+ transactions, last block hash [0-9a-f]{64}\\n$`));
+  const refused = await henanChain(['verify-ledger', '--gateway', gw.url, '--token', 'bad'], { cwd });
+  t.is(refused.code, 2, 'a refusal is no verdict on the ledger');
+  t.regex(refused.stderr, /^henan-chain: the gateway could not verify the ledger: UNAUTHENTICATED \(HTTP 401\): /);
   const locked = await henanChain(['verify-ledger', '--data-dir', gw.dataDir], { cwd });
   t.is(locked.code, 2);
   t.regex(locked.stderr, /open in another process/);

@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { ChainVerificationJson } from '@henan-chain/embedded-ledger';
-import { callGateway, gatewayUrl } from './gateway-client';
+import { consultGateway, gatewayUrl } from './gateway-client';
 import { Invalid, UsageError } from './outcomes';
 import { bar, ProgressLine } from './progress';
 
@@ -57,7 +57,7 @@ async function verifyLedger(options: VerifyLedgerOptions): Promise<void> {
     verdict = await verifyOffline(options.dataDir);
   } else {
     if (options.token === undefined) throw new UsageError('--gateway needs --token (the governance token or an auditor agency\u2019s)');
-    verdict = await callGateway<ChainVerificationJson>(options.gateway!, 'GET', '/v1/ledger/verification', { token: options.token });
+    verdict = await consultGateway<ChainVerificationJson>('the gateway could not verify the ledger', options.gateway!, 'GET', '/v1/ledger/verification', { token: options.token });
   }
   if (!verdict.valid) {
     const { block, check, reason, expected, found } = verdict.broken;

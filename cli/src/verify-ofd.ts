@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { OfdError, type OfdReport, verifyOfd } from '@henan-chain/ofd';
-import { callGateway, gatewayUrl } from './gateway-client';
+import { consultGateway, gatewayUrl } from './gateway-client';
 import { MiB, readInput } from './io';
 import { Invalid } from './outcomes';
 
@@ -76,7 +76,7 @@ async function reportOf(file: string, gateway: string | undefined): Promise<Repo
   if (gateway !== undefined) {
     const form = new FormData();
     form.set('file', new Blob([Buffer.from(bytes)], { type: 'application/ofd' }), file === '-' ? 'document.ofd' : basename(file));
-    return callGateway<Report>(gateway, 'POST', '/v1/verify/ofd', { form });
+    return consultGateway<Report>('the gateway could not verify the OFD', gateway, 'POST', '/v1/verify/ofd', { form });
   }
   try {
     return (await verifyOfd(bytes)).report;
