@@ -1,10 +1,10 @@
 // verify-ledger offline on copies of a real gateway's data directory, and through a running gateway.
 import test from 'ava';
-import { cp } from 'node:fs/promises';
+import { chmod, cp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flipLogBit, flipStoredByte, openTestLedger } from '@henan-chain/embedded-ledger/dist/test-support';
 import { GOVERNANCE, startTestGateway } from '@henan-chain/gateway/dist/testing/harness';
-import { henanChain, tempDir } from './testing/run';
+import { BIN, henanChain, runProcess, tempDir, type Run } from './testing/run';
 
 test('a copy of a data directory verifies with its counts; a byte changed in one stored transaction is reported at that block', async (t) => {
   const gw = await startTestGateway();
@@ -65,4 +65,21 @@ test('a ledger whose LevelDB log has a flipped bit is reported damaged (exit 1),
   const run = await henanChain(['verify-ledger', '--data-dir', options.dataDir], { cwd: options.dataDir });
   t.is(run.code, 1, run.stderr);
   t.regex(run.stdout, new RegExp(`^invalid: the ledger in .+ is damaged: .*bytes of ${log} \\(Corruption: checksum mismatch\\)\n$`));
+});
+
+/** The CLI as a user without root's right to write anything: as nobody (setpriv) when these tests run as root. */
+function henanChainUnprivileged(args: string[], cwd: string): Promise<Run> {
+  if (process.getuid?.() !== 0) return henanChain(args, { cwd });
+  return runProcess('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], { cwd });
+}
+
+test('a read-only copy of a ledger verifies: its LOCK not being writable is no lock held by a gateway', async (t) => {
+  const { ledger, options } = await openTestLedger(t, []);
+  await ledger.close();
+  for (const name of await readdir(options.dataDir)) await chmod(join(options.dataDir, name), 0o444);
+  await chmod(options.dataDir, 0o555);
+  t.teardown(() => chmod(options.dataDir, 0o755));
+  const run = await henanChainUnprivileged(['verify-ledger', '--data-dir', options.dataDir], options.dataDir);
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stdout, /^valid\n1 blocks, 1 transactions, /);
 });
