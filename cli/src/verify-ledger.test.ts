@@ -1,6 +1,6 @@
 // verify-ledger offline on copies of a real gateway's data directory, and through a running gateway.
 import test from 'ava';
-import { chmod, cp, readdir } from 'node:fs/promises';
+import { chmod, cp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flipLogBit, flipStoredByte, openTestLedger } from '@henan-chain/embedded-ledger/dist/test-support';
 import { GOVERNANCE, startTestGateway } from '@henan-chain/gateway/dist/testing/harness';
@@ -82,4 +82,20 @@ test('a read-only copy of a ledger verifies: its LOCK not being writable is no l
   const run = await henanChainUnprivileged(['verify-ledger', '--data-dir', options.dataDir], options.dataDir);
   t.is(run.code, 0, run.stderr);
   t.regex(run.stdout, /^valid\n1 blocks, 1 transactions, /);
+});
+
+test('a ledger LevelDB cannot open (CURRENT garbled, MANIFEST gone) says why, exit 2, with no stack trace', async (t) => {
+  for (const [damage, cause] of [
+    [(dir: string) => writeFile(join(dir, 'CURRENT'), 'garbage'), /Corruption: CURRENT file does not end with newline/],
+    [async (dir: string) => rm(join(dir, (await readdir(dir)).find((name) => name.startsWith('MANIFEST-'))!)), /MANIFEST-\d+: No such file or directory/],
+  ] as const) {
+    const { ledger, options } = await openTestLedger(t, []);
+    await ledger.close();
+    await damage(options.dataDir);
+    const run = await henanChain(['verify-ledger', '--data-dir', options.dataDir], { cwd: options.dataDir });
+    t.is(run.code, 2, run.stderr);
+    t.regex(run.stderr, new RegExp(`^henan-chain: the ledger in ${options.dataDir} cannot be opened: .+\n$`));
+    t.regex(run.stderr, cause);
+    t.true(run.stderr.includes(options.dataDir) && !run.stderr.includes('henan-chain-ledger-check-'), 'the folder named is the user\u2019s, not the copy');
+  }
 });
