@@ -86,8 +86,13 @@ test('a changed field is invalid (exit 1) and named; a file that is no bundle to
   t.regex(run.stdout, /invalid: records\[0\]\.value\.validUntil: /);
   await writeFile(join(cwd, 'text.json'), 'not json');
   const text = await henanChain(['verify-evidence', 'text.json'], { cwd });
-  t.is(text.code, 1);
-  t.regex(text.stdout, /invalid: \(file\): not JSON/);
+  t.is(text.code, 2, 'no bundle, nothing checked');
+  t.is(text.stdout, '');
+  t.regex(text.stderr, /^henan-chain: text\.json is not JSON, so no evidence bundle: Unexpected token/);
+  await writeFile(join(cwd, 'array.json'), '[]');
+  const array = await henanChain(['verify-evidence', 'array.json'], { cwd });
+  t.is(array.code, 1);
+  t.notRegex(array.stdout, /not proven:/, 'no empty heading');
   const missing = await henanChain(['verify-evidence', 'absent.json'], { cwd });
   t.is(missing.code, 2);
 });
