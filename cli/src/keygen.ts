@@ -1,5 +1,5 @@
 /** `keygen --out NAME`: a new SM2 key pair as NAME.key.pem (PKCS#8, 0600) and NAME.pub.pem (SPKI). */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { access, constants, lstat, open, rename, rm } from 'node:fs/promises';
 import { generateKeyPair, privateKeyToPem, publicKeyToPem } from '@henan-chain/crypto';
@@ -44,6 +44,15 @@ async function writeBeside(path: string, text: string, mode: number): Promise<st
   return temporary;
 }
 
+/** An --out value: a stem a file name can follow (`kd/agency`), not a folder (`kd/`) or nothing, which would make hidden files. */
+function stem(value: string): string {
+  const last = value.split(/[\\/]/).at(-1)!;
+  if (last === '' || last === '.' || last === '..') {
+    throw new InvalidArgumentError(`must end in a name for the two files, as kd/agency makes kd/agency.key.pem and kd/agency.pub.pem; "${value}" ends in none`);
+  }
+  return value;
+}
+
 async function keygen({ out, force = false }: KeygenOptions): Promise<void> {
   const privatePath = `${out}.key.pem`;
   const publicPath = `${out}.pub.pem`;
@@ -70,7 +79,7 @@ export function addKeygenCommand(program: Command): void {
   program
     .command('keygen')
     .description('generate an SM2 key pair: NAME.key.pem (PKCS#8, mode 0600) and NAME.pub.pem (SubjectPublicKeyInfo)')
-    .requiredOption('--out <name>', 'path prefix of the two files')
+    .requiredOption('--out <name>', 'path prefix of the two files', stem)
     .option('--force', 'replace existing files')
     .action((options: KeygenOptions) => keygen(options));
 }

@@ -97,6 +97,18 @@ test('a hex signature broken into lines, as xxd -p writes it, verifies', async (
   }
 });
 
+test('keygen refuses an --out that ends in no name (a folder, or nothing): it would write hidden .key.pem files', async (t) => {
+  const cwd = await tempDir(t);
+  await mkdir(join(cwd, 'kd'));
+  for (const out of ['kd/', '', '.']) {
+    const run = await henanChain(['keygen', '--out', out], { cwd });
+    t.is(run.code, 2, out);
+    t.regex(run.stderr, /--out <name>' argument .* must end in a name for the two files/, out);
+  }
+  t.deepEqual(await readdir(cwd), ['kd']);
+  t.deepEqual(await readdir(join(cwd, 'kd')), []);
+});
+
 test('a signature from another key is invalid', async (t) => {
   const cwd = await tempDir(t);
   await keyPairIn(cwd, 'a');
