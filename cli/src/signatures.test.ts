@@ -97,6 +97,26 @@ test('a hex signature broken into lines, as xxd -p writes it, verifies', async (
   }
 });
 
+test('a signature file that is no signature is a usage error (exit 2), named for what it looks like', async (t) => {
+  const cwd = await tempDir(t);
+  await keyPairIn(cwd);
+  await writeFile(join(cwd, 'f'), 'a sealed decision');
+  const hex = (await henanChain(['sign', '--key', 'agency.key.pem', '--hex', 'f'], { cwd })).stdout.trim();
+  await writeFile(join(cwd, 'odd.sig'), `${hex.slice(0, 71)}\n`);
+  await writeFile(join(cwd, 'b64.sig'), `${Buffer.from(hex, 'hex').toString('base64')}\n`);
+  await writeFile(join(cwd, 'text.sig'), 'not a signature at all\n');
+  for (const [sig, message] of [
+    ['odd.sig', /^henan-chain: odd\.sig looks like hex of odd length \(71 digits\): a digit is missing or extra\n$/],
+    ['b64.sig', /^henan-chain: b64\.sig looks like base64: give the signature as DER or hex/],
+    ['text.sig', /^henan-chain: text\.sig is not an SM2 signature: signature must be DER SEQUENCE \{ r, s \} or 64 bytes r\|\|s, got 23 bytes\n$/],
+  ] as const) {
+    const run = await henanChain(['verify', '--key', 'agency.pub.pem', '--sig', sig, 'f'], { cwd });
+    t.is(run.code, 2, sig);
+    t.is(run.stdout, '', sig);
+    t.regex(run.stderr, message, sig);
+  }
+});
+
 test('keygen refuses an --out that ends in no name (a folder, or nothing): it would write hidden .key.pem files', async (t) => {
   const cwd = await tempDir(t);
   await mkdir(join(cwd, 'kd'));
