@@ -83,7 +83,8 @@ of its stored transactions; its commit hash chains its validation codes to the
 previous block's; the last block matches the recorded chain tip. The first
 block that fails is reported with what differs (the stored and the re-derived
 hash). Records of LevelDB's log that fail their checksum (which LevelDB would
-skip) make the ledger "invalid: ... is damaged". The folder is never written:
+skip), or a table file LevelDB finds corrupt, make the ledger "invalid: ... is
+damaged". The folder is never written:
 a copy of it is checked, in the system's temporary folder. A running gateway
 holds its ledger open: verify through it (--gateway) or verify a copy of its
 data directory. Progress goes to stderr on long chains. Exit 2 when the ledger

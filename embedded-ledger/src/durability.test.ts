@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context, Contract } from 'fabric-contract-api';
 import { EmbeddedLedger } from './ledger';
@@ -141,6 +141,19 @@ test('a bit flipped in the LevelDB log is reported as damage, not a shorter vali
   const damaged = await t.throwsAsync(verifyLedgerDirectory(options.dataDir), { instanceOf: LedgerDamagedError });
   t.regex(damaged!.message, new RegExp(`is damaged: .*\\d+ bytes of ${log} \\(Corruption: checksum mismatch\\)`));
   t.deepEqual(await folderContent(options.dataDir), before);
+});
+
+test('a table file LevelDB finds corrupt as the check reads it is reported as damage', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  await populate(ledger, alice);
+  await ledger.close();
+  // Opened again, LevelDB writes the log into a table file (.ldb), whose footer ends in a magic number.
+  await (await EmbeddedLedger.open(options)).close();
+  const table = (await readdir(options.dataDir)).find((name) => name.endsWith('.ldb'))!;
+  const bytes = await readFile(join(options.dataDir, table));
+  bytes[bytes.length - 1]! ^= 0x01;
+  await writeFile(join(options.dataDir, table), bytes);
+  await t.throwsAsync(verifyLedgerDirectory(options.dataDir), { instanceOf: LedgerDamagedError, message: /is damaged: LevelDB cannot read it: Corruption: not an sstable \(bad magic number\)/ });
 });
 
 test('an intact ledger is verified without a byte of its folder written', async (t) => {

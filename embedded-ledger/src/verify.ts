@@ -104,8 +104,20 @@ export async function verifyLedgerDirectory(dir: string, options: VerifyOptions 
     if (dropped.length > 0) {
       throw new LedgerDamagedError(`the ledger in ${ledgerDir} is damaged: LevelDB skipped records of its log that fail their checksum, ${dropped.join('; ')}`);
     }
-    return verifyChain(new BlockStore(db), options);
+    try {
+      return await verifyChain(new BlockStore(db), options);
+    } catch (err) {
+      // A table file LevelDB finds corrupt as it reads (say, a bad footer) is damage found, as a changed byte is.
+      if (isCorruption(err)) throw new LedgerDamagedError(`the ledger in ${ledgerDir} is damaged: LevelDB cannot read it: ${(err as Error).message}`);
+      throw err;
+    }
   });
+}
+
+/** classic-level's error for corrupt data, thrown as it is or (by abstract-level's wrappers) as the cause. */
+function isCorruption(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  return e?.code === 'LEVEL_CORRUPTION' || e?.cause?.code === 'LEVEL_CORRUPTION';
 }
 
 async function exists(path: string): Promise<boolean> {
