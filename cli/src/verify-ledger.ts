@@ -82,9 +82,9 @@ previous hash is the SM3 hash of the block before it; its data hash is the SM3
 of its stored transactions; its commit hash chains its validation codes to the
 previous block's; the last block matches the recorded chain tip. The first
 block that fails is reported with what differs (the stored and the re-derived
-hash). Records of LevelDB's log that fail their checksum (which LevelDB would
-skip), or a table file LevelDB finds corrupt, make the ledger "invalid: ... is
-damaged". The folder is never written:
+hash). Records of LevelDB's log that LevelDB would skip (a failed checksum, a
+record running past the end of the file), or a table file it finds corrupt,
+make the ledger "invalid: ... is damaged". The folder is never written:
 a copy of it is checked, in the system's temporary folder. A running gateway
 holds its ledger open: verify through it (--gateway) or verify a copy of its
 data directory. Progress goes to stderr on long chains. Exit 2 when the ledger

@@ -139,8 +139,19 @@ test('a bit flipped in the LevelDB log is reported as damage, not a shorter vali
   const before = await folderContent(options.dataDir);
 
   const damaged = await t.throwsAsync(verifyLedgerDirectory(options.dataDir), { instanceOf: LedgerDamagedError });
-  t.regex(damaged!.message, new RegExp(`is damaged: .*\\d+ bytes of ${log} \\(Corruption: checksum mismatch\\)`));
+  t.regex(damaged!.message, new RegExp(`is damaged: LevelDB would skip records of its log, \\d+ bytes of ${log} \\(Corruption: checksum mismatch\\)`));
   t.deepEqual(await folderContent(options.dataDir), before);
+});
+
+test('a log cut short inside its last record, which LevelDB skips without a word, is reported as damage', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  await populate(ledger, alice);
+  await ledger.close();
+  const log = (await readdir(options.dataDir)).find((name) => name.endsWith('.log'))!;
+  const bytes = await readFile(join(options.dataDir, log));
+  await writeFile(join(options.dataDir, log), bytes.subarray(0, bytes.length - 10));
+  const damaged = await t.throwsAsync(verifyLedgerDirectory(options.dataDir), { instanceOf: LedgerDamagedError });
+  t.regex(damaged!.message, new RegExp(`is damaged: LevelDB would skip records of its log, \\d+ bytes at the end of ${log} \\(a record that runs past the end of the file`));
 });
 
 test('a table file LevelDB finds corrupt as the check reads it is reported as damage', async (t) => {

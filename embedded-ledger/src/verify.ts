@@ -102,7 +102,7 @@ export async function verifyLedgerDirectory(dir: string, options: VerifyOptions 
   if (!(await exists(join(ledgerDir, 'CURRENT')))) throw new LedgerDirectoryError(`${dir} holds no embedded ledger (neither ${dir}/ledger nor ${dir} is a LevelDB folder)`);
   return withLedgerCopy(ledgerDir, async (db, dropped) => {
     if (dropped.length > 0) {
-      throw new LedgerDamagedError(`the ledger in ${ledgerDir} is damaged: LevelDB skipped records of its log that fail their checksum, ${dropped.join('; ')}`);
+      throw new LedgerDamagedError(`the ledger in ${ledgerDir} is damaged: LevelDB would skip records of its log, ${dropped.join('; ')}`);
     }
     try {
       return await verifyChain(new BlockStore(db), options);
