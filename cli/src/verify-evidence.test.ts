@@ -69,7 +69,7 @@ test('what the bundle only states is printed as not proven: its date, the ledger
   t.is(run.code, 0, run.stdout);
   const [proven, notProven] = run.stdout.split('\nproven:\n')[1]!.split('\nnot proven:\n');
   t.notRegex(proven!, /2099|999999|00000000/);
-  t.regex(run.stdout, /bundle made 2099-01-01T00:00:00.000Z \(as it says\)/);
+  t.regex(run.stdout, /bundle made 2099-01-01T00:00:00.000Z \(claimed by the bundle, not proven\)/);
   t.regex(notProven!, /when the bundle was made: it says 2099-01-01T00:00:00.000Z, and only that this is no earlier than its transactions is checked/);
   t.regex(notProven!, /the ledger's height 999999, which the bundle states/);
   t.regex(notProven!, /that block \d+ is as transactions\[\d+\]\.next gives it: its SM3 hash would be [0-9a-f]{64}; compare with a peer's copy/);

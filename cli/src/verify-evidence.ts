@@ -13,7 +13,7 @@ const MAX_BUNDLE_BYTES = 256 * MiB;
 
 function lines(result: BundleVerification, verbose: boolean): string {
   const out: string[] = [result.verdict];
-  if (result.subject) out.push(`${result.subject.kind} ${result.subject.id}, bundle made ${result.createdAt} (as it says)`);
+  if (result.subject) out.push(`${result.subject.kind} ${result.subject.id}, bundle made ${result.createdAt} (claimed by the bundle, not proven)`);
   for (const f of result.failures) out.push(`  ✘ ${f.field}: ${f.message}`);
   if (verbose) for (const c of result.checks.filter((c) => c.ok)) out.push(`  ✔ ${c.field}: ${c.message}`);
   if (result.proven.length > 0) out.push('proven:', ...result.proven.map((p) => `  - ${p}`));
