@@ -60,3 +60,21 @@ export async function callGateway<T>(gateway: string, method: 'GET' | 'POST', pa
   }
   return body as T;
 }
+
+/**
+ * A refusal from a gateway consulted only to check something: the check did not run, so it is a
+ * UsageError (exit 2), never the exit 1 of a verdict. `failed` says what did not happen.
+ */
+export function checkNotRun(err: GatewayRefused, failed: string): UsageError {
+  return new UsageError(`${failed}: ${err.code} (HTTP ${err.status}): ${err.message}`);
+}
+
+/** callGateway for a check, its refusals made UsageErrors by checkNotRun. */
+export async function consultGateway<T>(failed: string, gateway: string, method: 'GET' | 'POST', path: string, request: GatewayRequest = {}): Promise<T> {
+  try {
+    return await callGateway<T>(gateway, method, path, request);
+  } catch (err) {
+    if (err instanceof GatewayRefused) throw checkNotRun(err, failed);
+    throw err;
+  }
+}

@@ -1,7 +1,6 @@
 /** File and stdin access for the commands; `-` names stdin wherever a command reads a file. */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { buffer } from 'node:stream/consumers';
+import { stat } from 'node:fs/promises';
 import { computeEStream, sm3Stream } from '@henan-chain/crypto';
 import { UsageError } from './outcomes';
 
@@ -28,9 +27,36 @@ export function atMostOneStdin(inputs: Record<string, string>): void {
   if (fromStdin.length > 1) throw new UsageError(`only one input can be read from stdin (-), not ${fromStdin.join(' and ')}`);
 }
 
-/** The whole content of a file, or of stdin for `-`. `what` names it in errors ("key", "signature"). */
-export function readInput(path: string, what: string): Promise<Uint8Array> {
-  return fileStep(`read ${what} ${path}`, () => (path === '-' ? buffer(process.stdin) : readFile(path)));
+export const MiB = 1024 * 1024;
+
+/**
+ * The whole content of a file, or of stdin for `-`, when it has at most `maxBytes`: a command reads
+ * whole only what is small by nature (keys, bundles, reports, documents), and a larger file is no
+ * such thing. A regular file is refused by its size before a byte is read; stdin, a pipe or a device
+ * once it passes the limit. `what` names it in errors ("key", "signature").
+ */
+export function readInput(path: string, what: string, maxBytes: number): Promise<Uint8Array> {
+  return fileStep(`read ${what} ${path}`, async () => {
+    if (path !== '-') {
+      const { size } = await stat(path);
+      if (size > maxBytes) throw new UsageError(`${path} is too large (${size} bytes; at most ${maxBytes} for the ${what})`);
+    }
+    const content = await readAtMost(inputStream(path), maxBytes);
+    if (content === undefined) throw new UsageError(`${path} is too large (more than ${maxBytes} bytes, the most for the ${what})`);
+    return content;
+  });
+}
+
+/** The bytes of `source`, or undefined as soon as they pass `maxBytes` (leaving the loop closes it). */
+async function readAtMost(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Uint8Array | undefined> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.length;
+    if (total > maxBytes) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 function inputStream(path: string): AsyncIterable<Uint8Array> {

@@ -1,10 +1,13 @@
 /** Reading PEM key files: a file that is not the expected key is a usage error, not a verdict. */
 import { CryptoError, privateKeyFromPem, publicKeyFromPem } from '@henan-chain/crypto';
-import { readInput } from './io';
+import { MiB, readInput } from './io';
 import { UsageError } from './outcomes';
 
+/** A PEM key is a few hundred bytes; a megabyte allows for comments and certificates around it. */
+const MAX_KEY_BYTES = MiB;
+
 async function loadKey(path: string, kind: string, parse: (pem: string) => Uint8Array): Promise<Uint8Array> {
-  const pem = Buffer.from(await readInput(path, `${kind} key`)).toString('utf8');
+  const pem = Buffer.from(await readInput(path, `${kind} key`, MAX_KEY_BYTES)).toString('utf8');
   try {
     return parse(pem);
   } catch (err) {

@@ -71,7 +71,19 @@ function reportFailure(err: unknown): number {
   return EXIT_INTERNAL_ERROR;
 }
 
+/**
+ * Output that cannot be written ends the command: a reader that stopped reading (EPIPE, as in
+ * `sign … | head -c 0`) quietly, with the outcome so far, as Unix tools stop; any other failure
+ * (a full disk: ENOSPC) with a message and exit 2, never as an unhandled error's exit 1, "invalid".
+ */
+function endOnOutputError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+  process.stderr.write(`henan-chain: cannot write the output: ${err.message}\n`);
+  process.exit(EXIT.USAGE);
+}
+
 async function run(argv: string[]): Promise<void> {
+  process.stdout.on('error', endOnOutputError);
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -14,7 +14,7 @@ export class UsageError extends Error {}
 /**
  * The gateway answered a request with an API error (`{"error": {code, message}}`): main prints its
  * status, code and message, exit 1. Commands that only consult the gateway to check something turn
- * it into a UsageError first, since there the check did not run.
+ * it into a UsageError first (gateway-client's checkNotRun), since there the check did not run.
  */
 export class GatewayRefused extends Error {
   constructor(

@@ -3,7 +3,7 @@
  * this file's content; with --gateway, also whether its root is the one its anchor put on chain.
  */
 import type { Command } from 'commander';
-import { callGateway, gatewayUrl } from './gateway-client';
+import { callGateway, checkNotRun, gatewayUrl } from './gateway-client';
 import { atMostOneStdin, sm3Input } from './io';
 import { GatewayRefused, Invalid, UsageError } from './outcomes';
 import { PROOF_SUFFIX, proofPathOf, proofProblem, readProofFile, type ProofFile, type TransactionEvidence } from './proof-file';
@@ -27,7 +27,7 @@ async function askChain(gateway: string, proof: ProofFile): Promise<ChainVerdict
     if (!(err instanceof GatewayRefused)) throw err;
     // No such anchor on the chain is a verdict on the proof; any other refusal kept the check from running.
     if (err.code === 'NOT_FOUND') throw new Invalid(`the chain holds no anchor ${anchorId}: ${err.message}`);
-    throw new UsageError(`the gateway could not check the proof: ${err.code} (HTTP ${err.status}): ${err.message}`);
+    throw checkNotRun(err, 'the gateway could not check the proof');
   }
 }
 

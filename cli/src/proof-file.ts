@@ -5,8 +5,11 @@
  * with every leaf it is given.
  */
 import { SM3, fromHex, hashLeaf, toHex, verifyInclusion } from '@henan-chain/crypto';
-import { readInput } from './io';
+import { MiB, readInput } from './io';
 import { UsageError } from './outcomes';
+
+/** A proof holds a hash per level of its tree: a few kilobytes even for 2^64 leaves. */
+const MAX_PROOF_BYTES = MiB;
 
 export const PROOF_SUFFIX = '.hnc-proof.json';
 export const PROOF_FORMAT = 'henan-chain/inclusion-proof/v1';
@@ -76,7 +79,7 @@ export function parseProofFile(text: string): ProofFile | string {
 
 /** A file that is not a proof file is a usage error, as a file that is not a key is: no verdict. */
 export async function readProofFile(path: string): Promise<ProofFile> {
-  const parsed = parseProofFile(Buffer.from(await readInput(path, 'proof')).toString('utf8'));
+  const parsed = parseProofFile(Buffer.from(await readInput(path, 'proof', MAX_PROOF_BYTES)).toString('utf8'));
   if (typeof parsed === 'string') throw new UsageError(`${path} is not a henan-chain proof file: ${parsed}`);
   return parsed;
 }

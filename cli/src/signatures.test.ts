@@ -1,5 +1,5 @@
 import test from 'ava';
-import { stat, writeFile, readFile, chmod, truncate } from 'node:fs/promises';
+import { stat, writeFile, readFile, chmod, truncate, rm, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BIN, henanChain, runProcess, tempDir } from './testing/run';
 
@@ -30,6 +30,28 @@ test('keygen refuses to overwrite without --force, and --force leaves the key at
   t.is((await henanChain(['keygen', '--out', 'agency', '--force'], { cwd })).code, 0);
   t.is((await stat(join(cwd, 'agency.key.pem'))).mode & 0o777, 0o600);
   t.regex(await readFile(join(cwd, 'agency.pub.pem'), 'utf8'), /^-----BEGIN PUBLIC KEY-----\n/);
+});
+
+test('keygen --force that cannot write the public key leaves the old pair as it was', async (t) => {
+  const cwd = await tempDir(t);
+  await keyPairIn(cwd);
+  const pair = async () => [await readFile(join(cwd, 'agency.key.pem'), 'utf8'), await readFile(join(cwd, 'agency.pub.pem'), 'utf8')];
+  const old = await pair();
+  // A read-only public key file; root writes to it all the same, so there only the directory case holds.
+  if (process.getuid?.() !== 0) {
+    await chmod(join(cwd, 'agency.pub.pem'), 0o444);
+    const readOnly = await henanChain(['keygen', '--out', 'agency', '--force'], { cwd });
+    t.is(readOnly.code, 2);
+    t.regex(readOnly.stderr, /agency\.pub\.pem is read-only/);
+    t.deepEqual(await pair(), old);
+  }
+  await rm(join(cwd, 'agency.pub.pem'));
+  await mkdir(join(cwd, 'agency.pub.pem'));
+  const directory = await henanChain(['keygen', '--out', 'agency', '--force'], { cwd });
+  t.is(directory.code, 2);
+  t.regex(directory.stderr, /agency\.pub\.pem is not a regular file/);
+  t.is(await readFile(join(cwd, 'agency.key.pem'), 'utf8'), old[0]);
+  t.deepEqual(await readdir(cwd), ['agency.key.pem', 'agency.pub.pem'], 'no temporary file left');
 });
 
 test('keygen, sign, verify: valid; a changed file is invalid with exit 1', async (t) => {
@@ -73,6 +95,38 @@ test('a hex signature broken into lines, as xxd -p writes it, verifies', async (
     const run = await henanChain(['verify', '--key', 'agency.pub.pem', '--sig', sig, 'f'], { cwd });
     t.is(run.stdout, 'valid\n', sig);
   }
+});
+
+test('a signature file that is no signature is a usage error (exit 2), named for what it looks like', async (t) => {
+  const cwd = await tempDir(t);
+  await keyPairIn(cwd);
+  await writeFile(join(cwd, 'f'), 'a sealed decision');
+  const hex = (await henanChain(['sign', '--key', 'agency.key.pem', '--hex', 'f'], { cwd })).stdout.trim();
+  await writeFile(join(cwd, 'odd.sig'), `${hex.slice(0, 71)}\n`);
+  await writeFile(join(cwd, 'b64.sig'), `${Buffer.from(hex, 'hex').toString('base64')}\n`);
+  await writeFile(join(cwd, 'text.sig'), 'not a signature at all\n');
+  for (const [sig, message] of [
+    ['odd.sig', /^henan-chain: odd\.sig looks like hex of odd length \(71 digits\): a digit is missing or extra\n$/],
+    ['b64.sig', /^henan-chain: b64\.sig looks like base64: give the signature as DER or hex/],
+    ['text.sig', /^henan-chain: text\.sig is not an SM2 signature: signature must be DER SEQUENCE \{ r, s \} or 64 bytes r\|\|s, got 23 bytes\n$/],
+  ] as const) {
+    const run = await henanChain(['verify', '--key', 'agency.pub.pem', '--sig', sig, 'f'], { cwd });
+    t.is(run.code, 2, sig);
+    t.is(run.stdout, '', sig);
+    t.regex(run.stderr, message, sig);
+  }
+});
+
+test('keygen refuses an --out that ends in no name (a folder, or nothing): it would write hidden .key.pem files', async (t) => {
+  const cwd = await tempDir(t);
+  await mkdir(join(cwd, 'kd'));
+  for (const out of ['kd/', '', '.']) {
+    const run = await henanChain(['keygen', '--out', out], { cwd });
+    t.is(run.code, 2, out);
+    t.regex(run.stderr, /--out <name>' argument .* must end in a name for the two files/, out);
+  }
+  t.deepEqual(await readdir(cwd), ['kd']);
+  t.deepEqual(await readdir(join(cwd, 'kd')), []);
 });
 
 test('a signature from another key is invalid', async (t) => {

@@ -1,7 +1,8 @@
 import test from 'ava';
-import { writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { open, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { henanChain, tempDir } from './testing/run';
+import { BIN, henanChain, tempDir } from './testing/run';
 
 const usageErrors: Array<[string, string[]]> = [
   ['no command', []],
@@ -77,4 +78,49 @@ test('an unreadable key or file exits 2 with a message, not 1', async (t) => {
     t.is(run.code, 2, args.join(' '));
     t.regex(run.stderr, /^henan-chain: .*(missing|not-a-key)/, args.join(' '));
   }
+});
+
+/** Runs the CLI with its stdout on `stdout` (a file descriptor, or a pipe this side closes at once). */
+function withStdout(args: string[], cwd: string, stdout: number | 'closed'): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', stdout === 'closed' ? 'pipe' : stdout, 'pipe'] });
+    if (stdout === 'closed') child.stdout!.destroy();
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+test('output that cannot be written: a closed pipe ends quietly, a full disk exits 2 with a message', async (t) => {
+  const cwd = await tempDir(t);
+  await writeFile(join(cwd, 'doc.txt'), 'a document');
+  const closed = await withStdout(['sm3', 'doc.txt'], cwd, 'closed');
+  t.deepEqual(closed, { code: 0, stderr: '' });
+  const full = await open('/dev/full', 'w');
+  t.teardown(() => full.close());
+  const noSpace = await withStdout(['sm3', 'doc.txt'], cwd, full.fd);
+  t.is(noSpace.code, 2);
+  t.is(noSpace.stderr, 'henan-chain: cannot write the output: ENOSPC: no space left on device, write\n');
+});
+
+test('a file too large for what a command reads whole is refused by its size (exit 2), before it is read', async (t) => {
+  const cwd = await tempDir(t);
+  // Sparse: the size is there, the bytes are not written.
+  await writeFile(join(cwd, 'big'), '');
+  await truncate(join(cwd, 'big'), 2.2e9);
+  t.is((await henanChain(['keygen', '--out', 'gw'], { cwd })).code, 0);
+  for (const [args, limit] of [
+    [['verify-ofd', 'big'], 1024 * 2 ** 20],
+    [['verify-evidence', 'big'], 256 * 2 ** 20],
+    [['verify-report', 'big', '--key', 'gw.pub.pem'], 256 * 2 ** 20],
+    [['proof-check', 'gw.pub.pem', 'big'], 2 ** 20],
+  ] as const) {
+    const run = await henanChain([...args], { cwd });
+    t.is(run.code, 2, args[0]);
+    t.regex(run.stderr, new RegExp(`^henan-chain: big is too large \\(2200000000 bytes; at most ${limit} for the [a-zA-Z ]+\\)\\n$`), args[0]);
+  }
+  const stdin = await henanChain(['verify', '--key', '-', '--sig', 'gw.pub.pem', 'gw.pub.pem'], { cwd, input: Buffer.alloc(2 ** 20 + 1) });
+  t.is(stdin.code, 2);
+  t.is(stdin.stderr, `henan-chain: - is too large (more than ${2 ** 20} bytes, the most for the public key)\n`);
 });

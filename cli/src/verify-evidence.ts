@@ -4,23 +4,33 @@
  * No gateway and no network: what the bundle cannot prove by itself is printed as not proven.
  */
 import type { Command } from 'commander';
-import { verifyBundleText, type BundleVerification } from '@henan-chain/evidence';
-import { readInput } from './io';
-import { Invalid } from './outcomes';
+import { verifyBundle, type BundleVerification } from '@henan-chain/evidence';
+import { MiB, readInput } from './io';
+import { Invalid, UsageError } from './outcomes';
+
+/** A bundle holds a record's blocks: megabytes. Past this it is none, and its text would near V8's longest string. */
+const MAX_BUNDLE_BYTES = 256 * MiB;
 
 function lines(result: BundleVerification, verbose: boolean): string {
   const out: string[] = [result.verdict];
-  if (result.subject) out.push(`${result.subject.kind} ${result.subject.id}, bundle made ${result.createdAt}`);
+  if (result.subject) out.push(`${result.subject.kind} ${result.subject.id}, bundle made ${result.createdAt} (claimed by the bundle, not proven)`);
   for (const f of result.failures) out.push(`  ✘ ${f.field}: ${f.message}`);
   if (verbose) for (const c of result.checks.filter((c) => c.ok)) out.push(`  ✔ ${c.field}: ${c.message}`);
   if (result.proven.length > 0) out.push('proven:', ...result.proven.map((p) => `  - ${p}`));
-  out.push('not proven:', ...result.notProven.map((p) => `  - ${p}`));
+  if (result.notProven.length > 0) out.push('not proven:', ...result.notProven.map((p) => `  - ${p}`));
   return out.join('\n') + '\n';
 }
 
 async function verifyEvidenceFile(file: string, options: { verbose?: boolean }): Promise<void> {
-  const text = new TextDecoder().decode(await readInput(file, 'evidence bundle'));
-  const result = verifyBundleText(text);
+  const text = new TextDecoder().decode(await readInput(file, 'evidence bundle', MAX_BUNDLE_BYTES));
+  let bundle: unknown;
+  try {
+    bundle = JSON.parse(text);
+  } catch (err) {
+    // No bundle to check: a usage error (exit 2), as a file that is no key is.
+    throw new UsageError(`${file} is not JSON, so no evidence bundle: ${(err as Error).message}`);
+  }
+  const result = verifyBundle(bundle);
   if (result.verdict === 'invalid') {
     const first = result.failures[0];
     process.stdout.write(lines(result, options.verbose ?? false).replace(/^invalid\n/, ''));

@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { ChainVerificationJson } from '@henan-chain/embedded-ledger';
-import { callGateway, gatewayUrl } from './gateway-client';
+import { consultGateway, gatewayUrl } from './gateway-client';
 import { Invalid, UsageError } from './outcomes';
 import { bar, ProgressLine } from './progress';
 
@@ -21,7 +21,7 @@ const LONG_CHAIN = 50;
 
 /** Offline: the ledger package is loaded only here, as it brings the chaincode runtime with it. */
 async function verifyOffline(dataDir: string): Promise<ChainVerificationJson> {
-  const { chainVerificationJson, LedgerDirectoryError, verifyLedgerDirectory } = await import('@henan-chain/embedded-ledger');
+  const { chainVerificationJson, LedgerDamagedError, LedgerDirectoryError, verifyLedgerDirectory } = await import('@henan-chain/embedded-ledger');
   let checked = 0n;
   let height = 0n;
   let nextMilestone = 1n;
@@ -42,6 +42,8 @@ async function verifyOffline(dataDir: string): Promise<ChainVerificationJson> {
     return verdict;
   } catch (err) {
     if (err instanceof LedgerDirectoryError) throw new UsageError(err.message);
+    // Lost records are a finding about the ledger, as a changed byte is: a negative verdict.
+    if (err instanceof LedgerDamagedError) throw new Invalid(err.message);
     throw err;
   }
 }
@@ -55,7 +57,7 @@ async function verifyLedger(options: VerifyLedgerOptions): Promise<void> {
     verdict = await verifyOffline(options.dataDir);
   } else {
     if (options.token === undefined) throw new UsageError('--gateway needs --token (the governance token or an auditor agency\u2019s)');
-    verdict = await callGateway<ChainVerificationJson>(options.gateway!, 'GET', '/v1/ledger/verification', { token: options.token });
+    verdict = await consultGateway<ChainVerificationJson>('the gateway could not verify the ledger', options.gateway!, 'GET', '/v1/ledger/verification', { token: options.token });
   }
   if (!verdict.valid) {
     const { block, check, reason, expected, found } = verdict.broken;
@@ -80,9 +82,13 @@ previous hash is the SM3 hash of the block before it; its data hash is the SM3
 of its stored transactions; its commit hash chains its validation codes to the
 previous block's; the last block matches the recorded chain tip. The first
 block that fails is reported with what differs (the stored and the re-derived
-hash). A running gateway holds its ledger open: verify through it (--gateway)
-or verify a copy of its data directory. Progress goes to stderr on long chains.
-Exit 2 when the ledger cannot be read or the gateway cannot answer.`,
+hash). Records of LevelDB's log that LevelDB would skip (a failed checksum, a
+record running past the end of the file), or a table file it finds corrupt,
+make the ledger "invalid: ... is damaged". The folder is never written:
+a copy of it is checked, in the system's temporary folder. A running gateway
+holds its ledger open: verify through it (--gateway) or verify a copy of its
+data directory. Progress goes to stderr on long chains. Exit 2 when the ledger
+cannot be read or opened (say a missing MANIFEST) or the gateway cannot answer.`,
     )
     .action((options: VerifyLedgerOptions) => verifyLedger(options));
 }

@@ -61,3 +61,10 @@ test('--gateway: the gateway\u2019s verdict with whether the sealing is on its l
   t.regex(after.stdout, new RegExp(`ledger +sealing recorded \\S+ by ${owner.agencyId}, block ${recorded.body.transaction.blockNumber}`));
   t.regex(after.stdout, /recorded; seal not_registered/);
 });
+
+test('--gateway that refuses the request (a wrong path): exit 2, the check did not run, not 1', async (t) => {
+  const run = await henanChain(['verify-ofd', sample(SAMPLES.kingGrid), '--gateway', `${gw.url}/portal`], { cwd: await tempDir(t) });
+  t.is(run.code, 2, run.stdout);
+  t.regex(run.stderr, /^henan-chain: the gateway could not verify the OFD: ROUTE_NOT_FOUND \(HTTP 404\): /);
+  t.is(run.stdout, '');
+});

@@ -7,9 +7,12 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { OfdError, type OfdReport, verifyOfd } from '@henan-chain/ofd';
-import { callGateway, gatewayUrl } from './gateway-client';
-import { readInput } from './io';
+import { consultGateway, gatewayUrl } from './gateway-client';
+import { MiB, readInput } from './io';
 import { Invalid } from './outcomes';
+
+/** An OFD is read whole into memory and unzipped there; Node reads at most 2 GiB at once. */
+const MAX_OFD_BYTES = 1024 * MiB;
 
 interface LedgerView {
   recorded: boolean;
@@ -69,11 +72,11 @@ export function formatOfdReport(report: Report): string {
 }
 
 async function reportOf(file: string, gateway: string | undefined): Promise<Report> {
-  const bytes = await readInput(file, 'OFD');
+  const bytes = await readInput(file, 'OFD', MAX_OFD_BYTES);
   if (gateway !== undefined) {
     const form = new FormData();
     form.set('file', new Blob([Buffer.from(bytes)], { type: 'application/ofd' }), file === '-' ? 'document.ofd' : basename(file));
-    return callGateway<Report>(gateway, 'POST', '/v1/verify/ofd', { form });
+    return consultGateway<Report>('the gateway could not verify the OFD', gateway, 'POST', '/v1/verify/ofd', { form });
   }
   try {
     return (await verifyOfd(bytes)).report;

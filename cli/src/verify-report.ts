@@ -6,10 +6,13 @@
 import type { Command } from 'commander';
 import { CryptoError, parsePublicKey, toHex } from '@henan-chain/crypto';
 import { verifyReport } from '@henan-chain/gateway';
-import { callGateway, gatewayUrl } from './gateway-client';
-import { readInput } from './io';
+import { consultGateway, gatewayUrl } from './gateway-client';
+import { MiB, readInput } from './io';
 import { loadPublicKey } from './key-files';
-import { GatewayRefused, Invalid, UsageError } from './outcomes';
+import { Invalid, UsageError } from './outcomes';
+
+/** A quarter's report of a busy agency is megabytes; past this the file is no report. */
+const MAX_REPORT_BYTES = 256 * MiB;
 
 interface VerifyReportOptions {
   key?: string;
@@ -18,13 +21,7 @@ interface VerifyReportOptions {
 
 /** GET /v1/gateway/key: the key as 04||x||y hex. Trusts whatever answers at that URL. */
 async function fetchGatewayKey(gateway: string): Promise<string> {
-  let answer: { publicKey?: unknown };
-  try {
-    answer = await callGateway(gateway, 'GET', '/v1/gateway/key');
-  } catch (err) {
-    if (err instanceof GatewayRefused) throw new UsageError(`cannot get the gateway key: ${err.code} (HTTP ${err.status}): ${err.message}`);
-    throw err;
-  }
+  const answer = await consultGateway<{ publicKey?: unknown }>('cannot get the gateway key', gateway, 'GET', '/v1/gateway/key');
   try {
     return toHex(parsePublicKey(String(answer.publicKey)));
   } catch (err) {
@@ -52,7 +49,7 @@ function summary(content: Uint8Array, format: 'json' | 'csv'): string {
 async function verifyReportFile(file: string, { key, gateway }: VerifyReportOptions): Promise<void> {
   if ((key === undefined) === (gateway === undefined)) throw new UsageError('name the trusted gateway key with either --key PUB.pem or --gateway URL');
   const publicKey = key !== undefined ? toHex(await loadPublicKey(key)) : await fetchGatewayKey(gateway!);
-  const content = await readInput(file, 'report');
+  const content = await readInput(file, 'report', MAX_REPORT_BYTES);
   const result = verifyReport(content, { publicKey });
   if (!result.valid) throw new Invalid(result.reason);
   process.stdout.write(`valid\n${summary(content, result.format)} (${result.format}, gateway key ${result.keyId})\n`);

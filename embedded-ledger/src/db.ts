@@ -10,8 +10,9 @@ export type DbIterator = Iterator<Db, Buffer, Buffer>;
 
 export type DbOperation = BatchOperation<Db, Buffer, Buffer>;
 
-export async function openDb(dataDir: string): Promise<Db> {
-  const db = new ClassicLevel<Buffer, Buffer>(dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+/** Opens (by default creating) the LevelDB in `dataDir`; `createIfMissing: false` only opens one that exists. */
+export async function openDb(dataDir: string, { createIfMissing = true }: { createIfMissing?: boolean } = {}): Promise<Db> {
+  const db = new ClassicLevel<Buffer, Buffer>(dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer', createIfMissing });
   await db.open();
   return db;
 }

@@ -1,9 +1,11 @@
 import test from 'ava';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context, Contract } from 'fabric-contract-api';
 import { EmbeddedLedger } from './ledger';
-import { LedgerDirectoryError, verifyLedgerDirectory } from './verify';
-import { flipStoredByte, openTestLedger, text } from './test-support';
+import { LedgerDirectoryError } from './ledger-copy';
+import { LedgerDamagedError, verifyLedgerDirectory } from './verify';
+import { flipLogBit, flipStoredByte, openTestLedger, text } from './test-support';
 
 class Registry extends Contract {
   constructor() {
@@ -121,4 +123,55 @@ test('offline verification counts the blocks it checks, and refuses a ledger ano
   t.like(await verifyLedgerDirectory(options.dataDir, { onProgress: (checked) => progress.push(checked) }), { valid: true, height });
   t.deepEqual(progress, [...Array(Number(height)).keys()].map((n) => BigInt(n + 1)));
   await t.throwsAsync(verifyLedgerDirectory(join(options.dataDir, 'nothing-here')), { instanceOf: LedgerDirectoryError, message: /holds no embedded ledger/ });
+});
+
+/** Every file of a folder by name, with its bytes. */
+async function folderContent(dir: string): Promise<Map<string, Buffer>> {
+  const names = (await readdir(dir)).sort();
+  return new Map(await Promise.all(names.map(async (name) => [name, await readFile(join(dir, name))] as const)));
+}
+
+test('a bit flipped in the LevelDB log is reported as damage, not a shorter valid chain, and the folder is left as it was', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  await populate(ledger, alice);
+  await ledger.close();
+  const log = await flipLogBit(options.dataDir);
+  const before = await folderContent(options.dataDir);
+
+  const damaged = await t.throwsAsync(verifyLedgerDirectory(options.dataDir), { instanceOf: LedgerDamagedError });
+  t.regex(damaged!.message, new RegExp(`is damaged: LevelDB would skip records of its log, \\d+ bytes of ${log} \\(Corruption: checksum mismatch\\)`));
+  t.deepEqual(await folderContent(options.dataDir), before);
+});
+
+test('a log cut short inside its last record, which LevelDB skips without a word, is reported as damage', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  await populate(ledger, alice);
+  await ledger.close();
+  const log = (await readdir(options.dataDir)).find((name) => name.endsWith('.log'))!;
+  const bytes = await readFile(join(options.dataDir, log));
+  await writeFile(join(options.dataDir, log), bytes.subarray(0, bytes.length - 10));
+  const damaged = await t.throwsAsync(verifyLedgerDirectory(options.dataDir), { instanceOf: LedgerDamagedError });
+  t.regex(damaged!.message, new RegExp(`is damaged: LevelDB would skip records of its log, \\d+ bytes at the end of ${log} \\(a record that runs past the end of the file`));
+});
+
+test('a table file LevelDB finds corrupt as the check reads it is reported as damage', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  await populate(ledger, alice);
+  await ledger.close();
+  // Opened again, LevelDB writes the log into a table file (.ldb), whose footer ends in a magic number.
+  await (await EmbeddedLedger.open(options)).close();
+  const table = (await readdir(options.dataDir)).find((name) => name.endsWith('.ldb'))!;
+  const bytes = await readFile(join(options.dataDir, table));
+  bytes[bytes.length - 1]! ^= 0x01;
+  await writeFile(join(options.dataDir, table), bytes);
+  await t.throwsAsync(verifyLedgerDirectory(options.dataDir), { instanceOf: LedgerDamagedError, message: /is damaged: LevelDB cannot read it: Corruption: not an sstable \(bad magic number\)/ });
+});
+
+test('an intact ledger is verified without a byte of its folder written', async (t) => {
+  const { ledger, alice, options } = await openTestLedger(t, [Registry]);
+  await populate(ledger, alice);
+  await ledger.close();
+  const before = await folderContent(options.dataDir);
+  t.like(await verifyLedgerDirectory(options.dataDir), { valid: true });
+  t.deepEqual(await folderContent(options.dataDir), before);
 });

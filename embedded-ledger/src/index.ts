@@ -31,7 +31,7 @@ export type { KVRead, KVWrite, RangeQueryInfo, Version } from './rwset';
 export type { BlockCutting } from './orderer';
 export {
   BROKEN_CHECKS,
-  LedgerDirectoryError,
+  LedgerDamagedError,
   chainVerificationJson,
   verifyLedgerDirectory,
   type BrokenCheck,
@@ -40,6 +40,7 @@ export {
   type ChainVerificationJson,
   type VerifyOptions,
 } from './verify';
+export { LedgerDirectoryError } from './ledger-copy';
 export {
   CommitError,
   EndorseError,

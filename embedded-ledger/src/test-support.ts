@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
@@ -56,4 +56,16 @@ export async function flipStoredByte(ledgerDir: string, where: { block: bigint; 
   } finally {
     await raw.close();
   }
+}
+
+/**
+ * Flips one bit in the middle of the LevelDB write-ahead log of the closed ledger in `ledgerDir`, where
+ * closing leaves the latest writes until the next open replays them; returns the log's file name.
+ */
+export async function flipLogBit(ledgerDir: string): Promise<string> {
+  const log = (await readdir(ledgerDir)).find((name) => name.endsWith('.log'))!;
+  const bytes = await readFile(join(ledgerDir, log));
+  bytes[bytes.length >> 1]! ^= 0x01;
+  await writeFile(join(ledgerDir, log), bytes);
+  return log;
 }

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blockHash, commitHash, dataHash } from './block';
 import { BlockStore } from './blockstore';
-import { openDb } from './db';
+import { LedgerDirectoryError, withLedgerCopy } from './ledger-copy';
 
 /** Which stored value disagrees with what the chain re-derives. */
 export const BROKEN_CHECKS = ['record', 'number', 'previousHash', 'transactions', 'dataHash', 'commitHash', 'tip'] as const;
@@ -85,32 +85,39 @@ export async function verifyChain(blocks: BlockStore, options: VerifyOptions = {
   return { valid: true, height: tip.height, transactions: transactionCount, tipHash: hex(tip.currentHash) };
 }
 
-/** Thrown when a folder holds no embedded ledger, or one a running process has open. */
-export class LedgerDirectoryError extends Error {}
+/**
+ * Thrown when the ledger's storage lost records before the chain could be checked: LevelDB skipped
+ * damaged stretches of its log, so blocks may be missing with nothing left to show it in the chain.
+ */
+export class LedgerDamagedError extends Error {}
 
 /**
  * Verifies the embedded ledger in `dir` offline, without its chaincode or organisations: a gateway's
- * DATA_DIR (whose ledger is in `ledger/`) or the ledger's own folder. LevelDB lets one process open a
- * database, so a ledger that a running gateway serves must be verified through the gateway or as a copy.
+ * DATA_DIR (whose ledger is in `ledger/`) or the ledger's own folder. It checks a copy, so `dir` is
+ * never written (see withLedgerCopy). LevelDB lets one process open a database, so a ledger that a
+ * running gateway serves must be verified through the gateway or as a copy.
  */
 export async function verifyLedgerDirectory(dir: string, options: VerifyOptions = {}): Promise<ChainVerification> {
   const ledgerDir = (await exists(join(dir, 'ledger', 'CURRENT'))) ? join(dir, 'ledger') : dir;
   if (!(await exists(join(ledgerDir, 'CURRENT')))) throw new LedgerDirectoryError(`${dir} holds no embedded ledger (neither ${dir}/ledger nor ${dir} is a LevelDB folder)`);
-  let db;
-  try {
-    db = await openDb(ledgerDir);
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    if (/lock/i.test(String(cause?.message ?? ''))) {
-      throw new LedgerDirectoryError(`the ledger in ${ledgerDir} is open in another process (a running gateway): verify it through that gateway, or verify a copy`);
+  return withLedgerCopy(ledgerDir, async (db, dropped) => {
+    if (dropped.length > 0) {
+      throw new LedgerDamagedError(`the ledger in ${ledgerDir} is damaged: LevelDB would skip records of its log, ${dropped.join('; ')}`);
     }
-    throw err;
-  }
-  try {
-    return await verifyChain(new BlockStore(db), options);
-  } finally {
-    await db.close();
-  }
+    try {
+      return await verifyChain(new BlockStore(db), options);
+    } catch (err) {
+      // A table file LevelDB finds corrupt as it reads (say, a bad footer) is damage found, as a changed byte is.
+      if (isCorruption(err)) throw new LedgerDamagedError(`the ledger in ${ledgerDir} is damaged: LevelDB cannot read it: ${(err as Error).message}`);
+      throw err;
+    }
+  });
+}
+
+/** classic-level's error for corrupt data, thrown as it is or (by abstract-level's wrappers) as the cause. */
+function isCorruption(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  return e?.code === 'LEVEL_CORRUPTION' || e?.cause?.code === 'LEVEL_CORRUPTION';
 }
 
 async function exists(path: string): Promise<boolean> {

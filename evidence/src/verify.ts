@@ -70,6 +70,16 @@ interface AgencyKeyRecord {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 const HEX = /^(?:[0-9a-f]{2})*$/;
+const SM3_HEX = /^[0-9a-f]{64}$/;
+const DECIMAL = /^[0-9]+$/;
+const LEDGER_KINDS = ['embedded', 'fabric'] as const;
+/** The block hash each ledger uses, as the schema fixes `hashAlgorithm`. */
+const HASH_ALGORITHMS = { embedded: 'SM3', fabric: 'SHA-256' } as const;
+
+/** A block header as the schema's `header` has it: decimal number, hex hashes. */
+function isHeader(h: unknown): h is EmbeddedBlockProof['header'] {
+  return isObject(h) && isString(h.number) && DECIMAL.test(h.number) && [h.previousHash, h.dataHash].every((v) => isString(v) && HEX.test(v));
+}
 
 /** Verifies a parsed bundle (the JSON as read from the file). Never throws. */
 export function verifyBundle(input: unknown): BundleVerification {
@@ -135,7 +145,8 @@ class Run {
     if (!bundle) return;
     this.subject = bundle.subject;
     this.createdAt = bundle.createdAt;
-    bundle.transactions.forEach((proof, i) => this.transaction(proof, `transactions[${i}]`));
+    bundle.transactions.forEach((proof, i) => this.transaction(proof, `transactions[${i}]`, bundle.ledger));
+    this.madeAfter(bundle.createdAt);
     bundle.records.forEach((record, i) => this.storedRecord(record, `records[${i}]`));
     const subject = bundle.records[0]!;
     const wanted = SUBJECT_RECORD[bundle.subject.kind];
@@ -161,15 +172,20 @@ class Run {
       b.records.length > 0 &&
       b.records.every((r) => isObject(r) && isString(r.kind) && isString(r.id) && isString(r.txId) && isObject(r.value));
     const transactionsOk = Array.isArray(b.transactions) && b.transactions.every((t) => isObject(t) && isString(t.ledger) && isString(t.txId));
+    const ledgerOk = isObject(b.ledger) && (LEDGER_KINDS as readonly unknown[]).includes(b.ledger.kind) && isString(b.ledger.height) && DECIMAL.test(b.ledger.height);
     const ok =
       this.check('subject', subjectOk, 'subject names a kind and an id') &&
       this.check('createdAt', isString(b.createdAt) && !Number.isNaN(Date.parse(b.createdAt)), 'createdAt is an instant') &&
+      this.check('ledger', ledgerOk, `ledger is {kind: ${LEDGER_KINDS.join(' or ')}, height: a decimal number}`) &&
       this.check('records', recordsOk, 'records is a non-empty list of {kind, id, txId, value}') &&
       this.check('transactions', transactionsOk, 'transactions is a list of ledger proofs');
     return ok ? (input as unknown as EvidenceBundle) : undefined;
   }
 
-  private transaction(proof: EvidenceBundle['transactions'][number], at: string): void {
+  private transaction(proof: EvidenceBundle['transactions'][number], at: string, ledger: EvidenceBundle['ledger']): void {
+    if (!this.check(`${at}.ledger`, proof.ledger === ledger.kind, `the proof is of the bundle's ${ledger.kind} ledger (is ${String(proof.ledger)})`)) return;
+    const algorithm = HASH_ALGORITHMS[proof.ledger];
+    if (!this.check(`${at}.hashAlgorithm`, proof.hashAlgorithm === algorithm, `blocks of the ${proof.ledger} ledger are hashed with ${algorithm} (the bundle says ${String(proof.hashAlgorithm)})`)) return;
     if (proof.ledger === 'fabric') {
       this.incomplete = true;
       this.unchecked.add(proof.txId);
@@ -178,15 +194,14 @@ class Run {
       );
       return;
     }
-    if (!this.check(`${at}.ledger`, proof.ledger === 'embedded', `ledger is embedded or fabric (is ${String(proof.ledger)})`)) return;
     const p = proof as EmbeddedBlockProof;
     const shapeOk =
       Array.isArray(p.transactions) &&
       p.transactions.every((t) => isString(t) && HEX.test(t)) &&
       isObject(p.header) &&
       [p.header.number, p.header.previousHash, p.header.dataHash, p.blockHash, p.blockNumber].every(isString) &&
-      /^\d+$/.test(p.header.number) &&
-      [p.header.previousHash, p.header.dataHash, p.blockHash].every((h) => HEX.test(h)) &&
+      isHeader(p.header) &&
+      SM3_HEX.test(p.blockHash) &&
       Number.isInteger(p.transactionIndex);
     if (!this.check(`${at}`, shapeOk, 'a block proof: header, block hash, hex transactions, index')) return;
     const bytes = p.transactions.map((t, i) => fromHex(t, `${at}.transactions[${i}]`));
@@ -204,13 +219,18 @@ class Run {
     const validOk = this.check(`${at}.validationCode`, p.validationCode === 0, `the ledger marks it valid (code ${String(p.validationCode)})`);
     let linkOk = true;
     if (p.next !== undefined) {
+      const following = (BigInt(p.header.number) + 1n).toString();
       linkOk = this.check(
         `${at}.next`,
-        isObject(p.next) && p.next.previousHash === p.blockHash && p.next.number === (BigInt(p.header.number) + 1n).toString(),
-        `block ${BigInt(p.header.number) + 1n} names block ${p.header.number}'s hash as its previous hash`,
+        isHeader(p.next) && p.next.previousHash === p.blockHash && p.next.number === following,
+        `block ${following}'s header as the bundle gives it names block ${p.header.number}'s hash as its previous hash`,
       );
+      // The bundle does not carry that block's transactions, so its data hash, and with it its hash, rest on the bundle's word.
+      if (linkOk) this.notProven.push(`that block ${following} is as ${at}.next gives it: its SM3 hash would be ${toHex(headerHash(p.next))}; compare with a peer's copy of block ${following}`);
     }
-    if (dataOk && hashOk && numberOk && txOk && validOk && linkOk && read) this.transactions.set(p.txId, read);
+    const newest = p.next !== undefined && linkOk ? p.next.number : p.header.number;
+    const heightOk = this.check(`${at}.blockNumber`, BigInt(newest) < BigInt(ledger.height), `the ledger's height ${ledger.height} is above block ${newest}`);
+    if (dataOk && hashOk && numberOk && txOk && validOk && linkOk && heightOk && read) this.transactions.set(p.txId, read);
   }
 
   private storedRecord(record: StoredRecord, at: string): void {
@@ -314,13 +334,25 @@ class Run {
     this.notProven.push(`that the checkpoint key (${cp.keyName}) is the gateway's: compare it with GET /v1/gateway/key from a source you trust`);
   }
 
+  /** A bundle cannot have been made before the transactions it proves; a later date is its own claim. */
+  private madeAfter(createdAt: string): void {
+    const latest = [...this.transactions.values()].reduce((max, tx) => (Date.parse(tx.timestamp) > Date.parse(max) ? tx.timestamp : max), createdAt);
+    this.check('createdAt', latest === createdAt, `the bundle was made (${createdAt}) no earlier than its latest transaction${latest === createdAt ? '' : ` (${latest})`}`);
+  }
+
   private statements(bundle: EvidenceBundle): void {
-    const tx = bundle.transactions.find((t) => t.txId === bundle.records[0]!.txId);
-    const where = tx ? `transaction ${tx.txId} in block ${tx.blockNumber} (${tx.hashAlgorithm} ${tx.blockHash})` : 'its transaction';
+    const txId = bundle.records[0]!.txId;
+    const tx = bundle.transactions.find((t) => t.txId === txId);
     const { kind, id } = bundle.subject;
-    this.proven.push(`${kind} ${id} is, byte for byte, the record ${where} wrote on the ${bundle.ledger?.kind ?? 'embedded'} ledger`);
-    this.proven.push('every signed act in the records verifies (SM2, SM3, id 1234567812345678) under its agency\u2019s key valid at that time, and is the request its transaction carried');
-    this.notProven.push(`that the record has not changed since ${bundle.createdAt}: a later status change or a key revoked afterwards is not in this bundle; ask the gateway (证照核验) for the current verdict`);
+    // Only what a check held: a Fabric transaction's content is listed as not proven where it is met.
+    if (tx && this.transactions.has(txId)) {
+      this.proven.push(`${kind} ${id} is, byte for byte, the record transaction ${tx.txId} in block ${tx.blockNumber} (${tx.hashAlgorithm} ${tx.blockHash}) wrote on the ${bundle.ledger.kind} ledger`);
+    }
+    const carried = this.unchecked.size === 0 ? ', and is the request its transaction carried' : '';
+    this.proven.push(`every signed act in the records verifies (SM2, SM3, id 1234567812345678) under its agency\u2019s key valid at that time${carried}`);
+    this.notProven.push(`when the bundle was made: it says ${bundle.createdAt}, and only that this is no earlier than its transactions is checked`);
+    this.notProven.push('that the record has not changed since the bundle was made: a later status change or a key revoked afterwards is not in this bundle; ask the gateway (证照核验) for the current verdict');
+    this.notProven.push(`the ledger's height ${bundle.ledger.height}, which the bundle states: only that it is above the blocks it names is checked`);
     this.notProven.push('that the block hashes are those of the chain your organisation holds: compare blockHash with a peer\u2019s copy of the same block (a bundle is consistent in itself, but a whole forged chain would be too)');
     this.notProven.push('the validation code of a transaction: it is block metadata the block hash does not cover (the ledger\u2019s commit-hash chain does)');
     if (kind === 'licence' || kind === 'sealing') {
