@@ -5,6 +5,7 @@ export type GatewayErrorCode =
   | 'MALFORMED_JSON'
   | 'BODY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'EMPTY_UPLOAD' // a multipart upload whose file has no bytes
   | 'UNAUTHENTICATED'
   | 'TOKEN_EXPIRED' // the bearer token is past its expiry (TOKEN_TTL_DAYS)
   | 'TOKEN_REVOKED'

@@ -7,6 +7,7 @@
 const BY_CODE: Record<string, string> = {
   VALIDATION_FAILED: '请求内容不符合要求，请检查填写的字段',
   MALFORMED_JSON: '请求内容不是有效的 JSON',
+  EMPTY_UPLOAD: '上传的文件是空文件',
   INVALID_IDENTIFIER: '标识格式不正确',
   NOT_FOUND: '链上没有该记录',
   ROUTE_NOT_FOUND: '没有这个接口地址',
