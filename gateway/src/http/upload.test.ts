@@ -18,7 +18,7 @@ test('every upload route refuses an empty file with 400 EMPTY_UPLOAD, and nothin
     const sealId = `ZZ-EMPTY-${Date.now()}`;
     t.is((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealRegistration(sealId, owner.agencyId) })).status, 201);
     const { ledger } = gw.gateway.services;
-    const uploads = allRoutes(gw.gateway.services).filter((r) => r.multipart);
+    const uploads = allRoutes(gw.gateway.services, gw.url).filter((r) => r.multipart);
     t.true(uploads.length >= 7, 'the upload routes are found');
     for (const route of uploads) {
       const before = await ledger.height();
