@@ -1,5 +1,6 @@
 import test from 'ava';
 import { startTestGateway } from './testing/harness';
+import { issueLicence, newIssuer } from './testing/licence-fixtures';
 
 test('an anchor batch body is read only for an authenticated caller', async (t) => {
   const gw = await startTestGateway();
@@ -20,6 +21,25 @@ test('a short, plain request id is echoed; anything else is replaced by a fresh 
     t.is(echoed.headers.get('x-request-id'), 'trace-42.a:b');
     const replaced = await fetch(`${gw.url}/healthz`, { headers: { 'x-request-id': 'x'.repeat(500) } });
     t.regex(replaced.headers.get('x-request-id')!, /^[0-9a-f-]{36}$/);
+  } finally {
+    await gw.stop();
+  }
+});
+
+test('a JSON body naming a member twice is refused (I-JSON), naming its path, and nothing is recorded', async (t) => {
+  const gw = await startTestGateway();
+  try {
+    const issuer = await newIssuer(gw);
+    const { licenceId } = await issueLicence(gw, issuer);
+    const { ledger } = gw.gateway.services;
+    const height = await ledger.height();
+    const raw = '{"reason":"first","reason":"second"}';
+    const reply = await gw.request('POST', `/v1/licences/${licenceId}/suspend`, { token: issuer.token, raw, contentType: 'application/json' });
+    t.is(reply.status, 400, reply.text);
+    t.is(reply.body.error.code, 'MALFORMED_JSON');
+    t.regex(reply.body.error.message, /^body\.reason: the member name appears twice/);
+    t.is(await ledger.height(), height, 'nothing was written');
+    t.is((await gw.request('GET', `/v1/licences/${licenceId}`, { token: issuer.token })).body.status, 'valid');
   } finally {
     await gw.stop();
   }

@@ -8,6 +8,7 @@ import { portalSite } from './http/portal-site';
 import { ApiError } from './errors';
 import { defineRoute, mountRoutes, type RouteSpec } from './http/route';
 import { buildOpenApi } from './http/openapi';
+import { duplicateMember } from './http/duplicate-members';
 import type { Services } from './services';
 
 /** Anchor batches carry up to 100,000 digests (~7 MB of JSON); everything else stays small. */
@@ -15,7 +16,8 @@ const ANCHOR_BODY_LIMIT = 12 * 1024 * 1024;
 
 /**
  * The whole request pipeline, in order: request id and access log, metrics, errors as
- * `{"error": {...}}`, bearer-token authentication, JSON bodies with size limits, then the routes.
+ * `{"error": {...}}`, bearer-token authentication, JSON bodies with size limits and distinct member
+ * names, then the routes.
  */
 export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa {
   const app = new Koa();
@@ -81,10 +83,17 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: services.config.bodyLimit, jsonStrict: true, encoding: 'utf-8', onError });
   const anchorJson = bodyParser({ enableTypes: ['json'], jsonLimit: ANCHOR_BODY_LIMIT, jsonStrict: true, encoding: 'utf-8', onError });
   app.use((ctx, next) => {
-    if (ctx.method !== 'POST' || ctx.path !== '/v1/anchors') return json(ctx, next);
+    const unique = () => {
+      // I-JSON (RFC 7493 §2.3): a name given twice is refused, not read as its last value.
+      const raw = (ctx.request as { rawBody?: unknown }).rawBody;
+      const duplicate = typeof raw === 'string' ? duplicateMember(raw) : undefined;
+      if (duplicate) throw new ApiError(400, 'MALFORMED_JSON', `body.${duplicate.join('.')}: the member name appears twice in its object (I-JSON, RFC 7493, forbids duplicate names)`);
+      return next();
+    };
+    if (ctx.method !== 'POST' || ctx.path !== '/v1/anchors') return json(ctx, unique);
     // Only an authenticated caller gets a batch's 12 MiB read and parsed.
     if (!ctx.state.principal) throw new ApiError(401, 'UNAUTHENTICATED', 'a bearer token is required (Authorization: Bearer <token>)');
-    return anchorJson(ctx, next);
+    return anchorJson(ctx, unique);
   });
 
   const router = new Router();
