@@ -21,12 +21,7 @@ const MAX_INCLUSION_PROOF = 40;
 
 const { root, size, description, consistencyProof } = anchorSchemas.anchorSchema.shape;
 
-// Plain decimal only: Number() would also take '0x10', '1e1' or ' 16'.
-const sizeParam = z
-  .string()
-  .regex(/^[1-9][0-9]{0,15}$/, 'must be a tree size in plain decimal')
-  .transform(Number)
-  .pipe(z.number().max(anchorSchemas.MAX_TREE_SIZE));
+const sizeParam = fields.decimalCount.pipe(z.number().max(anchorSchemas.MAX_TREE_SIZE));
 
 const batchBody = z.strictObject({
   leaves: z
