@@ -282,6 +282,7 @@ test('bad input is a specific 4xx and writes nothing', async (t) => {
     ['governance token', 'POST', '/v1/licences', { token: GOVERNANCE, json: body }, 403, 'FORBIDDEN'],
     ['wrong role', 'POST', '/v1/licences', { token: auditor.token, json: body }, 403, 'FORBIDDEN'],
     ['wrong role revokes', 'POST', `/v1/licences/${licence.licenceId}/revoke`, { token: auditor.token, json: { reason: 'x' } }, 403, 'FORBIDDEN'],
+    ['an unsigned body names another key', 'POST', `/v1/licences/${licence.licenceId}/suspend`, { token: issuer.token, json: { reason: 'x', keyId: '0'.repeat(32) } }, 400, 'VALIDATION_FAILED', /^body\.keyId: "0{32}" is not the key the gateway signs with/],
     ['the body names another licence', 'POST', `/v1/licences/${licence.licenceId}/revoke`, { token: issuer.token, json: { licenceId: id, reason: 'x' } }, 400, 'VALIDATION_FAILED', /^body\.licenceId/],
     ['a name that is not Unicode text', 'POST', '/v1/licences', { token: issuer.token, raw: JSON.stringify({ ...body, name: 'NAME' }).replace('NAME', '\\udc00'), contentType: 'application/json' }, 400, 'VALIDATION_FAILED', /^body\.name/],
     ['status without reason', 'POST', `/v1/licences/${licence.licenceId}/suspend`, { token: issuer.token, json: {} }, 400, 'VALIDATION_FAILED', /^body\.reason/],
