@@ -1,4 +1,7 @@
 import test from 'ava';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestGateway } from './testing/harness';
 import { issueLicence, newIssuer } from './testing/licence-fixtures';
 
@@ -42,5 +45,40 @@ test('a JSON body naming a member twice is refused (I-JSON), naming its path, an
     t.is((await gw.request('GET', `/v1/licences/${licenceId}`, { token: issuer.token })).body.status, 'valid');
   } finally {
     await gw.stop();
+  }
+});
+
+test('a method a route or a portal page does not take is a 405 with Allow; what does not exist stays a 404', async (t) => {
+  const portalDir = await mkdtemp(join(tmpdir(), 'hnc-portal-'));
+  await mkdir(join(portalDir, 'assets'));
+  await writeFile(join(portalDir, 'index.html'), '<!doctype html><title>核验平台</title>');
+  await writeFile(join(portalDir, 'assets', 'index-abc.js'), 'void 0;');
+  const gw = await startTestGateway({ settings: { PORTAL_DIR: portalDir } });
+  try {
+    const refused: [string, string, string][] = [
+      ['DELETE', `/v1/licences/${'1'.repeat(20)}`, 'HEAD, GET'],
+      ['PUT', '/v1/verify/ofd', 'POST'],
+      ['POST', '/', 'GET, HEAD'],
+      ['DELETE', '/verify/licence/x', 'GET, HEAD'],
+      ['POST', '/assets/index-abc.js', 'GET, HEAD'],
+    ];
+    for (const [method, path, allow] of refused) {
+      const reply = await fetch(gw.url + path, { method });
+      t.is(reply.status, 405, `${method} ${path}`);
+      t.is(reply.headers.get('allow'), allow, `${method} ${path}`);
+      t.is(((await reply.json()) as any).error.code, 'METHOD_NOT_ALLOWED', `${method} ${path}`);
+    }
+    const options = await fetch(`${gw.url}/`, { method: 'OPTIONS' });
+    t.is(options.status, 200);
+    t.is(options.headers.get('allow'), 'GET, HEAD');
+    for (const path of ['/no-such-page', '/assets/missing.js']) {
+      const reply = await fetch(gw.url + path, { method: 'POST' });
+      t.is(reply.status, 404, path);
+      t.is(reply.headers.get('allow'), null, path);
+    }
+    t.is((await fetch(`${gw.url}/`)).status, 200, 'the page itself is served');
+  } finally {
+    await gw.stop();
+    await rm(portalDir, { recursive: true, force: true });
   }
 });

@@ -43,6 +43,10 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   app.use(async (ctx, next) => {
     try {
       await next();
+      // The router (and the portal) answer a method a path does not take with Allow set and no body.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+        throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}${ctx.response.get('Allow') ? `: use ${ctx.response.get('Allow')}` : ''}`);
+      }
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${ctx.method} ${ctx.path}`);
       }
@@ -123,7 +127,7 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   mountRoutes(router, routes, { uploadLimit: services.config.uploadLimit });
   app.use(portalSite(services.config.portalDir));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  app.use(router.allowedMethods());
   return app;
 }
 
@@ -142,13 +146,12 @@ function bodyError(err: unknown): ApiError {
   return new ApiError(400, 'MALFORMED_JSON', `the body is not valid JSON: ${e.message}`);
 }
 
-/** Errors from Koa's body parser and the router, as the API's own errors; anything else is ours (500). */
+/** Errors from Koa's body parser, as the API's own errors; anything else is ours (500). */
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as { status?: number; statusCode?: number; message?: string };
   const status = e.status ?? e.statusCode;
   if (status === 413) return new ApiError(413, 'BODY_TOO_LARGE', 'the request body is larger than this endpoint accepts');
   if (status === 415) return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported media type');
-  if (status === 405 || status === 501) return new ApiError(405, 'METHOD_NOT_ALLOWED', e.message ?? 'method not allowed');
   return new ApiError(500, 'INTERNAL', 'internal error');
 }
