@@ -33,6 +33,7 @@ const BY_CODE: Record<string, string> = {
   LEDGER_UNAVAILABLE: '账本暂时不可用，请稍后再试',
   NOT_AVAILABLE: '该功能暂不可用',
   OFD_UNREADABLE: '上传的文件不是可读取的 OFD 文件',
+  OFD_NOT_VALID: '只有核验结果为有效的签章文件才能存证',
   NOT_INITIALISED: '链尚未初始化',
   INTERNAL: '服务内部错误，请稍后再试或联系管理员',
 };
