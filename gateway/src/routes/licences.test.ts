@@ -293,6 +293,7 @@ test('bad input is a specific 4xx and writes nothing', async (t) => {
     ['bad credit code', 'GET', `/v1/licences?issuer=${issuer.agencyId.slice(0, 17)}I&type=${issuer.typeCode}`, {}, 400, 'VALIDATION_FAILED', /^query\.issuer/],
     ['unknown parameter', 'GET', `/v1/licences?issuer=${issuer.agencyId}&type=${issuer.typeCode}&colour=red`, {}, 400, 'VALIDATION_FAILED'],
     ['forged bookmark', 'GET', `/v1/licences?issuer=${issuer.agencyId}&type=${issuer.typeCode}&bookmark=a+b`, {}, 400, 'VALIDATION_FAILED', /^query\.bookmark/],
+    ['bookmark of another query', 'GET', `/v1/licences?issuer=${issuer.agencyId}&type=${issuer.typeCode}&bookmark=AAAA`, {}, 400, 'VALIDATION_FAILED', /bookmark does not continue this query/],
   ];
   for (const [name, method, path, options, status, code, message] of cases) {
     const reply = await gw.request(method, path, options);
@@ -300,6 +301,7 @@ test('bad input is a specific 4xx and writes nothing', async (t) => {
     t.is(reply.body?.error?.code, code, name);
     if (message) t.regex(reply.body.error.message, message, name);
     if (name === 'wrong ID number') t.false(reply.text.includes(wrongIdNumber.slice(0, 17)), 'the clear code is not echoed');
+    if (name === 'bookmark of another query') t.is(reply.body.error.details, undefined, 'the decoded index key is not echoed');
   }
   t.is((await gw.gateway.services.ledger.height()).toString(), height.toString(), 'nothing was written');
   t.is((await gw.request('GET', `/v1/licences/${id}`)).status, 404);
