@@ -2,8 +2,9 @@ import test from 'ava';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestGateway } from './testing/harness';
+import { GOVERNANCE, startTestGateway } from './testing/harness';
 import { issueLicence, newIssuer } from './testing/licence-fixtures';
+import { rawRequest } from './testing/raw-request';
 
 test('an anchor batch body is read only for an authenticated caller', async (t) => {
   const gw = await startTestGateway();
@@ -80,5 +81,26 @@ test('a method a route or a portal page does not take is a 405 with Allow; what 
   } finally {
     await gw.stop();
     await rm(portalDir, { recursive: true, force: true });
+  }
+});
+
+test('two Authorization headers are refused (400), not the first taken; nothing is written', async (t) => {
+  const gw = await startTestGateway();
+  try {
+    const agency = await gw.registerAgency({ name: '开封市行政审批服务局', roles: ['consumer'], regionCode: '410200' });
+    const height = await gw.gateway.services.ledger.height();
+    const body = JSON.stringify({ reason: '两个令牌' });
+    const reply = await rawRequest(
+      gw,
+      [`POST /v1/agencies/${agency.agencyId}/suspend HTTP/1.1`, 'Host: gateway', `Authorization: Bearer ${GOVERNANCE}`, `Authorization: Bearer ${agency.token}`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`],
+      body,
+    );
+    t.is(reply.status, 'HTTP/1.1 400 Bad Request');
+    t.is(reply.body.error.code, 'VALIDATION_FAILED');
+    t.is(reply.body.error.message, 'headers.authorization: send one Authorization header, not 2');
+    t.is(await gw.gateway.services.ledger.height(), height, 'nothing was written');
+    t.is((await gw.request('GET', `/v1/agencies/${agency.agencyId}`)).body.status, 'active');
+  } finally {
+    await gw.stop();
   }
 });

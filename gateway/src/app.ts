@@ -67,6 +67,9 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   });
 
   app.use(async (ctx, next) => {
+    // Node keeps the first of two Authorization headers and drops the other: which credential was meant is the client's to say.
+    const given = ctx.req.headersDistinct.authorization?.length ?? 0;
+    if (given > 1) throw new ApiError(400, 'VALIDATION_FAILED', `headers.authorization: send one Authorization header, not ${given}`);
     const header = ctx.get('authorization');
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
