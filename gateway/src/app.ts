@@ -8,6 +8,7 @@ import { portalSite } from './http/portal-site';
 import { ApiError } from './errors';
 import { defineRoute, mountRoutes, type RouteSpec } from './http/route';
 import { buildOpenApi } from './http/openapi';
+import { duplicateMember } from './http/duplicate-members';
 import type { Services } from './services';
 
 /** Anchor batches carry up to 100,000 digests (~7 MB of JSON); everything else stays small. */
@@ -15,7 +16,8 @@ const ANCHOR_BODY_LIMIT = 12 * 1024 * 1024;
 
 /**
  * The whole request pipeline, in order: request id and access log, metrics, errors as
- * `{"error": {...}}`, bearer-token authentication, JSON bodies with size limits, then the routes.
+ * `{"error": {...}}`, bearer-token authentication, JSON bodies with size limits and distinct member
+ * names, then the routes.
  */
 export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa {
   const app = new Koa();
@@ -41,6 +43,10 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   app.use(async (ctx, next) => {
     try {
       await next();
+      // The router (and the portal) answer a method a path does not take with Allow set and no body.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+        throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}${ctx.response.get('Allow') ? `: use ${ctx.response.get('Allow')}` : ''}`);
+      }
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${ctx.method} ${ctx.path}`);
       }
@@ -61,6 +67,9 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   });
 
   app.use(async (ctx, next) => {
+    // Node keeps the first of two Authorization headers and drops the other: which credential was meant is the client's to say.
+    const given = ctx.req.headersDistinct.authorization?.length ?? 0;
+    if (given > 1) throw new ApiError(400, 'VALIDATION_FAILED', `headers.authorization: send one Authorization header, not ${given}`);
     const header = ctx.get('authorization');
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -81,10 +90,17 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: services.config.bodyLimit, jsonStrict: true, encoding: 'utf-8', onError });
   const anchorJson = bodyParser({ enableTypes: ['json'], jsonLimit: ANCHOR_BODY_LIMIT, jsonStrict: true, encoding: 'utf-8', onError });
   app.use((ctx, next) => {
-    if (ctx.method !== 'POST' || ctx.path !== '/v1/anchors') return json(ctx, next);
+    const unique = () => {
+      // I-JSON (RFC 7493 §2.3): a name given twice is refused, not read as its last value.
+      const raw = (ctx.request as { rawBody?: unknown }).rawBody;
+      const duplicate = typeof raw === 'string' ? duplicateMember(raw) : undefined;
+      if (duplicate) throw new ApiError(400, 'MALFORMED_JSON', `body.${duplicate.join('.')}: the member name appears twice in its object (I-JSON, RFC 7493, forbids duplicate names)`);
+      return next();
+    };
+    if (ctx.method !== 'POST' || ctx.path !== '/v1/anchors') return json(ctx, unique);
     // Only an authenticated caller gets a batch's 12 MiB read and parsed.
     if (!ctx.state.principal) throw new ApiError(401, 'UNAUTHENTICATED', 'a bearer token is required (Authorization: Bearer <token>)');
-    return anchorJson(ctx, next);
+    return anchorJson(ctx, unique);
   });
 
   const router = new Router();
@@ -114,7 +130,7 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
   mountRoutes(router, routes, { uploadLimit: services.config.uploadLimit });
   app.use(portalSite(services.config.portalDir));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  app.use(router.allowedMethods());
   return app;
 }
 
@@ -133,13 +149,12 @@ function bodyError(err: unknown): ApiError {
   return new ApiError(400, 'MALFORMED_JSON', `the body is not valid JSON: ${e.message}`);
 }
 
-/** Errors from Koa's body parser and the router, as the API's own errors; anything else is ours (500). */
+/** Errors from Koa's body parser, as the API's own errors; anything else is ours (500). */
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as { status?: number; statusCode?: number; message?: string };
   const status = e.status ?? e.statusCode;
   if (status === 413) return new ApiError(413, 'BODY_TOO_LARGE', 'the request body is larger than this endpoint accepts');
   if (status === 415) return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported media type');
-  if (status === 405 || status === 501) return new ApiError(405, 'METHOD_NOT_ALLOWED', e.message ?? 'method not allowed');
   return new ApiError(500, 'INTERNAL', 'internal error');
 }

@@ -36,7 +36,8 @@ const settingsSchema = z.object({
   TOKEN_TTL_DAYS: z.coerce.number().positive('TOKEN_TTL_DAYS must be a positive number of days').max(36_500).optional(),
   /**
    * Where the public reaches the portal (e.g. https://hnc.henan.gov.cn): the base of the verification URLs
-   * QR codes carry. Unset: the address each request came to, which suits a machine on a LAN.
+   * QR codes carry. Unset: the address the gateway listens on (http://HOST:PORT). Never a request's Host,
+   * which any caller may forge into a code that others are served from a cache.
    */
   PUBLIC_BASE_URL: z
     .string()

@@ -5,6 +5,7 @@ export type GatewayErrorCode =
   | 'MALFORMED_JSON'
   | 'BODY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'EMPTY_UPLOAD' // a multipart upload whose file has no bytes
   | 'UNAUTHENTICATED'
   | 'TOKEN_EXPIRED' // the bearer token is past its expiry (TOKEN_TTL_DAYS)
   | 'TOKEN_REVOKED'
@@ -16,6 +17,7 @@ export type GatewayErrorCode =
   | 'ANCHOR_IN_PROGRESS' // another batch of the same agency is being anchored right now
   | 'ANCHOR_LOG_DIVERGED' // the ledger holds anchors of the agency whose leaves this gateway's log lacks
   | 'OFD_UNREADABLE' // an upload that cannot be read as an OFD: not a zip, unsafe names, a zip bomb, XML with a DTD
+  | 'OFD_NOT_VALID' // an OFD to record whose verdict is not valid (tampered, a signature or seal that does not verify)
   | 'NOT_AVAILABLE' // the ledger behind this gateway does not offer the operation (chain verification on Fabric)
   | 'INTERNAL';
 

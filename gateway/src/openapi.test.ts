@@ -179,7 +179,7 @@ test('the document is OpenAPI 3.1: unique operation ids, declared path parameter
 
 test('the document and the router serve the same operations', (t) => {
   // The app as startGateway builds it, over the running gateway's services.
-  const app = createApp(gw.gateway.services, allRoutes(gw.gateway.services));
+  const app = createApp(gw.gateway.services, allRoutes(gw.gateway.services, gw.url));
   const dispatch = (app.middleware as (Koa.Middleware & { router?: Router })[]).find((m) => m.router);
   const routed = dispatch!.router!.stack.flatMap((layer) =>
     layer.methods

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { createApp } from './app';
 import type { GatewayConfig } from './config';
@@ -15,19 +15,25 @@ export interface RunningGateway {
 /** Opens the services and serves the API; `stop()` closes the server, then the ledger and database. */
 export async function startGateway(config: GatewayConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningGateway> {
   const services = await openServices(config, log);
-  const app = createApp(services, allRoutes(services));
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
+  // Listening first tells the address (PORT=0 picks one), the default of the public base URL; the app
+  // takes the requests from the same tick on, so none arrives before it.
+  const server = createServer();
+  const url = await new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      const { port } = server.address() as AddressInfo;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      const listening = `http://${host}:${port}`;
+      server.on('request', createApp(services, allRoutes(services, config.publicBaseUrl ?? listening)).callback());
+      resolve(listening);
+    });
   });
   // Keep idle connections longer than clients and proxies do (Node's 5 s default closes sockets a
   // client is about to reuse, which the client sees as a failed request).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
-    url: `http://${host}:${port}`,
+    url,
     services,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

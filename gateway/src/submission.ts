@@ -247,6 +247,10 @@ export class Submitter {
     if (!key) {
       throw new ApiError(422, 'NO_SIGNING_KEY', `the gateway keeps no key for agency ${agencyId}: sign the body yourself (keyId, signature)`);
     }
+    // A key named in the body is the client's claim of what signs: another than this one is refused, not overridden.
+    if (body.keyId !== undefined && body.keyId !== key.keyId) {
+      throw new ApiError(400, 'VALIDATION_FAILED', `body.keyId: ${JSON.stringify(body.keyId)} is not the key the gateway signs with for agency ${agencyId} (${key.keyId}); leave keyId out, or sign the body yourself`);
+    }
     const unsigned = { ...body, agencyId, keyId: key.keyId };
     // Remembered: the chaincode's check of this very signature, in this process, need not redo the curve arithmetic.
     return { ...unsigned, signature: toHex(sign(signedBytes(unsigned), key.privateKey, { remember: true })) };

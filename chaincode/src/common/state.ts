@@ -49,10 +49,11 @@ export async function readIndexPage<T>(
   load: (primaryId: string) => Promise<T | undefined>,
 ): Promise<Page<T>> {
   // Fabric starts a paged scan AT the bookmark, so one from outside this index's key range would
-  // read other entries: a bookmark must lie within the range it continues.
+  // read other entries: a bookmark must lie within the range it continues. Not echoed: it is an
+  // index key, the ledger's internals, and what the client sent is what it has.
   const prefix = ctx.stub.createCompositeKey(indexType, attributes);
   if (bookmark !== '' && !bookmark.startsWith(prefix)) {
-    throw new ChaincodeError('VALIDATION_FAILED', 'bookmark does not continue this query', { bookmark });
+    throw new ChaincodeError('VALIDATION_FAILED', 'bookmark does not continue this query');
   }
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
     indexType,

@@ -75,7 +75,20 @@ export function hasNoResidentIdNumber(value: string): boolean {
 export const publicText = (max: number) =>
   text(max).refine(hasNoResidentIdNumber, 'must not contain a resident ID number (personal data never goes on chain in the clear)');
 
-export const pageSize = z.coerce.number().int().min(1).max(200);
+/**
+ * A positive integer as text carries it (chaincode arguments, query strings, form fields): plain
+ * decimal digits only, where Number() and z.coerce would also take '0x10', '1e2', ' 10', true or [5].
+ */
+export const decimalCount = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer in plain decimal digits')
+  .transform(Number);
+
+/** Records per page, as a JSON body gives it: a JSON integer. */
+export const pageLimit = z.number().int().min(1).max(200);
+
+/** Records per page, as text gives it (a query string, a chaincode argument). */
+export const pageSize = decimalCount.pipe(pageLimit);
 
 /**
  * The chaincode transaction a signed request authorises, `family:fn` written `family.fn` (e.g.

@@ -28,6 +28,11 @@ async function pendingFiles(gw: TestGateway, owner: string): Promise<string[]> {
   return readdir(join(gw.dataDir, 'keys', owner, 'pending')).catch(() => []);
 }
 
+/** Every file and folder under DATA_DIR/keys. */
+async function keysFolder(gw: TestGateway): Promise<string[]> {
+  return (await readdir(join(gw.dataDir, 'keys'), { recursive: true })).sort();
+}
+
 const agencyKeys = async (gw: TestGateway, agencyId: string) => (await gw.request('GET', `/v1/agencies/${agencyId}`)).body.keys as { keyId: string; validTo?: string }[];
 
 test('a key made by a retiring rotation survives a crash before it is kept: at restart it is promoted and the gateway signs with it', async (t) => {
@@ -123,12 +128,13 @@ test('a seal key and a new agency\u2019s key survive the same crash: after a res
   t.deepEqual(await gw.gateway.services.keys.pendingOwners(), []);
 });
 
-test('a refused submission leaves no pending key; a pending key whose request never reached the chain is deleted at start', async (t) => {
+test('a refused submission leaves no pending key, and the keys folder as it was; a pending key whose request never reached the chain is deleted at start', async (t) => {
   let gw = await startTestGateway();
   t.teardown(() => gw.stop());
   const keys = () => gw.gateway.services.keys;
   const agency = await gw.registerAgency({ name: '洛阳市行政审批服务局', roles: ['consumer'], regionCode: '410300' });
   const [kept] = await agencyKeys(gw, agency.agencyId);
+  const before = await keysFolder(gw);
 
   const again = await gw.request('POST', '/v1/agencies', {
     token: GOVERNANCE,
@@ -145,6 +151,7 @@ test('a refused submission leaves no pending key; a pending key whose request ne
   t.is(seal.status, 403, `not a seal maker: ${seal.text}`);
   for (const owner of [agency.agencyId, unknown, sealKeyOwner(sealId)]) t.deepEqual(await pendingFiles(gw, owner), [], owner);
   t.deepEqual(await keys().pendingOwners(), []);
+  t.deepEqual(await keysFolder(gw), before, 'no folder made for a refused key is left behind');
   t.is((await keys().active(agency.agencyId))?.keyId, kept!.keyId);
 
   // A crash after a key was kept pending and before its request was submitted.

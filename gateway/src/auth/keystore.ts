@@ -1,5 +1,5 @@
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rmdir, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { syncFolder } from '../data-dir';
 import { privateKeyFromPem, privateKeyToPem, publicKeyFromPrivateKey, toHex } from '@henan-chain/crypto';
 import { keyIdOf } from '@henan-chain/chaincode';
@@ -37,6 +37,8 @@ export class KeyStore {
   private readonly inFlight = new Set<string>();
   /** Per owner, the tail of its file operations, so that two promotions never take the same number. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** The outermost folder that keeping a pending key made (its owner's, or its pending folder), by key: discard() removes them. */
+  private readonly madeFolders = new Map<string, string>();
 
   /**
    * Fault-injection seam (tests): called before a pending key is promoted. A throw fails the
@@ -65,12 +67,18 @@ export class KeyStore {
   async addPending(owner: string, privateKey: Uint8Array): Promise<StoredKey> {
     const key = storedKey(privateKey);
     const folder = join(this.dir, owner, PENDING);
-    this.inFlight.add(slot(owner, key.keyId));
+    const id = slot(owner, key.keyId);
+    this.inFlight.add(id);
     try {
-      await mkdir(folder, { recursive: true, mode: 0o700 });
-      await writeDurably(folder, key.keyId + KEY_FILE, privateKeyToPem(privateKey));
+      // Exclusive: a discard() removing the folders it made never runs between this mkdir and the write.
+      await this.exclusive(owner, async () => {
+        const made = await mkdir(folder, { recursive: true, mode: 0o700 });
+        if (made !== undefined) this.madeFolders.set(id, made);
+        await writeDurably(folder, key.keyId + KEY_FILE, privateKeyToPem(privateKey));
+      });
     } catch (err) {
-      this.inFlight.delete(slot(owner, key.keyId));
+      this.inFlight.delete(id);
+      this.madeFolders.delete(id);
       throw err;
     }
     return key;
@@ -81,22 +89,35 @@ export class KeyStore {
     try {
       return await this.exclusive(owner, () => this.promoteNow(owner, keyId));
     } finally {
-      this.inFlight.delete(slot(owner, keyId));
+      this.settled(owner, keyId);
     }
   }
 
-  /** Deletes a pending key whose request the ledger refused. */
+  /**
+   * Deletes a pending key whose request the ledger refused, and the folders keeping it made, if
+   * nothing else is in them: a refused request leaves the keys folder as it found it.
+   */
   async discard(owner: string, keyId: string): Promise<void> {
+    const made = this.madeFolders.get(slot(owner, keyId));
     try {
-      await this.exclusive(owner, () => this.deletePending(owner, keyId));
+      await this.exclusive(owner, async () => {
+        await this.deletePending(owner, keyId);
+        if (made !== undefined) await removeEmptyFolders(join(this.dir, owner, PENDING), made);
+      });
     } finally {
-      this.inFlight.delete(slot(owner, keyId));
+      this.settled(owner, keyId);
     }
   }
 
   /** Leaves a pending key whose request's outcome is unknown to reconcile(). */
   release(owner: string, keyId: string): void {
+    this.settled(owner, keyId);
+  }
+
+  /** This process is done with the key's request. */
+  private settled(owner: string, keyId: string): void {
     this.inFlight.delete(slot(owner, keyId));
+    this.madeFolders.delete(slot(owner, keyId));
   }
 
   /**
@@ -227,6 +248,21 @@ async function writeDurably(folder: string, name: string, text: string): Promise
   }
   await rename(temporary, join(folder, name));
   await syncFolder(folder);
+}
+
+/** Removes `folder` and its parents up to `outermost`, deepest first, stopping at the first one not empty. */
+async function removeEmptyFolders(folder: string, outermost: string): Promise<void> {
+  for (let current = folder; current.startsWith(outermost); current = dirname(current)) {
+    try {
+      await rmdir(current);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') return;
+      throw err;
+    }
+    await syncFolder(dirname(current));
+  }
 }
 
 /** The names in a folder (none when it does not exist). */

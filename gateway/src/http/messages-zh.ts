@@ -7,6 +7,7 @@
 const BY_CODE: Record<string, string> = {
   VALIDATION_FAILED: '请求内容不符合要求，请检查填写的字段',
   MALFORMED_JSON: '请求内容不是有效的 JSON',
+  EMPTY_UPLOAD: '上传的文件是空文件',
   INVALID_IDENTIFIER: '标识格式不正确',
   NOT_FOUND: '链上没有该记录',
   ROUTE_NOT_FOUND: '没有这个接口地址',
@@ -32,6 +33,7 @@ const BY_CODE: Record<string, string> = {
   LEDGER_UNAVAILABLE: '账本暂时不可用，请稍后再试',
   NOT_AVAILABLE: '该功能暂不可用',
   OFD_UNREADABLE: '上传的文件不是可读取的 OFD 文件',
+  OFD_NOT_VALID: '只有核验结果为有效的签章文件才能存证',
   NOT_INITIALISED: '链尚未初始化',
   INTERNAL: '服务内部错误，请稍后再试或联系管理员',
 };

@@ -4,16 +4,18 @@ import { fields } from '@henan-chain/chaincode';
 /** Bounds the chaincode queries behind one page when most index entries are filtered out. */
 const MAX_ROUNDS = 25;
 
-/** The query parameters of a paginated list. */
-export const pagingQuery = {
-  limit: fields.pageSize.default(50).describe('records per page, 1-200'),
-  bookmark: z
-    .string()
-    .max(5600)
-    .regex(/^[A-Za-z0-9_-]*$/, 'must be a bookmark this API returned')
-    .optional()
-    .describe('the bookmark of the previous page; omit for the first'),
-};
+const bookmark = z
+  .string()
+  .max(5600)
+  .regex(/^[A-Za-z0-9_-]*$/, 'must be a bookmark this API returned')
+  .optional()
+  .describe('the bookmark of the previous page; omit for the first');
+
+/** The query parameters of a paginated list: `limit` in plain decimal digits. */
+export const pagingQuery = { limit: fields.pageSize.default(50).describe('records per page, 1-200'), bookmark };
+
+/** The same in a JSON body: `limit` a JSON integer. */
+export const pagingBody = { limit: fields.pageLimit.default(50).describe('records per page, 1-200'), bookmark };
 
 export interface ChaincodePage<T> {
   records: T[];

@@ -2,7 +2,8 @@
  * Serves the portal's built pages (portal/dist/site, made by `vite build`) at `/`: hashed assets as
  * immutable, index.html never cached (it names the current assets), and every deep link of the portal
  * (/verify/…, /provenance/…, /audit/…, /offline) answered with index.html, whose script routes it.
- * Runs after the API's router, so it only sees what no API route took.
+ * Runs after the API's router, so it only sees what no API route took. A page or asset asked for with
+ * another method than GET or HEAD exists all the same: 405 with Allow (RFC 9110 §15.5.6), not 404.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
@@ -35,34 +36,49 @@ async function fileOf(root: string, path: string): Promise<Buffer | undefined> {
   }
 }
 
+/** What the portal serves at `path`: its bytes, media type and headers; undefined when nothing. */
+async function served(root: string, path: string): Promise<{ bytes: Buffer; type: string; headers: Record<string, string> } | undefined> {
+  if (ASSET.test(path)) {
+    const bytes = await fileOf(root, path);
+    // Vite names each asset by its content's hash: the name changes whenever the content does.
+    return bytes && { bytes, type: TYPES[extname(path)] ?? 'application/octet-stream', headers: { 'Cache-Control': 'public, max-age=31536000, immutable' } };
+  }
+  if (!DEEP_LINK.test(path)) return undefined;
+  const page = await fileOf(root, 'index.html');
+  return (
+    page && {
+      bytes: page,
+      type: TYPES['.html']!,
+      headers: {
+        'Cache-Control': 'no-cache',
+        'Content-Security-Policy': "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      },
+    }
+  );
+}
+
 export function portalSite(root: string): Koa.Middleware {
   return async (ctx, next) => {
     await next();
-    if (ctx.body !== undefined || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return;
+    if (ctx.body !== undefined) return;
     let path: string;
     try {
       path = decodeURIComponent(ctx.path);
     } catch {
       return;
     }
-    if (ASSET.test(path)) {
-      const bytes = await fileOf(root, path);
-      if (!bytes) return;
-      ctx.status = 200;
-      ctx.type = TYPES[extname(path)] ?? 'application/octet-stream';
-      // Vite names each asset by its content's hash: the name changes whenever the content does.
-      ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-      ctx.body = bytes;
+    const file = await served(root, path);
+    if (!file) return;
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      // As the router answers for its routes: OPTIONS lists the methods, any other is a 405 (the error middleware gives its body).
+      ctx.set('Allow', 'GET, HEAD');
+      ctx.status = ctx.method === 'OPTIONS' ? 200 : 405;
+      if (ctx.method === 'OPTIONS') ctx.body = '';
       return;
     }
-    if (DEEP_LINK.test(path)) {
-      const page = await fileOf(root, 'index.html');
-      if (!page) return;
-      ctx.status = 200;
-      ctx.type = TYPES['.html']!;
-      ctx.set('Cache-Control', 'no-cache');
-      ctx.set('Content-Security-Policy', "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
-      ctx.body = page;
-    }
+    ctx.status = 200;
+    ctx.type = file.type;
+    for (const [name, value] of Object.entries(file.headers)) ctx.set(name, value);
+    ctx.body = file.bytes;
   };
 }

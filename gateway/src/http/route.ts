@@ -111,9 +111,11 @@ export function mountRoutes(router: Router, specs: RouteSpec<any, any>[], option
         }
       }
       const query = spec.query ? validate(spec.query, koa.query, 'query') : undefined;
-      const rawBody = (koa.request as { body?: unknown }).body;
-      // The body parser leaves {} for a media type it does not parse, so the type is checked itself.
-      if (spec.body && (rawBody === undefined || !koa.is(spec.multipart ? ['json', 'multipart'] : ['json']))) {
+      const { body: rawBody, rawBody: jsonText } = koa.request as { body?: unknown; rawBody?: unknown };
+      // The body parser leaves {} for a media type it does not parse, and keeps the text of what it took as
+      // JSON, an empty body too (koa.is() says null for a request without Content-Length or Transfer-Encoding).
+      const taken = typeof jsonText === 'string' || (spec.multipart !== undefined && Boolean(koa.is('multipart')));
+      if (spec.body && (rawBody === undefined || !taken)) {
         const accepted = spec.multipart ? 'application/json or multipart/form-data' : 'application/json';
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the body as ${accepted}`);
       }

@@ -15,7 +15,8 @@ export type UploadedDigest = { fieldname: string; originalname: string; mimetype
  * A multer storage engine that digests the file while it streams in: verifying a 50 MB licence
  * PDF costs a hash, not 50 MB of memory or a temporary file. With `keepBytes`, the chunks are
  * gathered for the handler to read instead, undigested: such a handler reads the bytes themselves
- * (and 32 MB of anchor leaves cost a tenth of a second of SM3 or more).
+ * (and 32 MB of anchor leaves cost a tenth of a second of SM3 or more). An empty file is refused
+ * for every upload route: no document is empty, and SM3("") would be sealed or judged tampered.
  */
 const digestStorage = (keepBytes: boolean): multer.StorageEngine => ({
   _handleFile(_req, file, callback) {
@@ -31,6 +32,7 @@ const digestStorage = (keepBytes: boolean): multer.StorageEngine => ({
     });
     stream.on('error', (err: Error) => callback(err));
     stream.on('end', () => {
+      if (size === 0) return callback(new ApiError(400, 'EMPTY_UPLOAD', `body.${file.fieldname}: the uploaded file is empty`));
       const kept = hash ? { sm3: hash.digest('hex') } : { bytes: new Uint8Array(Buffer.concat(chunks)) };
       callback(null, { size, ...kept } as unknown as multer.File);
     });

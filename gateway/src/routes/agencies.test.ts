@@ -143,6 +143,11 @@ test('bad input to agencies is a specific 4xx and writes nothing', async (t) => 
     ['governance revokes with a signature', 'POST', revoke, { token: GOVERNANCE, json: { reason: 'x', signature: '00'.repeat(64) } }, 400, 'VALIDATION_FAILED'],
     ['revoke effective in the future', 'POST', revoke, { token: GOVERNANCE, json: { reason: 'x', effectiveFrom: '2999-01-01T00:00:00Z' } }, 400, 'VALIDATION_FAILED'],
   ]);
+  // A malformed key id in the path is named as the path's, by whoever revokes.
+  for (const token of [GOVERNANCE, agency.token]) {
+    const badKey = await gw.request('POST', `/v1/agencies/${agency.agencyId}/keys/zz/revoke`, { token, json: { reason: 'x' } });
+    t.regex(badKey.body.error.message, /^path\.keyId: /, badKey.text);
+  }
   // A body whose bytes are not what its Content-Encoding says.
   for (const encoding of ['gzip', 'deflate', 'br']) {
     const res = await fetch(`${gw.url}/v1/agencies`, {

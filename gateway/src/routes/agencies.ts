@@ -38,6 +38,7 @@ const revokeBody = z.strictObject({
 const statusBody = z.strictObject({ reason: fields.text(500), requestId: governanceRequestId });
 
 export const agencyIdOf = pathId(fields.uscc);
+const keyIdOf = pathId(fields.keyId, 'keyId');
 
 /** An agency as the chaincode keeps it (the fields a client relies on; others may be added). */
 const agencyRecord = z.looseObject({
@@ -203,7 +204,7 @@ export function agencyRoutes(s: Services) {
       body: revokeBody,
       responses: { 200: { description: 'Key revoked', schema: writeResult(agencyRecord) } },
       async handler(ctx) {
-        const { keyId } = ctx.params as { keyId: string };
+        const keyId = keyIdOf(ctx.params);
         if (requireSelfOrGovernance(ctx) === 'self') {
           return { body: await s.submitter.asAgency(ctx.principal!, 'agency:revokeOwnKey', bindFields(ctx.body, { revokedKeyId: keyId })) };
         }

@@ -306,7 +306,7 @@ test('leaves uploaded as raw bytes (multipart) anchor the same tree as hex in JS
 
   const refusals: [string, FormData, number, string, RegExp][] = [
     ['33 bytes', upload(raw.subarray(0, 33)), 400, 'VALIDATION_FAILED', /32-byte/],
-    ['no bytes', upload(new Uint8Array(0)), 400, 'VALIDATION_FAILED', /32-byte/],
+    ['no bytes', upload(new Uint8Array(0)), 400, 'EMPTY_UPLOAD', /body\.leaves: the uploaded file is empty/],
     ['no file', (() => { const f = new FormData(); f.append('description', 'x'); return f; })(), 400, 'VALIDATION_FAILED', /required/],
     ['hex and file', upload(raw.subarray(0, 32), { description: 'x', 'leaves[0]': leaves[0]! }), 400, 'VALIDATION_FAILED', /not both/],
     ['size not decimal', upload(raw.subarray(0, 32), { description: 'x', size: '0x10' }), 400, 'VALIDATION_FAILED', /size/],

@@ -21,12 +21,7 @@ const MAX_INCLUSION_PROOF = 40;
 
 const { root, size, description, consistencyProof } = anchorSchemas.anchorSchema.shape;
 
-// Plain decimal only: Number() would also take '0x10', '1e1' or ' 16'.
-const sizeParam = z
-  .string()
-  .regex(/^[1-9][0-9]{0,15}$/, 'must be a tree size in plain decimal')
-  .transform(Number)
-  .pipe(z.number().max(anchorSchemas.MAX_TREE_SIZE));
+const sizeParam = fields.decimalCount.pipe(z.number().max(anchorSchemas.MAX_TREE_SIZE));
 
 const batchBody = z.strictObject({
   leaves: z
@@ -113,7 +108,7 @@ function batchLeaves(hex: string[] | undefined, file: UploadedDigest | undefined
   if (hex && file) throw new ApiError(400, 'VALIDATION_FAILED', `body.leaves: send the leaves as hex in the body or as raw bytes in file field ${LEAVES_FIELD}, not both`);
   if (hex) return Buffer.from(hex.join(''), 'hex');
   if (!file?.bytes) throw new ApiError(400, 'VALIDATION_FAILED', `body.leaves: required, as hex SM3 digests in the body or as raw bytes in file field ${LEAVES_FIELD}`);
-  if (file.size === 0 || file.size % LEAF_BYTES !== 0) {
+  if (file.size % LEAF_BYTES !== 0) {
     throw new ApiError(400, 'VALIDATION_FAILED', `body.leaves: the uploaded leaves must be ${LEAF_BYTES}-byte SM3 digests back to back, and ${file.size} bytes are not`);
   }
   return Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.size);

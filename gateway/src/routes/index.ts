@@ -16,7 +16,10 @@ import { holderRoutes } from './holders';
 import { qrRoutes } from './qr';
 import { ledgerRoutes } from './ledger';
 
-/** Every route of the API, in the order the OpenAPI document lists them. */
-export function allRoutes(s: Services): RouteSpec<any, any>[] {
-  return [...healthRoutes(s), ...agencyRoutes(s), ...agencyTokenRoutes(s), ...licenceRoutes(s), ...holderRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...ofdRoutes(s), ...anchorRoutes(s), ...auditRoutes(s), ...evidenceRoutes(s), ...qrRoutes(s), ...ledgerRoutes(s)];
+/**
+ * Every route of the API, in the order the OpenAPI document lists them. `publicBaseUrl`: where the
+ * public reaches the portal (PUBLIC_BASE_URL, or the address the gateway listens on).
+ */
+export function allRoutes(s: Services, publicBaseUrl: string): RouteSpec<any, any>[] {
+  return [...healthRoutes(s), ...agencyRoutes(s), ...agencyTokenRoutes(s), ...licenceRoutes(s), ...holderRoutes(s), ...verifyLicenceRoutes(s), ...receiptRoutes(s), ...caseRoutes(s), ...sealRoutes(s), ...ofdRoutes(s), ...anchorRoutes(s), ...auditRoutes(s), ...evidenceRoutes(s), ...qrRoutes(s, publicBaseUrl), ...ledgerRoutes(s)];
 }

@@ -282,6 +282,7 @@ test('bad input is a specific 4xx and writes nothing', async (t) => {
     ['governance token', 'POST', '/v1/licences', { token: GOVERNANCE, json: body }, 403, 'FORBIDDEN'],
     ['wrong role', 'POST', '/v1/licences', { token: auditor.token, json: body }, 403, 'FORBIDDEN'],
     ['wrong role revokes', 'POST', `/v1/licences/${licence.licenceId}/revoke`, { token: auditor.token, json: { reason: 'x' } }, 403, 'FORBIDDEN'],
+    ['an unsigned body names another key', 'POST', `/v1/licences/${licence.licenceId}/suspend`, { token: issuer.token, json: { reason: 'x', keyId: '0'.repeat(32) } }, 400, 'VALIDATION_FAILED', /^body\.keyId: "0{32}" is not the key the gateway signs with/],
     ['the body names another licence', 'POST', `/v1/licences/${licence.licenceId}/revoke`, { token: issuer.token, json: { licenceId: id, reason: 'x' } }, 400, 'VALIDATION_FAILED', /^body\.licenceId/],
     ['a name that is not Unicode text', 'POST', '/v1/licences', { token: issuer.token, raw: JSON.stringify({ ...body, name: 'NAME' }).replace('NAME', '\\udc00'), contentType: 'application/json' }, 400, 'VALIDATION_FAILED', /^body\.name/],
     ['status without reason', 'POST', `/v1/licences/${licence.licenceId}/suspend`, { token: issuer.token, json: {} }, 400, 'VALIDATION_FAILED', /^body\.reason/],
@@ -292,6 +293,7 @@ test('bad input is a specific 4xx and writes nothing', async (t) => {
     ['bad credit code', 'GET', `/v1/licences?issuer=${issuer.agencyId.slice(0, 17)}I&type=${issuer.typeCode}`, {}, 400, 'VALIDATION_FAILED', /^query\.issuer/],
     ['unknown parameter', 'GET', `/v1/licences?issuer=${issuer.agencyId}&type=${issuer.typeCode}&colour=red`, {}, 400, 'VALIDATION_FAILED'],
     ['forged bookmark', 'GET', `/v1/licences?issuer=${issuer.agencyId}&type=${issuer.typeCode}&bookmark=a+b`, {}, 400, 'VALIDATION_FAILED', /^query\.bookmark/],
+    ['bookmark of another query', 'GET', `/v1/licences?issuer=${issuer.agencyId}&type=${issuer.typeCode}&bookmark=AAAA`, {}, 400, 'VALIDATION_FAILED', /bookmark does not continue this query/],
   ];
   for (const [name, method, path, options, status, code, message] of cases) {
     const reply = await gw.request(method, path, options);
@@ -299,6 +301,7 @@ test('bad input is a specific 4xx and writes nothing', async (t) => {
     t.is(reply.body?.error?.code, code, name);
     if (message) t.regex(reply.body.error.message, message, name);
     if (name === 'wrong ID number') t.false(reply.text.includes(wrongIdNumber.slice(0, 17)), 'the clear code is not echoed');
+    if (name === 'bookmark of another query') t.is(reply.body.error.details, undefined, 'the decoded index key is not echoed');
   }
   t.is((await gw.gateway.services.ledger.height()).toString(), height.toString(), 'nothing was written');
   t.is((await gw.request('GET', `/v1/licences/${id}`)).status, 404);

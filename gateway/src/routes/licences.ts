@@ -4,7 +4,7 @@ import { LICENCE_STATUSES, fields, licenceSchemas, type Licence } from '@henan-c
 import { admitHolderRead, shownTo } from '../auth/holder-access';
 import { ApiError } from '../errors';
 import { commitHolder } from '../holders';
-import { type ChaincodePage, collectPage, pagingQuery } from '../http/paging';
+import { type ChaincodePage, collectPage, pagingBody, pagingQuery } from '../http/paging';
 import { agencyRequestBody } from '../http/request-body';
 import { defineRoute } from '../http/route';
 import { page, writeResult } from '../http/schemas';
@@ -98,7 +98,7 @@ const listQuery = z
 const holderLookupBody = z.strictObject({
   holderCodeType: chaincodeHolder.codeType.describe('111 resident ID number (身份证号), 001 unified social credit code'),
   holderCode: holderCode.describe('the clear code; the gateway computes the commitment and forgets the code'),
-  ...pagingQuery,
+  ...pagingBody,
 });
 
 /** 暂扣 / 恢复 / 吊销 / 撤销: the status changes, each the chaincode transaction of the same name. */

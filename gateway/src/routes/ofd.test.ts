@@ -106,6 +106,8 @@ test('anchoring round trip: the sealing of an OFD is recorded, and verification 
 test('only the sealing agency, with a valid document, records: a tampered OFD and a consumer are refused', async (t) => {
   const tampered = await record(sampleFile(SAMPLES.invoice));
   t.is(tampered.status, 422);
+  t.is(tampered.body.error.code, 'OFD_NOT_VALID', 'its own code: INVALID_STATE is a 409 of a record\u2019s state');
+  t.is(tampered.body.error.details.verdict, 'tampered');
   t.regex(tampered.body.error.message, /tampered/);
   t.is((await record(sampleFile(SAMPLES.kingGrid), consumer.token)).status, 403);
   t.is((await gw.request('POST', '/v1/sealed-documents/ofd', { raw: form(sampleFile(SAMPLES.kingGrid)) })).status, 401);

@@ -6,7 +6,7 @@ import type Koa from 'koa';
 import { ApiError } from '../errors';
 import { defineRoute } from '../http/route';
 import { agencyRequestBody } from '../http/request-body';
-import { writeResult } from '../http/schemas';
+import { errorBody, writeResult } from '../http/schemas';
 import { uploadedDigest } from '../http/upload';
 import { transactionEvidence } from '../ledger/evidence';
 import { ofdVerification, withLedger } from '../seals/ofd-report';
@@ -133,14 +133,20 @@ export function ofdRoutes(s: Services) {
       access: 'agency',
       body: sealingBody,
       multipart: { fileField: FILE_FIELD, keepBytes: true },
-      responses: { 201: { description: 'The sealing, committed', schema: writeResult(ofdSealingRecord) } },
+      responses: {
+        201: { description: 'The sealing, committed', schema: writeResult(ofdSealingRecord) },
+        422: {
+          description: 'The upload is no readable OFD (OFD_UNREADABLE), its verdict is not valid (OFD_NOT_VALID, with details.verdict and details.reasons), or a signature or key does not verify',
+          schema: errorBody,
+        },
+      },
       async handler({ koa, principal, body }) {
         const verified = await verifyUpload(koa);
         let request: Record<string, unknown> = body;
         if (verified) {
           const { report } = verified;
           if (report.verdict !== 'valid') {
-            throw new ApiError(422, 'INVALID_STATE', `only a valid sealed OFD is recorded; this one is ${report.verdict}: ${report.reasons[0] ?? ''}`, { verdict: report.verdict, reasons: report.reasons });
+            throw new ApiError(422, 'OFD_NOT_VALID', `only a valid sealed OFD is recorded; this one is ${report.verdict}: ${report.reasons[0] ?? ''}`, { verdict: report.verdict, reasons: report.reasons });
           }
           const fields = anchoredFields(report);
           // A body the agency signed must name exactly what the file holds; any other body gets the file's fields.

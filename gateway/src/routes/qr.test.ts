@@ -1,4 +1,5 @@
 import anyTest, { type TestFn } from 'ava';
+import { request } from 'node:http';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { sm3Hex } from '@henan-chain/crypto';
@@ -40,7 +41,7 @@ test('a licence\u2019s QR code carries the portal\u2019s verification URL under 
   t.regex(await svg.text(), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*viewBox="0 0 \d+ \d+".*<path/s);
 });
 
-test('a sealing\u2019s QR code opens its 签章核验 page; without PUBLIC_BASE_URL the code names the address asked', async (t) => {
+test('a sealing\u2019s QR code opens its 签章核验 page; without PUBLIC_BASE_URL the code names the address listened on', async (t) => {
   const { gw, plain } = t.context;
   const maker = await gw.registerAgency({ name: '河南省大数据管理局', roles: ['seal_maker'] });
   const owner = await gw.registerAgency({ name: '郑州市行政审批和政务信息管理局', roles: ['seal_owner'], mspId: 'ZhengzhouMSP', regionCode: '410100' });
@@ -53,6 +54,30 @@ test('a sealing\u2019s QR code opens its 签章核验 page; without PUBLIC_BASE_
   const issuer = await newIssuer(plain);
   const { licenceId } = await issueLicence(plain, issuer);
   t.is(await scanPng(plain, `/v1/licences/${licenceId}/qr.png`), `${plain.url}/verify/licence/${encodeURIComponent(licenceId)}`);
+});
+
+/** A GET whose Host header is `host` (fetch does not let a caller set it). */
+function getWithHost(gw: TestGateway, path: string, host: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(gw.url + path, { headers: { host } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a forged Host never enters the code: the URL is the configured base, or the address listened on', async (t) => {
+  const { gw, plain } = t.context;
+  for (const [gateway, base] of [[gw, BASE], [plain, plain.url]] as const) {
+    const { licenceId } = await issueLicence(gateway, await newIssuer(gateway));
+    const reply = await getWithHost(gateway, `/v1/licences/${licenceId}/qr.svg`, 'evil.example"><script>');
+    t.is(reply.status, 200);
+    t.is(reply.headers['x-verification-url'], `${base}/verify/licence/${encodeURIComponent(licenceId)}`);
+    // The same answer for every caller, so a shared cache may keep it.
+    t.is(reply.headers['cache-control'], 'public, max-age=86400');
+  }
 });
 
 test('no code for a record the ledger lacks (404) or a malformed id (400)', async (t) => {
