@@ -86,10 +86,13 @@ export function resolveLocation(location: string, base: string): string {
   return path;
 }
 
-function xmlFile(container: Container, path: string): XmlElement {
+function xmlFile(container: Container, path: string, root?: string): XmlElement {
   const bytes = container.get(path);
   if (!bytes) throw new OfdError('NOT_OFD', `${path} is named but not in the container`, path);
-  return parseXml(bytes, path);
+  const element = parseXml(bytes, path);
+  // A file named as one part but holding another (a page named as a signature list) is no OFD.
+  if (root && element.name !== root) throw new OfdError('NOT_OFD', `${path} is named as ${root} but holds ${element.name}`, path);
+  return element;
 }
 
 function required(element: XmlElement, name: string, path: string): XmlElement {
@@ -99,7 +102,7 @@ function required(element: XmlElement, name: string, path: string): XmlElement {
 }
 
 function readPages(container: Container, path: string): OfdPage[] {
-  const root = xmlFile(container, path);
+  const root = xmlFile(container, path, 'Document');
   const pages = child(root, 'Pages');
   return (pages ? children(pages, 'Page') : []).map((page, i) => ({
     id: page.attributes.ID ?? '',
@@ -109,7 +112,7 @@ function readPages(container: Container, path: string): OfdPage[] {
 }
 
 function readSignature(container: Container, id: string, type: string, path: string, pages: OfdPage[]): DeclaredSignature {
-  const root = xmlFile(container, path);
+  const root = xmlFile(container, path, 'Signature');
   const info = required(root, 'SignedInfo', path);
   const references = child(info, 'References');
   const seal = child(info, 'Seal');
@@ -142,7 +145,7 @@ function readDocument(container: Container, body: XmlElement): OfdDocument {
   const signaturesLocation = child(body, 'Signatures')?.text;
   if (!signaturesLocation) return { path, pages, signaturesPath: undefined, signatures: [] };
   const signaturesPath = resolveLocation(signaturesLocation, 'OFD.xml');
-  const list = xmlFile(container, signaturesPath);
+  const list = xmlFile(container, signaturesPath, 'Signatures');
   const signatures = children(list, 'Signature').map((entry) =>
     readSignature(container, entry.attributes.ID ?? '', entry.attributes.Type ?? 'Seal', resolveLocation(entry.attributes.BaseLoc ?? '', signaturesPath), pages),
   );
@@ -152,8 +155,7 @@ function readDocument(container: Container, body: XmlElement): OfdDocument {
 /** The documents of a container and what their signatures declare. */
 export function readOfd(container: Container): OfdPackage {
   if (!container.has('OFD.xml')) throw new OfdError('NOT_OFD', 'the container has no OFD.xml: not an OFD document');
-  const root = xmlFile(container, 'OFD.xml');
-  if (root.name !== 'OFD') throw new OfdError('NOT_OFD', `OFD.xml has root element ${root.name}, not OFD`, 'OFD.xml');
+  const root = xmlFile(container, 'OFD.xml', 'OFD');
   const bodies = children(root, 'DocBody');
   if (bodies.length === 0) throw new OfdError('NOT_OFD', 'OFD.xml has no DocBody', 'OFD.xml');
   return { container, documents: bodies.map((body) => readDocument(container, body)) };

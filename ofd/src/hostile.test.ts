@@ -54,6 +54,17 @@ const HOSTILE: [string, () => Promise<Uint8Array>, OfdErrorCode, RegExp][] = [
     /outside the container/,
   ],
   [
+    'a page named as a signature list (it would be exempt from protection)',
+    async () => {
+      const entries = await sampleEntries(SAMPLES.digitalSign);
+      const hide = '<ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot><ofd:Signatures>Doc_0/Pages/Page_0/Content.xml</ofd:Signatures></ofd:DocBody>';
+      entries.set('OFD.xml', utf8(new TextDecoder().decode(entries.get('OFD.xml')).replace('</ofd:OFD>', `${hide}</ofd:OFD>`)));
+      return zipOf(entries);
+    },
+    'NOT_OFD',
+    /Content\.xml is named as Signatures but holds Page/,
+  ],
+  [
     'a document root outside the container',
     async () => {
       const entries = await sampleEntries(SAMPLES.digitalSign);
