@@ -4,7 +4,9 @@
  * below hold for the bytes actually produced: a zip bomb is refused by its declared ratio or size
  * before it is inflated, and one whose headers lie is cut off where it passes them.
  */
+import zlib from 'node:zlib';
 import yauzl from 'yauzl';
+import { centralDirectoryExtent } from './central-directory';
 import { OfdError } from './errors';
 
 export interface ContainerLimits {
@@ -57,6 +59,7 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
       }
       const files = new Map<string, Uint8Array>();
       let total = 0;
+      let directoryBytes = 0;
       let failed = false;
       const fail = (err: Error) => {
         if (failed) return;
@@ -65,19 +68,30 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
         reject(zipError(err));
       };
       zipfile.on('error', fail);
-      zipfile.on('end', () => failed || resolve(files));
+      zipfile.on('end', () => {
+        const refusal = directoryRefusal(buffer, directoryBytes);
+        if (refusal) fail(refusal);
+        else if (!failed) resolve(files);
+      });
       zipfile.on('entry', (entry: yauzl.Entry) => {
         const name = entry.fileName;
-        if (name.endsWith('/')) return zipfile.readEntry(); // a folder
-        const refusal = entryRefusal(entry, files, total, limits);
+        directoryBytes += 46 + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
+        const refusal = nameRefusal(entry) ?? (name.endsWith('/') ? undefined : entryRefusal(entry, files, total, limits));
         if (refusal) return fail(refusal);
+        if (name.endsWith('/')) return zipfile.readEntry(); // an empty folder
         total += entry.uncompressedSize;
         zipfile.openReadStream(entry, (streamErr, stream) => {
           if (streamErr || !stream) return fail(streamErr ?? new Error(`cannot read ${name}`));
           const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let crc = 0;
+          stream.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            crc = zlib.crc32(chunk, crc);
+          });
           stream.on('error', fail);
           stream.on('end', () => {
+            // yauzl checks sizes, not the CRC-32; other readers refuse an entry whose CRC does not match.
+            if (crc !== entry.crc32) return fail(new OfdError('NOT_A_ZIP', `zip entry ${name} does not match its CRC-32: it is damaged or was altered`, name));
             files.set(name, new Uint8Array(Buffer.concat(chunks)));
             zipfile.readEntry();
           });
@@ -86,6 +100,28 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
       zipfile.readEntry();
     });
   });
+}
+
+/**
+ * Names that readers would resolve differently. yauzl takes an Info-ZIP Unicode Path field (0x7075)
+ * over the raw name when its CRC matches; other readers skip that check or ignore the field. A
+ * field naming anything but the raw name is refused, as is a "folder" that holds data.
+ */
+function nameRefusal(entry: yauzl.Entry): OfdError | undefined {
+  const name = entry.fileName;
+  const unicode = entry.extraFields.find((field) => field.id === 0x7075 && !field.data.subarray(5).equals(entry.fileNameRaw));
+  if (unicode) return new OfdError('UNSAFE_PATH', `zip entry ${JSON.stringify(name)} has a Unicode Path field naming another file: readers would disagree on its name`, name);
+  if (name.endsWith('/') && (entry.uncompressedSize > 0 || entry.compressedSize > 0)) {
+    return new OfdError('UNSAFE_PATH', `zip entry ${name} is named as a folder but holds data: readers would disagree on whether it is a file`, name);
+  }
+  return undefined;
+}
+
+/** The central directory yauzl read (the entries the end record counts) must be all of it. */
+function directoryRefusal(zip: Buffer, directoryBytes: number): OfdError | undefined {
+  const extent = centralDirectoryExtent(zip);
+  if (extent && extent.size === directoryBytes && extent.offset + extent.size === extent.end) return undefined;
+  return new OfdError('NOT_A_ZIP', 'the central directory holds more than the entries its end record counts: readers would list different files');
 }
 
 function entryRefusal(entry: yauzl.Entry, files: Map<string, Uint8Array>, total: number, limits: ContainerLimits): OfdError | undefined {
