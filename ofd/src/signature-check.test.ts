@@ -1,5 +1,6 @@
 import test from 'ava';
 import * as asn1js from 'asn1js';
+import { FileDigests } from './digests';
 import { readOfd } from './document';
 import { checkSignature } from './signature-check';
 import { SAMPLES, sampleEntries } from './testing/ofd-files';
@@ -33,10 +34,25 @@ for (const sample of [SAMPLES.sesV4, SAMPLES.aztSign, SAMPLES.kingGrid, SAMPLES.
         const flipped = genuine.slice();
         flipped[at + 2]! ^= 0xff; // the first digit, after the tag and length bytes
         const container = new Map(entries).set(declared.signedValuePath, flipped);
-        const { report } = checkSignature(container, declared, NOW);
+        const { report } = checkSignature(container, declared, NOW, new FileDigests(container));
         if (generalized) t.is(report.verdict, 'malformed', `${declared.signedValuePath} at ${at}`);
         else t.not(report.verdict, 'valid', `${declared.signedValuePath} at ${at}`);
       }
     }
   });
 }
+
+test('files that several signatures protect are hashed once per verification', async (t) => {
+  const entries = await sampleEntries(SAMPLES.aztSign);
+  const reads = new Map<string, number>();
+  const container = new Map(entries);
+  container.get = (path: string) => {
+    reads.set(path, (reads.get(path) ?? 0) + 1);
+    return entries.get(path);
+  };
+  const digests = new FileDigests(container);
+  const declared = readOfd(entries).documents[0]!.signatures;
+  t.is(declared.length, 2);
+  for (const signature of declared) t.is(checkSignature(container, signature, NOW, digests).report.verdict, 'valid');
+  for (const page of readOfd(entries).documents[0]!.pages) t.is(reads.get(page.path), 1, page.path);
+});

@@ -158,8 +158,9 @@ test('a DocRoot pointed at a forged document that another signer protects: tampe
     .replace('<ofd:PublicRes>PublicRes.xml', '<ofd:PublicRes>/Doc_0/PublicRes.xml');
   entries.set('Doc_1/Document.xml', utf8(forgedDocument));
   entries.set('Doc_1/Pages/Page_0/Content.xml', utf8(text('Doc_0/Pages/Page_0/Content.xml').replace('</ofd:Layer>', '<ofd:TextObject ID="999"/></ofd:Layer>')));
-  addSealedSignature(entries, 'Doc_1/Signs', ['Doc_1/Document.xml', 'Doc_1/Pages/Page_0/Content.xml']);
-  const secondBody = '<ofd:DocBody><ofd:DocRoot>Doc_1/Document.xml</ofd:DocRoot><ofd:Signatures>/Doc_1/Signs/Signatures.xml</ofd:Signatures></ofd:DocBody>';
+  entries.set('Doc_1/Copy.xml', utf8(forgedDocument)); // the second signer's own document: one DocRoot may serve one DocBody
+  addSealedSignature(entries, 'Doc_1/Signs', ['Doc_1/Document.xml', 'Doc_1/Copy.xml', 'Doc_1/Pages/Page_0/Content.xml']);
+  const secondBody = '<ofd:DocBody><ofd:DocRoot>Doc_1/Copy.xml</ofd:DocRoot><ofd:Signatures>/Doc_1/Signs/Signatures.xml</ofd:Signatures></ofd:DocBody>';
   entries.set('OFD.xml', utf8(text('OFD.xml').replace('<ofd:DocRoot>Doc_0/Document.xml', '<ofd:DocRoot>Doc_1/Document.xml').replace('</ofd:OFD>', `${secondBody}</ofd:OFD>`)));
   const { report } = await verifyOfd(await zipOf(entries), { now: NOW });
   t.is(report.verdict, 'tampered');

@@ -5,8 +5,9 @@
  */
 import { sm3Hex } from '@henan-chain/crypto';
 import { type ContainerLimits, DEFAULT_CONTAINER_LIMITS, readContainer } from './container';
+import { FileDigests } from './digests';
 import { type OfdPackage, readOfd } from './document';
-import { unprotectedRendered } from './rendered';
+import { RenderedFiles } from './rendered';
 import { type SignatureReport, checkSignature } from './signature-check';
 import type { ElectronicSeal } from './ses';
 import { type Finding, type OfdVerdict, worstOf } from './verdicts';
@@ -60,9 +61,10 @@ export async function verifyOfd(file: Uint8Array, options: VerifyOptions = {}): 
   const ofd = readOfd(container);
   const seals = new Map<string, ElectronicSeal>();
   const signatures: SignatureReport[] = [];
+  const digests = new FileDigests(container);
   for (const doc of ofd.documents) {
     for (const declared of doc.signatures) {
-      const { report, seal } = checkSignature(container, declared, now);
+      const { report, seal } = checkSignature(container, declared, now, digests);
       signatures.push(report);
       if (seal) seals.set(report.id, seal);
     }
@@ -73,8 +75,9 @@ export async function verifyOfd(file: Uint8Array, options: VerifyOptions = {}): 
   const unprotected = new Set([...container.keys()].filter((path) => !protectedFiles.has(path) && !parts.has(path)));
   if (signatures.length > 0) {
     for (const path of [...unprotected].sort()) findings.push({ verdict: 'tampered', reason: `${path} is protected by no signature: it was added or left out after signing` });
+    const rendered = new RenderedFiles(container);
     for (const doc of ofd.documents) {
-      for (const path of unprotectedRendered(container, doc).filter((p) => !unprotected.has(p))) {
+      for (const path of rendered.unprotected(doc).filter((p) => !unprotected.has(p))) {
         unprotected.add(path);
         findings.push({ verdict: 'tampered', reason: `${path} is shown with ${doc.path}, but no signature of its DocBody protects it` });
       }
