@@ -74,3 +74,12 @@ test('an entry whose CRC-32 does not match its content is refused', async (t) =>
   t.is(error.code, 'NOT_A_ZIP');
   t.regex(error.message, /Content\.xml does not match its CRC-32/);
 });
+
+test('entries each at the ratio floor that inflate far beyond the archive in all are a zip bomb', async (t) => {
+  // Each 1 MiB of zeros deflates about 1000-fold but is not above the 1 MiB floor of the per-entry ratio.
+  const entries = await sampleEntries(SAMPLES.digitalSign);
+  for (let i = 0; i < 20; i++) entries.set(`Doc_0/Res/zeros${i}.bin`, new Uint8Array(1024 * 1024));
+  const error = await refusal(await zipOf(entries));
+  t.is(error.code, 'ZIP_LIMIT');
+  t.regex(error.message, /inflates to more than 200 times its \d+ bytes: a zip bomb/);
+});

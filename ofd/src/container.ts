@@ -15,7 +15,10 @@ export interface ContainerLimits {
   maxEntryBytes: number;
   /** Uncompressed bytes of all entries together. */
   maxTotalBytes: number;
-  /** Uncompressed / compressed size of an entry above `ratioFloorBytes`; deflate itself tops out near 1032. */
+  /**
+   * Uncompressed / compressed size of an entry above `ratioFloorBytes`, and of all entries together
+   * against the archive's size once they pass that floor; deflate itself tops out near 1032.
+   */
   maxRatio: number;
   ratioFloorBytes: number;
 }
@@ -76,7 +79,7 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
       zipfile.on('entry', (entry: yauzl.Entry) => {
         const name = entry.fileName;
         directoryBytes += 46 + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
-        const refusal = nameRefusal(entry) ?? (name.endsWith('/') ? undefined : entryRefusal(entry, files, total, limits));
+        const refusal = nameRefusal(entry) ?? (name.endsWith('/') ? undefined : entryRefusal(entry, files, total, zip.length, limits));
         if (refusal) return fail(refusal);
         if (name.endsWith('/')) return zipfile.readEntry(); // an empty folder
         total += entry.uncompressedSize;
@@ -124,7 +127,7 @@ function directoryRefusal(zip: Buffer, directoryBytes: number): OfdError | undef
   return new OfdError('NOT_A_ZIP', 'the central directory holds more than the entries its end record counts: readers would list different files');
 }
 
-function entryRefusal(entry: yauzl.Entry, files: Map<string, Uint8Array>, total: number, limits: ContainerLimits): OfdError | undefined {
+function entryRefusal(entry: yauzl.Entry, files: Map<string, Uint8Array>, total: number, zipBytes: number, limits: ContainerLimits): OfdError | undefined {
   const name = entry.fileName;
   if (!isSafePath(name)) return new OfdError('UNSAFE_PATH', `zip entry ${JSON.stringify(name)} is not a plain relative path`, name);
   if (files.has(name)) return new OfdError('UNSAFE_PATH', `zip entry ${name} occurs twice: readers would disagree on its content`, name);
@@ -138,6 +141,10 @@ function entryRefusal(entry: yauzl.Entry, files: Map<string, Uint8Array>, total:
   }
   if (size > limits.ratioFloorBytes && size > limits.maxRatio * Math.max(entry.compressedSize, 1)) {
     return new OfdError('ZIP_LIMIT', `zip entry ${name} inflates ${Math.round(size / Math.max(entry.compressedSize, 1))}-fold: a zip bomb`, name);
+  }
+  // Entries each below the floor could otherwise add up to the total limit from a small file.
+  if (total + size > Math.max(limits.ratioFloorBytes, limits.maxRatio * zipBytes)) {
+    return new OfdError('ZIP_LIMIT', `the archive inflates to more than ${limits.maxRatio} times its ${zipBytes} bytes: a zip bomb`, name);
   }
   return undefined;
 }
