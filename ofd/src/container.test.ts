@@ -3,7 +3,7 @@ import test from 'ava';
 import { utf8 } from '@henan-chain/crypto';
 import { readContainer } from './container';
 import { OfdError } from './errors';
-import { SAMPLES, renameInZip, sampleEntries, sampleFile, zipOf } from './testing/ofd-files';
+import { SAMPLES, renameInZip, replaceBytes, sampleEntries, sampleFile, zipOf } from './testing/ofd-files';
 
 const PAGE = 'Doc_0/Pages/Page_0/Content.xml';
 
@@ -55,6 +55,14 @@ test('a Unicode Path field that repeats the raw name is read', async (t) => {
   const entries = await sampleEntries(SAMPLES.digitalSign);
   const files = await readContainer(await zipOf(entries, { extraFields: new Map([[PAGE, unicodePath(PAGE, PAGE)]]) }));
   t.deepEqual(files.get(PAGE), entries.get(PAGE));
+});
+
+test('an entry whose local header names another file is refused: streaming readers go by that name', async (t) => {
+  const entries = await sampleEntries(SAMPLES.digitalSign);
+  // The first occurrence of a name is in its entry's local header, before the central directory.
+  const error = await refusal(replaceBytes(await zipOf(entries), utf8('Doc_0/PublicRes.xml'), utf8('Doc_0/PublicRes.xmX')));
+  t.is(error.code, 'UNSAFE_PATH');
+  t.regex(error.message, /Doc_0\/PublicRes\.xml has another name in its local header/);
 });
 
 test('a folder entry that holds data is refused', async (t) => {

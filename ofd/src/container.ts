@@ -76,13 +76,8 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
         if (refusal) fail(refusal);
         else if (!failed) resolve(files);
       });
-      zipfile.on('entry', (entry: yauzl.Entry) => {
+      const inflate = (entry: yauzl.Entry) => {
         const name = entry.fileName;
-        directoryBytes += 46 + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
-        const refusal = nameRefusal(entry) ?? (name.endsWith('/') ? undefined : entryRefusal(entry, files, total, zip.length, limits));
-        if (refusal) return fail(refusal);
-        if (name.endsWith('/')) return zipfile.readEntry(); // an empty folder
-        total += entry.uncompressedSize;
         zipfile.openReadStream(entry, (streamErr, stream) => {
           if (streamErr || !stream) return fail(streamErr ?? new Error(`cannot read ${name}`));
           const chunks: Buffer[] = [];
@@ -98,6 +93,22 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
             files.set(name, new Uint8Array(Buffer.concat(chunks)));
             zipfile.readEntry();
           });
+        });
+      };
+      zipfile.on('entry', (entry: yauzl.Entry) => {
+        const name = entry.fileName;
+        directoryBytes += 46 + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
+        const refusal = nameRefusal(entry) ?? (name.endsWith('/') ? undefined : entryRefusal(entry, files, total, zip.length, limits));
+        if (refusal) return fail(refusal);
+        zipfile.readLocalFileHeader(entry, (headerErr, header) => {
+          if (headerErr) return fail(headerErr);
+          // Streaming readers (Java's ZipInputStream) go by the local header's name, not the central directory's.
+          if (!header.fileName.equals(entry.fileNameRaw)) {
+            return fail(new OfdError('UNSAFE_PATH', `zip entry ${name} has another name in its local header: readers would disagree on its name`, name));
+          }
+          if (name.endsWith('/')) return zipfile.readEntry(); // an empty folder
+          total += entry.uncompressedSize;
+          inflate(entry);
         });
       });
       zipfile.readEntry();
