@@ -38,6 +38,20 @@ test('an entry after those the end record counts is refused: other readers list 
   t.regex(error.message, /central directory holds more than the entries its end record counts/);
 });
 
+test('a local entry the central directory does not list is refused: streaming readers read it', async (t) => {
+  // A forged page's local entry slipped in before the central directory, whose offset the end record moves on.
+  const genuine = Buffer.from(await zipOf(await sampleEntries(SAMPLES.digitalSign)));
+  const single = Buffer.from(await zipOf([[PAGE, '<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"/>']]));
+  const hidden = single.subarray(0, single.readUInt32LE(single.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])) + 16));
+  const end = genuine.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const directory = genuine.readUInt32LE(end + 16);
+  const zip = Buffer.concat([genuine.subarray(0, directory), hidden, genuine.subarray(directory)]);
+  zip.writeUInt32LE(directory + hidden.length, end + hidden.length + 16);
+  const error = await refusal(zip);
+  t.is(error.code, 'NOT_A_ZIP');
+  t.regex(error.message, new RegExp(`bytes at ${directory} belong to no entry the central directory lists`));
+});
+
 test('a Unicode Path field naming another file than the raw name is refused', async (t) => {
   // yauzl reads the raw name Content.xmZ as Content.xml; a reader ignoring the field would not.
   const entries = await sampleEntries(SAMPLES.digitalSign);

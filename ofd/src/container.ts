@@ -6,7 +6,7 @@
  */
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
-import { centralDirectoryExtent } from './central-directory';
+import { type LocalSpan, descriptorEnd, layoutDisagreement } from './zip-layout';
 import { OfdError } from './errors';
 
 export interface ContainerLimits {
@@ -63,6 +63,7 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
       const files = new Map<string, Uint8Array>();
       let total = 0;
       let directoryBytes = 0;
+      const spans: LocalSpan[] = [];
       let failed = false;
       const fail = (err: Error) => {
         if (failed) return;
@@ -72,8 +73,8 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
       };
       zipfile.on('error', fail);
       zipfile.on('end', () => {
-        const refusal = directoryRefusal(buffer, directoryBytes);
-        if (refusal) fail(refusal);
+        const disagreement = layoutDisagreement(buffer, directoryBytes, spans);
+        if (disagreement) fail(new OfdError('NOT_A_ZIP', `${disagreement}: readers would list different files`));
         else if (!failed) resolve(files);
       });
       const inflate = (entry: yauzl.Entry) => {
@@ -102,6 +103,8 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
         if (refusal) return fail(refusal);
         zipfile.readLocalFileHeader(entry, (headerErr, header) => {
           if (headerErr) return fail(headerErr);
+          const zip64 = entry.extraFields.some((field) => field.id === 1);
+          spans.push({ start: entry.relativeOffsetOfLocalHeader, end: descriptorEnd(buffer, header.fileDataStart + entry.compressedSize, entry.generalPurposeBitFlag, zip64) });
           // Streaming readers (Java's ZipInputStream) go by the local header's name, not the central directory's.
           if (!header.fileName.equals(entry.fileNameRaw)) {
             return fail(new OfdError('UNSAFE_PATH', `zip entry ${name} has another name in its local header: readers would disagree on its name`, name));
@@ -129,13 +132,6 @@ function nameRefusal(entry: yauzl.Entry): OfdError | undefined {
     return new OfdError('UNSAFE_PATH', `zip entry ${name} is named as a folder but holds data: readers would disagree on whether it is a file`, name);
   }
   return undefined;
-}
-
-/** The central directory yauzl read (the entries the end record counts) must be all of it. */
-function directoryRefusal(zip: Buffer, directoryBytes: number): OfdError | undefined {
-  const extent = centralDirectoryExtent(zip);
-  if (extent && extent.size === directoryBytes && extent.offset + extent.size === extent.end) return undefined;
-  return new OfdError('NOT_A_ZIP', 'the central directory holds more than the entries its end record counts: readers would list different files');
 }
 
 function entryRefusal(entry: yauzl.Entry, files: Map<string, Uint8Array>, total: number, zipBytes: number, limits: ContainerLimits): OfdError | undefined {
