@@ -6,8 +6,8 @@
  */
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
-import { type LocalSpan, descriptorEnd, layoutDisagreement } from './zip-layout';
 import { OfdError } from './errors';
+import { type LocalSpan, descriptorEnd, layoutDisagreement } from './zip-layout';
 
 export interface ContainerLimits {
   maxEntries: number;

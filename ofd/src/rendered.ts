@@ -19,6 +19,7 @@ function descendants(element: XmlElement, names: Set<string>): XmlElement[] {
 
 const located = (elements: XmlElement[], base: string) => elements.filter((e) => e.text).map((e) => resolveLocation(e.text, base));
 
+/** The files each document of one verification shows, checked against its own signatures. */
 export class RenderedFiles {
   /** Each XML file parsed once per verification, however many documents name it. */
   private readonly parsed = new Map<string, XmlElement>();
