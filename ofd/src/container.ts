@@ -4,8 +4,10 @@
  * below hold for the bytes actually produced: a zip bomb is refused by its declared ratio or size
  * before it is inflated, and one whose headers lie is cut off where it passes them.
  */
+import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { OfdError } from './errors';
+import { type LocalSpan, descriptorEnd, layoutDisagreement } from './zip-layout';
 
 export interface ContainerLimits {
   maxEntries: number;
@@ -13,7 +15,10 @@ export interface ContainerLimits {
   maxEntryBytes: number;
   /** Uncompressed bytes of all entries together. */
   maxTotalBytes: number;
-  /** Uncompressed / compressed size of an entry above `ratioFloorBytes`; deflate itself tops out near 1032. */
+  /**
+   * Uncompressed / compressed size of an entry above `ratioFloorBytes`, and of all entries together
+   * against the archive's size once they pass that floor; deflate itself tops out near 1032.
+   */
   maxRatio: number;
   ratioFloorBytes: number;
 }
@@ -57,6 +62,8 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
       }
       const files = new Map<string, Uint8Array>();
       let total = 0;
+      let directoryBytes = 0;
+      const spans: LocalSpan[] = [];
       let failed = false;
       const fail = (err: Error) => {
         if (failed) return;
@@ -65,22 +72,46 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
         reject(zipError(err));
       };
       zipfile.on('error', fail);
-      zipfile.on('end', () => failed || resolve(files));
-      zipfile.on('entry', (entry: yauzl.Entry) => {
+      zipfile.on('end', () => {
+        const disagreement = layoutDisagreement(buffer, directoryBytes, spans);
+        if (disagreement) fail(new OfdError('NOT_A_ZIP', `${disagreement}: readers would list different files`));
+        else if (!failed) resolve(files);
+      });
+      const inflate = (entry: yauzl.Entry) => {
         const name = entry.fileName;
-        if (name.endsWith('/')) return zipfile.readEntry(); // a folder
-        const refusal = entryRefusal(entry, files, total, limits);
-        if (refusal) return fail(refusal);
-        total += entry.uncompressedSize;
         zipfile.openReadStream(entry, (streamErr, stream) => {
           if (streamErr || !stream) return fail(streamErr ?? new Error(`cannot read ${name}`));
           const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let crc = 0;
+          stream.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            crc = zlib.crc32(chunk, crc);
+          });
           stream.on('error', fail);
           stream.on('end', () => {
+            // yauzl checks sizes, not the CRC-32; other readers refuse an entry whose CRC does not match.
+            if (crc !== entry.crc32) return fail(new OfdError('NOT_A_ZIP', `zip entry ${name} does not match its CRC-32: it is damaged or was altered`, name));
             files.set(name, new Uint8Array(Buffer.concat(chunks)));
             zipfile.readEntry();
           });
+        });
+      };
+      zipfile.on('entry', (entry: yauzl.Entry) => {
+        const name = entry.fileName;
+        directoryBytes += 46 + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
+        const refusal = nameRefusal(entry) ?? (name.endsWith('/') ? undefined : entryRefusal(entry, files, total, zip.length, limits));
+        if (refusal) return fail(refusal);
+        zipfile.readLocalFileHeader(entry, (headerErr, header) => {
+          if (headerErr) return fail(headerErr);
+          const zip64 = entry.extraFields.some((field) => field.id === 1);
+          spans.push({ start: entry.relativeOffsetOfLocalHeader, end: descriptorEnd(buffer, header.fileDataStart + entry.compressedSize, entry.generalPurposeBitFlag, zip64) });
+          // Streaming readers (Java's ZipInputStream) go by the local header's name, not the central directory's.
+          if (!header.fileName.equals(entry.fileNameRaw)) {
+            return fail(new OfdError('UNSAFE_PATH', `zip entry ${name} has another name in its local header: readers would disagree on its name`, name));
+          }
+          if (name.endsWith('/')) return zipfile.readEntry(); // an empty folder
+          total += entry.uncompressedSize;
+          inflate(entry);
         });
       });
       zipfile.readEntry();
@@ -88,7 +119,22 @@ export function readContainer(zip: Uint8Array, limits: ContainerLimits = DEFAULT
   });
 }
 
-function entryRefusal(entry: yauzl.Entry, files: Map<string, Uint8Array>, total: number, limits: ContainerLimits): OfdError | undefined {
+/**
+ * Names that readers would resolve differently. yauzl takes an Info-ZIP Unicode Path field (0x7075)
+ * over the raw name when its CRC matches; other readers skip that check or ignore the field. A
+ * field naming anything but the raw name is refused, as is a "folder" that holds data.
+ */
+function nameRefusal(entry: yauzl.Entry): OfdError | undefined {
+  const name = entry.fileName;
+  const unicode = entry.extraFields.find((field) => field.id === 0x7075 && !field.data.subarray(5).equals(entry.fileNameRaw));
+  if (unicode) return new OfdError('UNSAFE_PATH', `zip entry ${JSON.stringify(name)} has a Unicode Path field naming another file: readers would disagree on its name`, name);
+  if (name.endsWith('/') && (entry.uncompressedSize > 0 || entry.compressedSize > 0)) {
+    return new OfdError('UNSAFE_PATH', `zip entry ${name} is named as a folder but holds data: readers would disagree on whether it is a file`, name);
+  }
+  return undefined;
+}
+
+function entryRefusal(entry: yauzl.Entry, files: Map<string, Uint8Array>, total: number, zipBytes: number, limits: ContainerLimits): OfdError | undefined {
   const name = entry.fileName;
   if (!isSafePath(name)) return new OfdError('UNSAFE_PATH', `zip entry ${JSON.stringify(name)} is not a plain relative path`, name);
   if (files.has(name)) return new OfdError('UNSAFE_PATH', `zip entry ${name} occurs twice: readers would disagree on its content`, name);
@@ -102,6 +148,10 @@ function entryRefusal(entry: yauzl.Entry, files: Map<string, Uint8Array>, total:
   }
   if (size > limits.ratioFloorBytes && size > limits.maxRatio * Math.max(entry.compressedSize, 1)) {
     return new OfdError('ZIP_LIMIT', `zip entry ${name} inflates ${Math.round(size / Math.max(entry.compressedSize, 1))}-fold: a zip bomb`, name);
+  }
+  // Entries each below the floor could otherwise add up to the total limit from a small file.
+  if (total + size > Math.max(limits.ratioFloorBytes, limits.maxRatio * zipBytes)) {
+    return new OfdError('ZIP_LIMIT', `the archive inflates to more than ${limits.maxRatio} times its ${zipBytes} bytes: a zip bomb`, name);
   }
   return undefined;
 }

@@ -56,6 +56,25 @@ export interface OfdDocument {
   signatures: DeclaredSignature[];
 }
 
+/**
+ * Bounds on the work one file may ask for, far above what seal products write (the samples: one
+ * document, two signatures, fifteen references). A signature cannot protect more distinct files than
+ * a container may hold.
+ */
+export const OFD_LIMITS = { documents: 64, signatures: 100, referencesPerSignature: 5000 } as const;
+
+function withinLimit<T>(items: T[], limit: number, what: string, path: string): T[] {
+  if (items.length > limit) throw new OfdError('OFD_LIMIT', `${path} has ${items.length} ${what}, more than the ${limit} allowed`, path);
+  return items;
+}
+
+/** Refuses a path named twice where each is work (a signature verified again, a file hashed again). */
+function once(seen: Set<string>, path: string, what: string, where: string): string {
+  if (seen.has(path)) throw new OfdError('NOT_OFD', `${where} names ${what} ${path} again`, where);
+  seen.add(path);
+  return path;
+}
+
 export interface OfdPackage {
   container: Container;
   documents: OfdDocument[];
@@ -86,10 +105,13 @@ export function resolveLocation(location: string, base: string): string {
   return path;
 }
 
-function xmlFile(container: Container, path: string): XmlElement {
+function xmlFile(container: Container, path: string, root?: string): XmlElement {
   const bytes = container.get(path);
   if (!bytes) throw new OfdError('NOT_OFD', `${path} is named but not in the container`, path);
-  return parseXml(bytes, path);
+  const element = parseXml(bytes, path);
+  // A file named as one part but holding another (a page named as a signature list) is no OFD.
+  if (root && element.name !== root) throw new OfdError('NOT_OFD', `${path} is named as ${root} but holds ${element.name}`, path);
+  return element;
 }
 
 function required(element: XmlElement, name: string, path: string): XmlElement {
@@ -99,7 +121,7 @@ function required(element: XmlElement, name: string, path: string): XmlElement {
 }
 
 function readPages(container: Container, path: string): OfdPage[] {
-  const root = xmlFile(container, path);
+  const root = xmlFile(container, path, 'Document');
   const pages = child(root, 'Pages');
   return (pages ? children(pages, 'Page') : []).map((page, i) => ({
     id: page.attributes.ID ?? '',
@@ -108,13 +130,14 @@ function readPages(container: Container, path: string): OfdPage[] {
   }));
 }
 
-function readSignature(container: Container, id: string, type: string, path: string, pages: OfdPage[]): DeclaredSignature {
-  const root = xmlFile(container, path);
+function readSignature(container: Container, id: string, type: string, path: string, pageNumbers: Map<string, number>): DeclaredSignature {
+  const root = xmlFile(container, path, 'Signature');
   const info = required(root, 'SignedInfo', path);
   const references = child(info, 'References');
   const seal = child(info, 'Seal');
   const sealLocation = seal && child(seal, 'BaseLoc')?.text;
   const provider = child(info, 'Provider')?.attributes;
+  const referenced = new Set<string>();
   return {
     id,
     type,
@@ -123,38 +146,46 @@ function readSignature(container: Container, id: string, type: string, path: str
     signatureMethod: child(info, 'SignatureMethod')?.text ?? '',
     signatureDateTime: child(info, 'SignatureDateTime')?.text ?? '',
     checkMethod: references?.attributes.CheckMethod ?? '',
-    references: (references ? children(references, 'Reference') : []).map((ref) => ({
-      path: resolveLocation(ref.attributes.FileRef ?? '', path),
+    references: withinLimit(references ? children(references, 'Reference') : [], OFD_LIMITS.referencesPerSignature, 'references', path).map((ref) => ({
+      path: once(referenced, resolveLocation(ref.attributes.FileRef ?? '', path), 'the file', path),
       checkValue: child(ref, 'CheckValue')?.text ?? '',
     })),
     stamps: children(info, 'StampAnnot').map((stamp) => {
       const pageRef = stamp.attributes.PageRef ?? '';
-      return { pageRef, page: pages.find((p) => p.id === pageRef)?.number, boundary: stamp.attributes.Boundary ?? '' };
+      return { pageRef, page: pageNumbers.get(pageRef), boundary: stamp.attributes.Boundary ?? '' };
     }),
     sealPath: sealLocation ? resolveLocation(sealLocation, path) : undefined,
     provider: provider ? [provider.ProviderName, provider.Version].filter(Boolean).join(' ') : undefined,
   };
 }
 
-function readDocument(container: Container, body: XmlElement): OfdDocument {
-  const path = resolveLocation(required(body, 'DocRoot', 'OFD.xml').text, 'OFD.xml');
+/** One DocBody; `seen` holds the Document.xml and Signature.xml paths of the documents read before it. */
+function readDocument(container: Container, body: XmlElement, seen: { roots: Set<string>; signatures: Set<string> }): OfdDocument {
+  const path = once(seen.roots, resolveLocation(required(body, 'DocRoot', 'OFD.xml').text, 'OFD.xml'), 'the document', 'OFD.xml');
   const pages = readPages(container, path);
   const signaturesLocation = child(body, 'Signatures')?.text;
   if (!signaturesLocation) return { path, pages, signaturesPath: undefined, signatures: [] };
   const signaturesPath = resolveLocation(signaturesLocation, 'OFD.xml');
-  const list = xmlFile(container, signaturesPath);
-  const signatures = children(list, 'Signature').map((entry) =>
-    readSignature(container, entry.attributes.ID ?? '', entry.attributes.Type ?? 'Seal', resolveLocation(entry.attributes.BaseLoc ?? '', signaturesPath), pages),
-  );
+  const list = xmlFile(container, signaturesPath, 'Signatures');
+  const pageNumbers = new Map<string, number>();
+  for (const page of pages) if (!pageNumbers.has(page.id)) pageNumbers.set(page.id, page.number);
+  const entries = children(list, 'Signature');
+  if (seen.signatures.size + entries.length > OFD_LIMITS.signatures) {
+    throw new OfdError('OFD_LIMIT', `the signature lists name more than the ${OFD_LIMITS.signatures} signatures allowed in one file`, signaturesPath);
+  }
+  const signatures = entries.map((entry) => {
+    const signaturePath = once(seen.signatures, resolveLocation(entry.attributes.BaseLoc ?? '', signaturesPath), 'the signature', signaturesPath);
+    return readSignature(container, entry.attributes.ID ?? '', entry.attributes.Type ?? 'Seal', signaturePath, pageNumbers);
+  });
   return { path, pages, signaturesPath, signatures };
 }
 
 /** The documents of a container and what their signatures declare. */
 export function readOfd(container: Container): OfdPackage {
   if (!container.has('OFD.xml')) throw new OfdError('NOT_OFD', 'the container has no OFD.xml: not an OFD document');
-  const root = xmlFile(container, 'OFD.xml');
-  if (root.name !== 'OFD') throw new OfdError('NOT_OFD', `OFD.xml has root element ${root.name}, not OFD`, 'OFD.xml');
-  const bodies = children(root, 'DocBody');
+  const root = xmlFile(container, 'OFD.xml', 'OFD');
+  const bodies = withinLimit(children(root, 'DocBody'), OFD_LIMITS.documents, 'documents (DocBody)', 'OFD.xml');
   if (bodies.length === 0) throw new OfdError('NOT_OFD', 'OFD.xml has no DocBody', 'OFD.xml');
-  return { container, documents: bodies.map((body) => readDocument(container, body)) };
+  const seen = { roots: new Set<string>(), signatures: new Set<string>() };
+  return { container, documents: bodies.map((body) => readDocument(container, body, seen)) };
 }

@@ -9,7 +9,8 @@ export type OfdErrorCode =
   | 'ZIP_LIMIT' // too many entries, an entry or the total too large, a compression ratio of a zip bomb
   | 'UNSAFE_PATH' // an entry name or a reference that is absolute, has `..` or leaves the container
   | 'BAD_XML' // not well-formed, a DTD or entity, too deep or too large
-  | 'NOT_OFD'; // a zip, but without the OFD.xml entry point or a document it names
+  | 'NOT_OFD' // a zip, but without the OFD.xml entry point or a document it names, or a signature or reference named twice
+  | 'OFD_LIMIT'; // more documents, signatures or references than allowed
 
 export class OfdError extends Error {
   override readonly name = 'OfdError';

@@ -15,6 +15,17 @@ async function withEntry(name: string, content: string | Uint8Array, compress = 
   return zipOf(entries, { compress });
 }
 
+const signatureEntries = (n: number, baseLoc: (i: number) => string) =>
+  Array.from({ length: n }, (_, i) => `<ofd:Signature ID="${i}" Type="Sign" BaseLoc="${baseLoc(i)}"/>`).join('');
+
+/** DigitalSign whose signature names these files. */
+async function withReferences(files: string[]): Promise<Uint8Array> {
+  const path = 'Doc_0/Signs/Sign_0/Signature.xml';
+  const signature = new TextDecoder().decode((await sampleEntries(SAMPLES.digitalSign)).get(path));
+  const references = files.map((file) => `<ofd:Reference FileRef="${file}"><ofd:CheckValue>AAAA</ofd:CheckValue></ofd:Reference>`).join('');
+  return withEntry(path, signature.replace(/<ofd:References CheckMethod="SM3">.*<\/ofd:References>/, `<ofd:References CheckMethod="SM3">${references}</ofd:References>`));
+}
+
 const deep = (n: number) => `<ofd:OFD ${OFD_NS}>${'<a>'.repeat(n)}${'</a>'.repeat(n)}</ofd:OFD>`;
 
 /** Each hostile file and the refusal it must get: an OfdError with this code, never a crash or a hang. */
@@ -53,6 +64,30 @@ const HOSTILE: [string, () => Promise<Uint8Array>, OfdErrorCode, RegExp][] = [
     'UNSAFE_PATH',
     /outside the container/,
   ],
+  [
+    'a page named as a signature list (it would be exempt from protection)',
+    async () => {
+      const entries = await sampleEntries(SAMPLES.digitalSign);
+      entries.set('OFD.xml', utf8(new TextDecoder().decode(entries.get('OFD.xml')).replace('/Doc_0/Signs/Signatures.xml', '/Doc_0/Pages/Page_0/Content.xml')));
+      return zipOf(entries);
+    },
+    'NOT_OFD',
+    /Content\.xml is named as Signatures but holds Page/,
+  ],
+  [
+    'a signature listed twice (verified twice)',
+    () => withEntry('Doc_0/Signs/Signatures.xml', `<ofd:Signatures ${OFD_NS}>${signatureEntries(2, () => '/Doc_0/Signs/Sign_0/Signature.xml')}</ofd:Signatures>`),
+    'NOT_OFD',
+    /names the signature Doc_0\/Signs\/Sign_0\/Signature\.xml again/,
+  ],
+  [
+    'more signatures than allowed',
+    () => withEntry('Doc_0/Signs/Signatures.xml', `<ofd:Signatures ${OFD_NS}>${signatureEntries(101, (i) => `Sign_${i}/Signature.xml`)}</ofd:Signatures>`),
+    'OFD_LIMIT',
+    /more than the 100 signatures allowed/,
+  ],
+  ['a file referenced twice by one signature (hashed twice)', () => withReferences(['/Doc_0/Document.xml', '/Doc_0/Document.xml']), 'NOT_OFD', /names the file Doc_0\/Document\.xml again/],
+  ['more references than allowed', () => withReferences(Array.from({ length: 5001 }, (_, i) => `/Doc_0/Res/${i}`)), 'OFD_LIMIT', /5001 references, more than the 5000 allowed/],
   [
     'a document root outside the container',
     async () => {

@@ -2,8 +2,8 @@
  * A signature's references (ofd:Reference): each file it protects, with its check value. The
  * check method must be SM3 (by OID or name); the value is base64 of the file's SM3.
  */
-import { sm3, toHex } from '@henan-chain/crypto';
-import type { Container } from './container';
+import { toHex } from '@henan-chain/crypto';
+import type { FileDigests } from './digests';
 import type { DeclaredSignature } from './document';
 import type { Finding } from './verdicts';
 
@@ -18,7 +18,7 @@ export interface ReferenceSummary {
   missing: string[];
 }
 
-export function checkReferences(container: Container, signature: DeclaredSignature): { summary: ReferenceSummary; findings: Finding[] } {
+export function checkReferences(digests: FileDigests, signature: DeclaredSignature): { summary: ReferenceSummary; findings: Finding[] } {
   const summary: ReferenceSummary = { total: signature.references.length, matched: 0, mismatched: [], missing: [] };
   const findings: Finding[] = [];
   if (!SM3_METHODS.has(signature.checkMethod.trim().toLowerCase())) {
@@ -27,8 +27,8 @@ export function checkReferences(container: Container, signature: DeclaredSignatu
   }
   if (signature.references.length === 0) findings.push({ verdict: 'malformed', reason: 'the signature protects no file (no ofd:Reference)' });
   for (const ref of signature.references) {
-    const file = container.get(ref.path);
-    if (!file) {
+    const actual = digests.sm3(ref.path);
+    if (!actual) {
       summary.missing.push(ref.path);
       findings.push({ verdict: 'tampered', reason: `${ref.path} is protected by the signature but missing from the document` });
       continue;
@@ -38,7 +38,6 @@ export function checkReferences(container: Container, signature: DeclaredSignatu
       findings.push({ verdict: 'malformed', reason: `the check value of ${ref.path} is not base64 of an SM3 digest` });
       continue;
     }
-    const actual = sm3(file);
     if (toHex(actual) === toHex(expected)) summary.matched++;
     else {
       summary.mismatched.push(ref.path);

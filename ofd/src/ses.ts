@@ -77,11 +77,25 @@ export class CertificateList extends AsnArray<ArrayBuffer> {}
 @AsnType({ type: AsnTypeTypes.Sequence, itemType: CertDigest })
 class CertDigestList extends AsnArray<CertDigest> {}
 
+/**
+ * asn1js.fromBER on untrusted bytes. It reports most faults in its result but throws plain Errors
+ * for some (a GeneralizedTime or UTCTime whose digits are not digits): both become SesFormatError.
+ */
+export function fromBer(der: Uint8Array, what: string): ReturnType<typeof asn1js.fromBER> {
+  let parsed: ReturnType<typeof asn1js.fromBER>;
+  try {
+    parsed = asn1js.fromBER(der);
+  } catch (err) {
+    throw new SesFormatError(`${what} is not DER: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (parsed.offset === -1 || parsed.result.error) throw new SesFormatError(`${what} is not DER: ${parsed.result.error || 'cut short'}`);
+  return parsed;
+}
+
 /** One whole DER value: its top element and the version INTEGER that opens its first SEQUENCE. */
 function outline(der: Uint8Array, what: string): { version: number | undefined } {
   if (der.length > MAX_SES_BYTES) throw new SesFormatError(`${what} is ${der.length} bytes, more than the ${MAX_SES_BYTES} allowed`);
-  const parsed = asn1js.fromBER(der);
-  if (parsed.offset === -1 || parsed.result.error) throw new SesFormatError(`${what} is not DER: ${parsed.result.error || 'cut short'}`);
+  const parsed = fromBer(der, what);
   if (parsed.offset !== der.length) throw new SesFormatError(`${what} has ${der.length - parsed.offset} byte(s) after its DER value`);
   const first = (parsed.result as asn1js.Sequence).valueBlock?.value?.[0] as asn1js.Sequence | undefined;
   const inner = first?.valueBlock?.value?.[0];
@@ -95,7 +109,6 @@ function parse<T>(der: Uint8Array, target: new () => T, what: string): T {
     throw new SesFormatError(`${what} does not have the ${target.name} structure: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
-
 
 function sealV1(seal: SesSealV1, der: Uint8Array): ElectronicSeal {
   const info = seal.esealInfo;

@@ -6,6 +6,7 @@
 import { equalBytes, sm3, sm3Hex, toHex, verify } from '@henan-chain/crypto';
 import { type CertificateFacts, OID, readCertificate, validAt } from './certificate';
 import type { Container } from './container';
+import type { FileDigests } from './digests';
 import type { DeclaredSignature } from './document';
 import { type ReferenceSummary, checkReferences } from './references';
 import { checkSeal } from './seal-checks';
@@ -150,11 +151,11 @@ function checkSealSignature(
   return { signer: signer ? summary(signer) : null, seal: sealSummary(ses.seal, seal.maker), signTime: ses.signTime.toISOString(), form: ses.form };
 }
 
-/** Judges one declared signature of the container at `now`. */
-export function checkSignature(container: Container, declared: DeclaredSignature, now: Date): SignatureResult {
+/** Judges one declared signature of the container at `now`; `digests` are shared by the signatures of one verification. */
+export function checkSignature(container: Container, declared: DeclaredSignature, now: Date, digests: FileDigests): SignatureResult {
   const findings: Finding[] = [];
   const notes: string[] = [];
-  const { summary: references, findings: referenceFindings } = checkReferences(container, declared);
+  const { summary: references, findings: referenceFindings } = checkReferences(digests, declared);
   findings.push(...referenceFindings);
   const signedValue = container.get(declared.signedValuePath);
   const report: SignatureReport = {
@@ -163,7 +164,7 @@ export function checkSignature(container: Container, declared: DeclaredSignature
     verdict: 'valid',
     reasons: [],
     notes,
-    sm3: signedValue ? sm3Hex(signedValue) : null,
+    sm3: signedValue ? toHex(digests.sm3(declared.signedValuePath)!) : null,
     signTime: null,
     form: null,
     provider: declared.provider ?? null,

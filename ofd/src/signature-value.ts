@@ -6,6 +6,7 @@
  * r||s, and the lapse is stated in the report rather than passed over.
  */
 import * as asn1js from 'asn1js';
+import { fromBer } from './ses';
 
 export interface SignatureValue {
   /** What crypto's verify takes: the DER as given, or r||s when the DER was not strict. */
@@ -24,10 +25,19 @@ function unsigned32(content: Uint8Array): Uint8Array | undefined {
   return out;
 }
 
+/** The items of a DER SEQUENCE that fills `bytes`; undefined when the bytes are no such thing (then crypto's verify judges them). */
+function sequenceItems(bytes: Uint8Array): asn1js.BaseBlock[] | undefined {
+  try {
+    const parsed = fromBer(bytes, 'the signature');
+    return parsed.offset === bytes.length ? (parsed.result as asn1js.Sequence).valueBlock?.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function signatureValue(bytes: Uint8Array): SignatureValue {
   if (bytes[0] !== 0x30) return { value: bytes, lapse: undefined };
-  const parsed = asn1js.fromBER(bytes);
-  const parts = parsed.offset === bytes.length ? (parsed.result as asn1js.Sequence).valueBlock?.value : undefined;
+  const parts = sequenceItems(bytes);
   if (!parts || parts.length !== 2 || !parts.every((p) => p instanceof asn1js.Integer)) return { value: bytes, lapse: undefined };
   const [r, s] = parts.map((p) => new Uint8Array((p as asn1js.Integer).valueBlock.valueHexView));
   const negative = (r![0]! & 0x80) !== 0 || (s![0]! & 0x80) !== 0;

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { sm3Hex, utf8 } from '@henan-chain/crypto';
 import { SAMPLES, renameInZip, replaceBytes, sampleEntries, sampleFile, zipOf } from './testing/ofd-files';
+import { addSealedSignature } from './testing/sealed-ofd';
 import { verifyOfd } from './verify';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
@@ -145,4 +146,25 @@ test('an entry renamed in the zip is a missing protected file', async (t) => {
   const zip = renameInZip(await zipOf(entries), 'Doc_0/PublicRes.xml', 'Doc_0/PublicRes.xmX');
   const { report } = await verifyOfd(zip, { now: NOW });
   t.deepEqual(report.signatures[0]!.references.missing, ['Doc_0/PublicRes.xml']);
+});
+
+test('a DocRoot pointed at a forged document that another signer protects: tampered, its own signatures do not cover it', async (t) => {
+  // KingGrid does not protect OFD.xml. Doc_1 shows Doc_0's pages but a forged page 0, and a seal made
+  // here protects Doc_1's files: every file is protected by some valid signature, which once sufficed.
+  const entries = await sampleEntries(SAMPLES.kingGrid);
+  const text = (path: string) => new TextDecoder().decode(entries.get(path));
+  const forgedDocument = text('Doc_0/Document.xml')
+    .replace(/BaseLoc="Pages\/Page_([1-9])/g, 'BaseLoc="/Doc_0/Pages/Page_$1')
+    .replace('<ofd:PublicRes>PublicRes.xml', '<ofd:PublicRes>/Doc_0/PublicRes.xml');
+  entries.set('Doc_1/Document.xml', utf8(forgedDocument));
+  entries.set('Doc_1/Pages/Page_0/Content.xml', utf8(text('Doc_0/Pages/Page_0/Content.xml').replace('</ofd:Layer>', '<ofd:TextObject ID="999"/></ofd:Layer>')));
+  entries.set('Doc_1/Copy.xml', utf8(forgedDocument)); // the second signer's own document: one DocRoot may serve one DocBody
+  addSealedSignature(entries, 'Doc_1/Signs', ['Doc_1/Document.xml', 'Doc_1/Copy.xml', 'Doc_1/Pages/Page_0/Content.xml']);
+  const secondBody = '<ofd:DocBody><ofd:DocRoot>Doc_1/Copy.xml</ofd:DocRoot><ofd:Signatures>/Doc_1/Signs/Signatures.xml</ofd:Signatures></ofd:DocBody>';
+  entries.set('OFD.xml', utf8(text('OFD.xml').replace('<ofd:DocRoot>Doc_0/Document.xml', '<ofd:DocRoot>Doc_1/Document.xml').replace('</ofd:OFD>', `${secondBody}</ofd:OFD>`)));
+  const { report } = await verifyOfd(await zipOf(entries), { now: NOW });
+  t.is(report.verdict, 'tampered');
+  t.true(report.signatures.every((s) => s.verdict === 'valid'));
+  t.true(report.reasons.includes('Doc_1/Pages/Page_0/Content.xml is shown with Doc_1/Document.xml, but no signature of its DocBody protects it'));
+  t.true(report.document.unprotected.includes('Doc_1/Document.xml'));
 });

@@ -5,7 +5,9 @@
  */
 import { sm3Hex } from '@henan-chain/crypto';
 import { type ContainerLimits, DEFAULT_CONTAINER_LIMITS, readContainer } from './container';
+import { FileDigests } from './digests';
 import { type OfdPackage, readOfd } from './document';
+import { RenderedFiles } from './rendered';
 import { type SignatureReport, checkSignature } from './signature-check';
 import type { ElectronicSeal } from './ses';
 import { type Finding, type OfdVerdict, worstOf } from './verdicts';
@@ -20,7 +22,7 @@ export interface OfdReport {
     sm3: string;
     bytes: number;
     pages: number;
-    /** Files that no signature protects (outside the signatures' own files). */
+    /** Files that no signature protects (outside the signatures' own files), or that a document shows unprotected by its own signatures. */
     unprotected: string[];
   };
 }
@@ -37,12 +39,16 @@ export interface Verification {
   seals: Map<string, ElectronicSeal>;
 }
 
-/** Files a signature itself brings: they cannot be protected by it, and later signatures change Signatures.xml. */
+/**
+ * Files a signature itself brings: they cannot be protected by it, and later signatures change
+ * Signatures.xml. A signature list counts only when signatures were read from it, so no DocBody can
+ * exempt a file by naming it as its list.
+ */
 function signatureParts(ofd: OfdPackage): Set<string> {
   // OFD.xml gains its Signatures entry with the first signature, after what that signature protects.
   const parts = new Set<string>(['OFD.xml']);
   for (const doc of ofd.documents) {
-    if (doc.signaturesPath) parts.add(doc.signaturesPath);
+    if (doc.signaturesPath && doc.signatures.length > 0) parts.add(doc.signaturesPath);
     for (const s of doc.signatures) [s.path, s.signedValuePath, s.sealPath].forEach((p) => p && parts.add(p));
   }
   return parts;
@@ -55,9 +61,10 @@ export async function verifyOfd(file: Uint8Array, options: VerifyOptions = {}): 
   const ofd = readOfd(container);
   const seals = new Map<string, ElectronicSeal>();
   const signatures: SignatureReport[] = [];
+  const digests = new FileDigests(container);
   for (const doc of ofd.documents) {
     for (const declared of doc.signatures) {
-      const { report, seal } = checkSignature(container, declared, now);
+      const { report, seal } = checkSignature(container, declared, now, digests);
       signatures.push(report);
       if (seal) seals.set(report.id, seal);
     }
@@ -65,9 +72,16 @@ export async function verifyOfd(file: Uint8Array, options: VerifyOptions = {}): 
   const findings: Finding[] = [];
   const protectedFiles = new Set(ofd.documents.flatMap((d) => d.signatures.flatMap((s) => s.references.map((r) => r.path))));
   const parts = signatureParts(ofd);
-  const unprotected = [...container.keys()].filter((path) => !protectedFiles.has(path) && !parts.has(path)).sort();
+  const unprotected = new Set([...container.keys()].filter((path) => !protectedFiles.has(path) && !parts.has(path)));
   if (signatures.length > 0) {
-    for (const path of unprotected) findings.push({ verdict: 'tampered', reason: `${path} is protected by no signature: it was added or left out after signing` });
+    for (const path of [...unprotected].sort()) findings.push({ verdict: 'tampered', reason: `${path} is protected by no signature: it was added or left out after signing` });
+    const rendered = new RenderedFiles(container);
+    for (const doc of ofd.documents) {
+      for (const path of rendered.unprotected(doc).filter((p) => !unprotected.has(p))) {
+        unprotected.add(path);
+        findings.push({ verdict: 'tampered', reason: `${path} is shown with ${doc.path}, but no signature of its DocBody protects it` });
+      }
+    }
   }
   const verdict: OfdVerdict = signatures.length === 0 ? 'unsigned' : worstOf([...findings, ...signatures]);
   const reasons = [
@@ -80,7 +94,7 @@ export async function verifyOfd(file: Uint8Array, options: VerifyOptions = {}): 
       verdict,
       reasons,
       signatures,
-      document: { sm3: sm3Hex(file), bytes: file.length, pages: ofd.documents.reduce((n, d) => n + d.pages.length, 0), unprotected },
+      document: { sm3: sm3Hex(file), bytes: file.length, pages: ofd.documents.reduce((n, d) => n + d.pages.length, 0), unprotected: [...unprotected].sort() },
     },
     seals,
   };

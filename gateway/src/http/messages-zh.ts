@@ -56,6 +56,7 @@ const OFD_REASONS: Record<string, string> = {
   UNSAFE_PATH: '含不安全的路径',
   BAD_XML: 'XML 不合规或含 DTD、实体',
   NOT_OFD: '缺少 OFD.xml 或其所指文件',
+  OFD_LIMIT: '文档、签章或引用数超出限制',
 };
 
 const BY_STATUS: Record<number, string> = { 400: '请求有误', 401: '需要身份验证', 403: '无权访问', 404: '未找到', 409: '状态冲突', 413: '请求过大', 415: '内容类型不受支持', 422: '验证未通过' };

@@ -77,6 +77,13 @@ test('files that are no OFD get a 4xx naming why, and nothing is recorded', asyn
   const xxe = await verify(await zipOf(dtd));
   t.is(xxe.status, 422);
   t.is(xxe.body.error.details.reason, 'BAD_XML');
+  const many = await sampleEntries(SAMPLES.digitalSign);
+  const list = Array.from({ length: 101 }, (_, i) => `<ofd:Signature ID="${i}" BaseLoc="Sign_${i}/Signature.xml"/>`).join('');
+  many.set('Doc_0/Signs/Signatures.xml', new TextEncoder().encode(`<ofd:Signatures xmlns:ofd="http://www.ofdspec.org/2016">${list}</ofd:Signatures>`));
+  const work = await verify(await zipOf(many));
+  t.is(work.status, 413);
+  t.is(work.body.error.details.reason, 'OFD_LIMIT');
+  t.is(work.body.error.messageZh, '上传的文件不是可读取的 OFD 文件：文档、签章或引用数超出限制');
   const none = await gw.request('POST', '/v1/verify/ofd', { json: {} });
   t.is(none.status, 400);
   t.regex(none.body.error.message, /multipart/);

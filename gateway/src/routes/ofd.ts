@@ -36,10 +36,10 @@ const ofdSealingRecord = z.looseObject({
   txId: z.string(),
 });
 
-/** An OFD that cannot be read at all: a zip bomb is too large (413), anything else unprocessable (422). */
+/** An OFD that cannot be read at all: a zip bomb or more work than allowed is too large (413), anything else unprocessable (422). */
 function ofdError(err: unknown): never {
   if (err instanceof OfdError) {
-    throw new ApiError(err.code === 'ZIP_LIMIT' ? 413 : 422, 'OFD_UNREADABLE', err.message, { reason: err.code, ...(err.path ? { path: err.path } : {}) });
+    throw new ApiError(err.code === 'ZIP_LIMIT' || err.code === 'OFD_LIMIT' ? 413 : 422, 'OFD_UNREADABLE', err.message, { reason: err.code, ...(err.path ? { path: err.path } : {}) });
   }
   throw err;
 }

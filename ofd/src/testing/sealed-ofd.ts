@@ -58,6 +58,18 @@ const PICTURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a,
 
 /** An OFD (the DigitalSign sample's pages) sealed once with a GB/T 38540 seal made here. */
 export async function makeSealedOfd(options: SealedOfdOptions = {}): Promise<{ file: Uint8Array; seal: Uint8Array; signer: MadeCertificate }> {
+  const entries = await sampleEntries(SAMPLES.digitalSign);
+  for (const name of [...entries.keys()]) if (name.includes('/Signs/')) entries.delete(name);
+  const protectedFiles = ['OFD.xml', 'Doc_0/Document.xml', 'Doc_0/Pages/Page_0/Content.xml', 'Doc_0/PublicRes.xml', 'Doc_0/Signs/Sign_0/Seal.esl'];
+  const { seal, signer } = addSealedSignature(entries, 'Doc_0/Signs', protectedFiles, options);
+  return { file: await zipOf(entries), seal, signer };
+}
+
+/**
+ * Adds to `entries` a signature list `folder`/Signatures.xml with one signature (`folder`/Sign_0/…)
+ * made with a new seal, protecting the files `protect` (its own Seal.esl among them if listed).
+ */
+export function addSealedSignature(entries: Map<string, Uint8Array>, folder: string, protect: string[], options: SealedOfdOptions = {}): { seal: Uint8Array; signer: MadeCertificate } {
   const signTime = options.signTime ?? new Date('2026-06-01T08:00:00Z');
   const [sealFrom, sealTo] = options.sealValid ?? [new Date(signTime.getTime() - YEAR), new Date(signTime.getTime() + YEAR)];
   const [signerFrom, signerTo] = options.signerValid ?? [new Date(signTime.getTime() - YEAR), new Date(signTime.getTime() + YEAR)];
@@ -78,26 +90,24 @@ export async function makeSealedOfd(options: SealedOfdOptions = {}): Promise<{ f
   const seal = Object.assign(new SesSealV4(), { eSealInfo: info, cert: buffer(maker.der), signAlgID: OID.sm2WithSm3, signedValue: buffer(makerSignature) });
   const sealDer = der(seal);
 
-  const entries = await sampleEntries(SAMPLES.digitalSign);
-  for (const name of [...entries.keys()]) if (name.includes('/Signs/')) entries.delete(name);
-  const protectedFiles = ['OFD.xml', 'Doc_0/Document.xml', 'Doc_0/Pages/Page_0/Content.xml', 'Doc_0/PublicRes.xml', 'Doc_0/Signs/Sign_0/Seal.esl'];
-  entries.set('Doc_0/Signs/Sign_0/Seal.esl', sealDer);
+  const sign0 = `${folder}/Sign_0`;
+  entries.set(`${sign0}/Seal.esl`, sealDer);
   const ns = 'xmlns:ofd="http://www.ofdspec.org/2016"';
-  const references = protectedFiles
+  const references = protect
     .map((path) => `<ofd:Reference FileRef="/${path}"><ofd:CheckValue>${Buffer.from(sm3(entries.get(path)!)).toString('base64')}</ofd:CheckValue></ofd:Reference>`)
     .join('');
   const signatureXml = utf8(
     `<?xml version="1.0" encoding="UTF-8"?><ofd:Signature ${ns}><ofd:SignedInfo><ofd:Provider ProviderName="henan-chain-test"/>` +
       `<ofd:SignatureMethod>${OID.sm2WithSm3}</ofd:SignatureMethod><ofd:SignatureDateTime>${signTime.toISOString()}</ofd:SignatureDateTime>` +
       `<ofd:References CheckMethod="${OID.sm3}">${references}</ofd:References><ofd:StampAnnot ID="1" PageRef="1" Boundary="50 50 40 40"/>` +
-      `<ofd:Seal><ofd:BaseLoc>/Doc_0/Signs/Sign_0/Seal.esl</ofd:BaseLoc></ofd:Seal></ofd:SignedInfo>` +
-      `<ofd:SignedValue>/Doc_0/Signs/Sign_0/SignedValue.dat</ofd:SignedValue></ofd:Signature>`,
+      `<ofd:Seal><ofd:BaseLoc>/${sign0}/Seal.esl</ofd:BaseLoc></ofd:Seal></ofd:SignedInfo>` +
+      `<ofd:SignedValue>/${sign0}/SignedValue.dat</ofd:SignedValue></ofd:Signature>`,
   );
-  const tbs = Object.assign(new TbsSignV4(), { version: 4, eseal: seal, timeInfo: signTime, dataHash: buffer(sm3(signatureXml)), propertyInfo: '/Doc_0/Signs/Sign_0/Signature.xml' });
+  const tbs = Object.assign(new TbsSignV4(), { version: 4, eseal: seal, timeInfo: signTime, dataHash: buffer(sm3(signatureXml)), propertyInfo: `/${sign0}/Signature.xml` });
   const signature = sign(der(tbs), (options.signWith ?? signer.keys).privateKey);
   const signed = Object.assign(new SesSignatureV4(), { toSign: tbs, cert: buffer(signer.der), signatureAlgID: OID.sm2WithSm3, signature: buffer(signature) });
-  entries.set('Doc_0/Signs/Sign_0/Signature.xml', signatureXml);
-  entries.set('Doc_0/Signs/Sign_0/SignedValue.dat', der(signed));
-  entries.set('Doc_0/Signs/Signatures.xml', utf8(`<?xml version="1.0" encoding="UTF-8"?><ofd:Signatures ${ns}><ofd:Signature ID="1" Type="Seal" BaseLoc="/Doc_0/Signs/Sign_0/Signature.xml"/></ofd:Signatures>`));
-  return { file: await zipOf(entries), seal: sealDer, signer };
+  entries.set(`${sign0}/Signature.xml`, signatureXml);
+  entries.set(`${sign0}/SignedValue.dat`, der(signed));
+  entries.set(`${folder}/Signatures.xml`, utf8(`<?xml version="1.0" encoding="UTF-8"?><ofd:Signatures ${ns}><ofd:Signature ID="1" Type="Seal" BaseLoc="/${sign0}/Signature.xml"/></ofd:Signatures>`));
+  return { seal: sealDer, signer };
 }
