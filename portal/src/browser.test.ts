@@ -137,7 +137,7 @@ test.serial('a sealed OFD is verified by the gateway: the valid one with its sea
   await page.close();
 });
 
-test.serial('an evidence bundle is checked with the network blocked; a changed one is invalid and the field named', async (t) => {
+test.serial('an evidence bundle is checked with the network blocked: a revoked licence\u2019s intact bundle says so; a changed one is invalid and the field named', async (t) => {
   const bundle = await (await fetch(`${t.context.gw.url}/v1/licences/${t.context.revoked}/evidence`)).text();
   const good = join(t.context.files, 'licence.evidence.json');
   const bad = join(t.context.files, 'changed.evidence.json');
@@ -156,6 +156,10 @@ test.serial('an evidence bundle is checked with the network blocked; a changed o
   try {
     await page.locator('#bundle-file').setInputFiles(good);
     await page.locator('[data-verdict="valid"]').waitFor();
+    // Intact, but the licence it proves was revoked: the page says both, and never 有效 alone.
+    t.regex(await page.locator('[data-verdict="valid"]').innerText(), /证据包完整/);
+    t.regex(await page.locator('[data-record-state="revoked"]').innerText(), /证据包生成时的证照状态[\s\S]*✘ 已吊销[\s\S]*以欺骗手段取得/);
+    t.notRegex(await page.locator('main').innerText(), /✔ 有效/);
     t.regex(await page.locator('main').innerText(), /已证明[\s\S]*未能证明/);
     await page.screenshot({ path: join(RESULTS, 'offline-valid.png') });
     await page.locator('#bundle-file').setInputFiles(bad);

@@ -6,13 +6,23 @@ import { t, verdictLabel, when } from './i18n';
 const GOOD = new Set(['valid']);
 const WARN = new Set(['not_yet_valid', 'suspended', 'superseded', 'incomplete', 'not_found']);
 
-export function verdictBanner(verdict: string, reasons: string[] = []): HTMLElement {
+export interface BannerOptions {
+  /** The word shown, when it is not the verdict's own label. */
+  label?: string;
+  /** What the verdict is about, shown above it. */
+  caption?: string;
+  /** The attribute that carries the verdict (tests and styles find banners by it). */
+  attribute?: string;
+}
+
+export function verdictBanner(verdict: string, reasons: string[] = [], options: BannerOptions = {}): HTMLElement {
   const tone = GOOD.has(verdict) ? 'good' : WARN.has(verdict) ? 'warn' : 'bad';
   const symbol = tone === 'good' ? '✔' : tone === 'warn' ? '!' : '✘';
   return h(
     'section',
-    { class: `verdict ${tone}`, role: 'status', 'aria-live': 'polite', 'data-verdict': verdict },
-    h('p', { class: 'verdict-word' }, h('span', { 'aria-hidden': 'true', class: 'symbol' }, symbol), ' ', verdictLabel(verdict)),
+    { class: `verdict ${tone}`, role: 'status', 'aria-live': 'polite', [options.attribute ?? 'data-verdict']: verdict },
+    options.caption ? h('p', { class: 'verdict-caption' }, options.caption) : null,
+    h('p', { class: 'verdict-word' }, h('span', { 'aria-hidden': 'true', class: 'symbol' }, symbol), ' ', options.label ?? verdictLabel(verdict)),
     reasons.length > 0 ? h('div', {}, h('h3', {}, t('reasons')), h('ul', { class: 'reasons' }, ...reasons.map((r) => h('li', {}, r)))) : null,
   );
 }

@@ -1,14 +1,29 @@
 /** 离线核验: an evidence bundle checked in this browser by the evidence package, with no request to any server. */
 import { verifyBundleText, type BundleVerification } from '@henan-chain/evidence';
 import { field, h } from '../dom';
-import { t } from '../i18n';
+import { t, when } from '../i18n';
+import { licenceStateAt } from '../licence-state';
 import { verdictBanner } from '../verdict';
+
+/**
+ * A licence's status as the bundle proves it, at the bundle's making: an intact bundle of a revoked
+ * licence proves that it was revoked, which the page must say as loudly as the bundle's integrity.
+ */
+function licenceState(result: BundleVerification): HTMLElement | null {
+  const r = result.record;
+  if (result.verdict === 'invalid' || result.subject?.kind !== 'licence' || !r || !result.createdAt) return null;
+  if (typeof r.status !== 'string' || typeof r.validFrom !== 'string' || (r.validUntil !== null && typeof r.validUntil !== 'string')) return null;
+  const state = licenceStateAt({ status: r.status, validFrom: r.validFrom, validUntil: r.validUntil }, result.createdAt);
+  const reason = state !== 'valid' && typeof r.statusReason === 'string' ? [r.statusReason] : [];
+  return verdictBanner(state, reason, { caption: `${t('offline.stateAt')}: ${when(result.createdAt)}`, attribute: 'data-record-state' });
+}
 
 function show(result: BundleVerification): HTMLElement[] {
   const list = (title: string, items: string[]) => (items.length > 0 ? h('section', { class: 'card' }, h('h3', {}, title), h('ul', {}, ...items.map((i) => h('li', {}, i)))) : h('span'));
-  const subject = result.subject ? `${result.subject.kind} ${result.subject.id}` : '';
+  const subject = result.subject ? `${t(`subject.${result.subject.kind}`)} ${result.subject.id}` : undefined;
   return [
-    verdictBanner(result.verdict, subject ? [subject] : []),
+    licenceState(result) ?? h('span'),
+    verdictBanner(result.verdict, [], { label: t(`bundle.${result.verdict}`), caption: subject }),
     list(t('failures'), result.failures.map((f) => `${f.field}: ${f.message}`)),
     list(t('proven'), result.proven),
     list(t('notProven'), result.notProven),
