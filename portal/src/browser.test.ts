@@ -86,6 +86,21 @@ test.serial('a revoked licence is shown revoked, with its reason', async (t) => 
   await page.close();
 });
 
+test.serial('a licence outside its validity window: the status row and the version chain agree with the verdict', async (t) => {
+  const issuer = await newIssuer(t.context.gw);
+  const expired = await issueLicence(t.context.gw, issuer, issueBody(issuer, licenceFile(), { issueDate: '2020-01-02', validFrom: '2020-01-02T00:00:00Z', validUntil: '2025-01-02T00:00:00Z' }));
+  const ahead = await issueLicence(t.context.gw, issuer, issueBody(issuer, licenceFile(), { validFrom: '2099-01-01T00:00:00Z' }));
+  for (const [record, verdict, word] of [[expired, 'expired', '已过期'], [ahead, 'not_yet_valid', '尚未生效']] as const) {
+    const page = await open(t, `/verify/licence/${encodeURIComponent(record.licenceId)}`);
+    await page.locator(`[data-verdict="${verdict}"]`).waitFor();
+    const text = await page.locator('main').innerText();
+    t.regex(text, new RegExp(`状态\\s*${word}`));
+    t.regex(text, new RegExp(`v001 · ${word}`));
+    t.notRegex(text, /^有效$|· 有效 ·/m, 'no row says 有效');
+    await page.close();
+  }
+});
+
 test.serial('a photo of the QR code opens the licence\u2019s page', async (t) => {
   const png = await fetch(`${t.context.gw.url}/v1/licences/${t.context.valid.id}/qr.png`);
   const photo = join(t.context.files, 'qr.png');

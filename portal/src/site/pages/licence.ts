@@ -3,6 +3,7 @@ import { api, postJson } from '../api';
 import { fileSm3 } from '../digest';
 import { facts, field, h, mono } from '../dom';
 import { t, verdictLabel, when } from '../i18n';
+import { licenceStateAt } from '../licence-state';
 import { decodeImageFile, licenceIdFromCode, scanCamera } from '../qr-scan';
 import { evidenceFacts, fill, submitsId, verdictBanner } from '../verdict';
 
@@ -81,6 +82,7 @@ export function licencePage(main: HTMLElement, initialId: string | undefined, na
   if (initialId) void verify(initialId);
 }
 
+// Status and versions are read at the verdict's instant: a licence past its window is not 有效 in any row.
 async function licenceResult(answer: any, documentSm3: string | undefined): Promise<HTMLElement[]> {
   const parts: HTMLElement[] = [verdictBanner(answer.verdict, answer.reasons)];
   const r = answer.record;
@@ -100,7 +102,7 @@ async function licenceResult(answer: any, documentSm3: string | undefined): Prom
         [t('holderName'), r.holderName],
         [t('issuer'), issuer ? `${issuer.name}（${r.issuerId}）` : r.issuerId],
         [t('validity'), `${when(r.validFrom)} — ${r.validUntil ? when(r.validUntil) : t('validForever')}`],
-        [t('status'), verdictLabel(r.status)],
+        [t('status'), verdictLabel(licenceStateAt(r, answer.checkedAt))],
         [t('documentSm3'), mono(r.document?.sm3 ?? '')],
         [t('digest.done'), documentSm3 ? mono(documentSm3) : undefined],
         [t('checkedAt'), when(answer.checkedAt)],
@@ -118,7 +120,7 @@ async function licenceResult(answer: any, documentSm3: string | undefined): Prom
           'ol',
           { class: 'versions' },
           ...versions.map((v) =>
-            h('li', { 'aria-current': v.licenceId === r.licenceId ? 'true' : 'false' }, h('a', { href: `/verify/licence/${encodeURIComponent(v.licenceId)}`, 'data-link': true }, `v${v.version}`), ` · ${verdictLabel(v.status)} · ${when(v.createdAt)}`),
+            h('li', { 'aria-current': v.licenceId === r.licenceId ? 'true' : 'false' }, h('a', { href: `/verify/licence/${encodeURIComponent(v.licenceId)}`, 'data-link': true }, `v${v.version}`), ` · ${verdictLabel(licenceStateAt(v, answer.checkedAt))} · ${when(v.createdAt)}`),
           ),
         ),
       ),
