@@ -250,6 +250,22 @@ test.serial('签章核验 of a recorded sealing, 数据溯源 of a receipt\u2019
   await page.close();
 });
 
+test.serial('签章核验 of a sealing whose seal was revoked later: still valid, and the revocation said with its time and reason', async (t) => {
+  const { gw } = t.context;
+  const maker = await gw.registerAgency({ name: '河南省大数据管理局', roles: ['seal_maker'] });
+  const owner = await gw.registerAgency({ name: '郑州市行政审批和政务信息管理局', roles: ['seal_owner'], mspId: 'ZhengzhouMSP', regionCode: '410100' });
+  const sealId = `ZZ-RV-${Date.now()}`;
+  if ((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealRegistration(sealId, owner.agencyId) })).status !== 201) throw new Error('seal');
+  const sealed = await gw.request('POST', '/v1/sealed-documents', { token: owner.token, json: { sealId, documentSm3: 'cd'.repeat(32) } });
+  const revoked = await gw.request('POST', `/v1/seals/${sealId}/revoke`, { token: owner.token, json: { reason: '印章遗失' } });
+  t.is(revoked.status, 200, revoked.text);
+  const page = await open(t, `/verify/sealed-document/${sealed.body.record.sealingId}`);
+  await page.locator('[data-verdict="valid"]').waitFor();
+  t.regex(await page.locator('[data-seal-revoked]').innerText(), /印章已吊销[\s\S]*吊销生效时间\s*\d{4}\/[\s\S]*吊销原因\s*印章遗失[\s\S]*仍然有效/);
+  await page.screenshot({ path: join(RESULTS, 'sealing-seal-revoked-later.png'), fullPage: true });
+  await page.close();
+});
+
 test.serial('审计 with a token: a record\u2019s history, and the signed report downloaded with its signature checked in the page', async (t) => {
   const { valid, issuerId } = t.context;
   const page = await open(t, '/audit');

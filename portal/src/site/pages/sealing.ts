@@ -6,6 +6,24 @@ import { t, when } from '../i18n';
 import { evidenceFacts, fill, submitsId, verdictBanner } from '../verdict';
 import { ofdSection } from './ofd';
 
+/**
+ * A seal revoked after the sealing leaves the verdict valid (the revocation does not reach back), but a
+ * person relying on the document must still learn that the seal is revoked, since when and why.
+ */
+function revocationNotice(revocation: { effectiveFrom: string; recordedAt: string; reason: string }, verdict: string): HTMLElement {
+  return h(
+    'section',
+    { class: 'notice', role: 'note', 'data-seal-revoked': '' },
+    h('p', { class: 'notice-word' }, h('span', { 'aria-hidden': 'true' }, '! '), t('seal.revoked')),
+    facts([
+      [t('seal.revokedFrom'), when(revocation.effectiveFrom)],
+      [t('seal.revokedAt'), when(revocation.recordedAt)],
+      [t('seal.revokedReason'), revocation.reason],
+    ]),
+    verdict === 'valid' ? h('p', {}, t('seal.revokedAfter')) : null,
+  );
+}
+
 export function sealingPage(main: HTMLElement, initialId: string | undefined): void {
   const idInput = h('input', { type: 'text', name: 'sealingId', autocomplete: 'off', spellcheck: 'false', pattern: '[0-9a-f]{32}', required: true, value: initialId ?? '' });
   const fileInput = h('input', { type: 'file', name: 'document' });
@@ -25,6 +43,7 @@ export function sealingPage(main: HTMLElement, initialId: string | undefined): v
       const seal = answer.seal;
       return [
         verdictBanner(answer.verdict, answer.reasons),
+        seal?.revocation ? revocationNotice(seal.revocation, answer.verdict) : h('span'),
         h(
           'section',
           { class: 'card' },
