@@ -205,6 +205,27 @@ test.serial('the language switch: English labels and the API\u2019s English mess
   await page.close();
 });
 
+test.serial('answers without the API\u2019s JSON (a proxy\u2019s HTML, a broken body) are told in Chinese by status, never raw or undefined', async (t) => {
+  const html = 'text/html';
+  const cases = [
+    { path: `/verify/licence/${encodeURIComponent(t.context.valid.id)}`, status: 429, contentType: html, body: '<h1>429 Too Many Requests</h1>', shown: '请求过多，请稍后再试（HTTP_429）' },
+    { path: `/verify/licence/${encodeURIComponent(t.context.valid.id)}`, status: 502, contentType: html, body: '<html>Bad Gateway</html>', shown: '网关暂时不可用（HTTP_502）' },
+    { path: `/verify/licence/${encodeURIComponent(t.context.valid.id)}`, status: 200, contentType: html, body: '<html>captive portal</html>', shown: '网关返回了无法识别的应答（HTTP_200）' },
+    { path: `/verify/licence/${encodeURIComponent(t.context.valid.id)}`, status: 200, contentType: 'application/json', body: '{not json', shown: '网关返回了无法识别的应答（HTTP_200）' },
+    { path: `/verify/licence/${encodeURIComponent(t.context.valid.id)}`, status: 200, contentType: 'application/json', body: '{"reasons":[]}', shown: '网关返回了无法识别的应答（HTTP_200）' },
+    { path: '/provenance/RCPT-1', status: 200, contentType: html, body: '<html>captive portal</html>', shown: '网关返回了无法识别的应答（HTTP_200）' },
+    { path: '/provenance/RCPT-1', status: 200, contentType: 'application/json', body: '{}', shown: '网关返回了无法识别的应答（HTTP_200）' },
+  ];
+  for (const c of cases) {
+    const page = await t.context.browser.newPage();
+    await page.route('**/v1/**', (route) => route.fulfill({ status: c.status, contentType: c.contentType, body: c.body }));
+    await page.goto(t.context.gw.url + c.path);
+    await page.locator('#result .error').waitFor();
+    t.is(await page.locator('#result').innerText(), c.shown, `${c.status} ${c.body}`);
+    await page.close();
+  }
+});
+
 test.serial('the pages are served with caching headers: index no-cache, hashed assets immutable; the API keeps its 404', async (t) => {
   const index = await fetch(`${t.context.gw.url}/provenance/RCPT-1`);
   t.is(index.status, 200);

@@ -132,6 +132,9 @@ const ZH = {
   notProven: '未能证明',
   failures: '未通过的检查',
   'error.network': '无法连接网关',
+  'error.tooMany': '请求过多，请稍后再试',
+  'error.unavailable': '网关暂时不可用',
+  'error.unrecognised': '网关返回了无法识别的应答',
 } as const;
 
 export type Key = keyof typeof ZH;
@@ -267,6 +270,9 @@ const EN: Record<Key, string> = {
   notProven: 'Not proven',
   failures: 'Failed checks',
   'error.network': 'The gateway cannot be reached',
+  'error.tooMany': 'Too many requests; try again later',
+  'error.unavailable': 'The gateway is unavailable for now',
+  'error.unrecognised': 'The gateway sent an answer this page cannot read',
 };
 
 let current: Lang = localStorage.getItem('hnc.lang') === 'en' ? 'en' : 'zh';
@@ -284,6 +290,10 @@ export function setLang(next: Lang): void {
 export function t(key: Key): string {
   return current === 'zh' ? ZH[key] : EN[key];
 }
+
+/** A message in each language whatever the page's (an error keeps both, shown in the language of the moment). */
+export const chinese = (key: Key): string => ZH[key];
+export const english = (key: Key): string => EN[key];
 
 /** A verdict's label, or the raw verdict when it has none. */
 export function verdictLabel(verdict: string): string {

@@ -1,5 +1,5 @@
 /** The verdict shown large and unambiguous: a word, a colour and a symbol, never colour alone. */
-import { ApiFailure } from './api';
+import { ApiFailure, malformed } from './api';
 import { facts, h, mono } from './dom';
 import { t, verdictLabel, when } from './i18n';
 
@@ -16,6 +16,8 @@ export interface BannerOptions {
 }
 
 export function verdictBanner(verdict: string, reasons: string[] = [], options: BannerOptions = {}): HTMLElement {
+  // An answer with no verdict is no answer: never a bare symbol.
+  if (typeof verdict !== 'string' || verdict === '' || !Array.isArray(reasons)) throw malformed();
   const tone = GOOD.has(verdict) ? 'good' : WARN.has(verdict) ? 'warn' : 'bad';
   const symbol = tone === 'good' ? '✔' : tone === 'warn' ? '!' : '✘';
   return h(
@@ -65,7 +67,8 @@ export async function fill(target: HTMLElement, work: () => Promise<Node[]>): Pr
   try {
     target.replaceChildren(...(await work()));
   } catch (err) {
-    target.replaceChildren(errorBox(err instanceof ApiFailure ? err.shown() : String(err)));
+    // Anything else is an answer the page could not read (a field missing), not a message for people.
+    target.replaceChildren(errorBox((err instanceof ApiFailure ? err : malformed()).shown()));
   }
 }
 

@@ -1,5 +1,5 @@
 /** 数据溯源: a receipt's chain request → reply → delivery → ack → objection → correction, each step with its signer and time. */
-import { api } from '../api';
+import { api, malformed } from '../api';
 import { h, mono } from '../dom';
 import { t, when } from '../i18n';
 import { fill, submitsId } from '../verdict';
@@ -38,6 +38,7 @@ export function provenancePage(main: HTMLElement, initialId: string | undefined)
   const show = (id: string) =>
     fill(result, async () => {
       const r = await api(`/v1/receipts/${encodeURIComponent(id)}`);
+      if (typeof r.receiptId !== 'string' || typeof r.state !== 'string') throw malformed();
       return [
         h('p', { class: 'card' }, `${t('state')}: `, h('strong', {}, r.state)),
         h(
