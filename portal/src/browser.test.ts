@@ -3,6 +3,7 @@
 // evidence bundle checked with the network blocked, the language switch. Screenshots go to
 // portal/test-results/ (git-ignored).
 import anyTest, { type TestFn } from 'ava';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { startTestGateway, type TestGateway } from '@henan-chain/gateway/dist/te
 import { GOVERNANCE } from '@henan-chain/gateway/dist/testing/harness';
 import { issueBody, issueLicence, licenceFile, newIssuer } from '@henan-chain/gateway/dist/testing/licence-fixtures';
 import { sealRegistration } from '@henan-chain/gateway/dist/testing/seal-fixtures';
+import { qrPng } from '@henan-chain/gateway/dist/verification/qr';
 import { SAMPLES, TESTDATA } from '@henan-chain/ofd/testing';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -61,6 +63,17 @@ async function open(t: { context: Context }, path: string): Promise<Page> {
 }
 
 const verdictOf = (page: Page) => page.locator('[data-verdict]').first();
+
+/** A seal registered by a maker for an owner, and one document sealed with it. */
+async function recordSealing(gw: TestGateway) {
+  const maker = await gw.registerAgency({ name: '河南省大数据管理局', roles: ['seal_maker', 'consumer'] });
+  const owner = await gw.registerAgency({ name: '郑州市行政审批和政务信息管理局', roles: ['seal_owner', 'provider'], mspId: 'ZhengzhouMSP', regionCode: '410100' });
+  const sealId = `ZZ-PT-${randomBytes(4).readUInt32BE()}`;
+  if ((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealRegistration(sealId, owner.agencyId) })).status !== 201) throw new Error('seal');
+  const sealed = await gw.request('POST', '/v1/sealed-documents', { token: owner.token, json: { sealId, documentSm3: randomBytes(32).toString('hex') } });
+  if (sealed.status !== 201) throw new Error(sealed.text);
+  return { maker, owner, sealId, sealingId: sealed.body.record.sealingId as string };
+}
 
 test.serial('a deep link verifies a valid licence: verdict, issuer, validity, version chain, evidence', async (t) => {
   const page = await open(t, `/verify/licence/${encodeURIComponent(t.context.valid.id)}`);
@@ -112,6 +125,37 @@ test.serial('a photo of the QR code opens the licence\u2019s page', async (t) =>
   t.is(await verdictOf(page).getAttribute('data-verdict'), 'valid');
   t.is(await page.locator('#licence-id').inputValue(), t.context.valid.id);
   await page.close();
+});
+
+test.serial('a QR code goes to the page it names: the gateway\u2019s sealing code, a lower-case licence link; anything else is said so', async (t) => {
+  const { gw, valid } = t.context;
+  const { sealingId } = await recordSealing(gw);
+  const codes: [string, Buffer | string][] = [
+    ['sealing', Buffer.from(await (await fetch(`${gw.url}/v1/sealed-documents/${sealingId}/qr.png`)).arrayBuffer())],
+    ['lower', `http://portal.example/verify/licence/${encodeURIComponent(valid.id.toLowerCase())}`],
+    ['malformed', `${gw.url}/verify/licence/%E0%A4%A`],
+    ['script', 'javascript:alert(1)'],
+  ];
+  const errors: string[] = [];
+  for (const [name, code] of codes) {
+    const photo = join(t.context.files, `qr-${name}.png`);
+    await writeFile(photo, typeof code === 'string' ? await qrPng(code) : code);
+    const page = await open(t, '/');
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.locator('#qr-photo').setInputFiles(photo);
+    if (name === 'sealing') {
+      await page.waitForURL(`**/verify/sealed-document/${sealingId}`);
+      await page.locator('[data-verdict="valid"]').waitFor();
+    } else if (name === 'lower') {
+      await page.waitForURL(`**/verify/licence/${encodeURIComponent(valid.id)}`);
+      await page.locator('[data-verdict="valid"]').waitFor();
+    } else {
+      await page.getByText('二维码中不是本平台的核验链接或电子证照标识').waitFor();
+      t.is(new URL(page.url()).pathname, '/', name);
+    }
+    await page.close();
+  }
+  t.deepEqual(errors, []);
 });
 
 test.serial('a dropped licence file is digested in the page: an altered one is tampered, and no file is uploaded', async (t) => {
@@ -244,12 +288,8 @@ test.serial('the pages are served with caching headers: index no-cache, hashed a
 
 test.serial('签章核验 of a recorded sealing, 数据溯源 of a receipt\u2019s steps', async (t) => {
   const { gw } = t.context;
-  const maker = await gw.registerAgency({ name: '河南省大数据管理局', roles: ['seal_maker', 'consumer'] });
-  const owner = await gw.registerAgency({ name: '郑州市行政审批和政务信息管理局', roles: ['seal_owner', 'provider'], mspId: 'ZhengzhouMSP', regionCode: '410100' });
-  const sealId = `ZZ-PT-${Date.now()}`;
-  if ((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealRegistration(sealId, owner.agencyId) })).status !== 201) throw new Error('seal');
-  const sealed = await gw.request('POST', '/v1/sealed-documents', { token: owner.token, json: { sealId, documentSm3: 'ab'.repeat(32) } });
-  const page = await open(t, `/verify/sealed-document/${sealed.body.record.sealingId}`);
+  const { maker, owner, sealId, sealingId } = await recordSealing(gw);
+  const page = await open(t, `/verify/sealed-document/${sealingId}`);
   await page.locator('[data-verdict="valid"]').waitFor();
   t.regex(await page.locator('main').innerText(), new RegExp(`印章\\s*郑州市行政审批和政务信息管理局公章（${sealId}）`));
   await page.screenshot({ path: join(RESULTS, 'sealing-valid.png'), fullPage: true });
@@ -273,14 +313,10 @@ test.serial('签章核验 of a recorded sealing, 数据溯源 of a receipt\u2019
 
 test.serial('签章核验 of a sealing whose seal was revoked later: still valid, and the revocation said with its time and reason', async (t) => {
   const { gw } = t.context;
-  const maker = await gw.registerAgency({ name: '河南省大数据管理局', roles: ['seal_maker'] });
-  const owner = await gw.registerAgency({ name: '郑州市行政审批和政务信息管理局', roles: ['seal_owner'], mspId: 'ZhengzhouMSP', regionCode: '410100' });
-  const sealId = `ZZ-RV-${Date.now()}`;
-  if ((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealRegistration(sealId, owner.agencyId) })).status !== 201) throw new Error('seal');
-  const sealed = await gw.request('POST', '/v1/sealed-documents', { token: owner.token, json: { sealId, documentSm3: 'cd'.repeat(32) } });
+  const { owner, sealId, sealingId } = await recordSealing(gw);
   const revoked = await gw.request('POST', `/v1/seals/${sealId}/revoke`, { token: owner.token, json: { reason: '印章遗失' } });
   t.is(revoked.status, 200, revoked.text);
-  const page = await open(t, `/verify/sealed-document/${sealed.body.record.sealingId}`);
+  const page = await open(t, `/verify/sealed-document/${sealingId}`);
   await page.locator('[data-verdict="valid"]').waitFor();
   t.regex(await page.locator('[data-seal-revoked]').innerText(), /印章已吊销[\s\S]*吊销生效时间\s*\d{4}\/[\s\S]*吊销原因\s*印章遗失[\s\S]*仍然有效/);
   await page.screenshot({ path: join(RESULTS, 'sealing-seal-revoked-later.png'), fullPage: true });

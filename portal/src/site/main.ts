@@ -14,6 +14,15 @@ function navigate(path: string): void {
   render();
 }
 
+/** A path segment as typed; one with a malformed %-escape is kept as it stands (the API then says it is no identifier). */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Deep links: /verify/licence/<id>, /verify/sealed-document/<id>, /provenance/<receiptId>, /audit/<kind>/<id>, /offline. */
 function render(): void {
   setLang(lang());
@@ -21,7 +30,7 @@ function render(): void {
   const langButton = document.getElementById('lang')!;
   langButton.textContent = t('lang.switch');
   langButton.setAttribute('aria-label', t('lang.switch'));
-  const parts = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = location.pathname.split('/').filter(Boolean).map(decoded);
   let tab = 'licence';
   if (parts[0] === 'verify' && parts[1] === 'sealed-document') {
     tab = 'sealing';

@@ -68,9 +68,3 @@ export async function scanCamera(video: HTMLVideoElement, onCode: (text: string)
   void tick();
   return { stop };
 }
-
-/** A licence identifier from what a code holds: a portal URL (…/verify/licence/<id>) or the bare id. */
-export function licenceIdFromCode(text: string): string {
-  const match = /\/verify\/licence\/([^/?#]+)/.exec(text);
-  return match ? decodeURIComponent(match[1]!) : text.trim();
-}

@@ -3,8 +3,9 @@ import { api, postJson } from '../api';
 import { fileSm3 } from '../digest';
 import { facts, field, h, mono } from '../dom';
 import { t, verdictLabel, when } from '../i18n';
+import { pageOfCode } from '../identifiers';
 import { licenceStateAt } from '../licence-state';
-import { decodeImageFile, licenceIdFromCode, scanCamera } from '../qr-scan';
+import { decodeImageFile, scanCamera } from '../qr-scan';
 import { evidenceFacts, fill, submitsId, verdictBanner } from '../verdict';
 
 export function licencePage(main: HTMLElement, initialId: string | undefined, navigate: (path: string) => void): void {
@@ -17,8 +18,9 @@ export function licencePage(main: HTMLElement, initialId: string | undefined, na
   let scanner: { stop(): void } | undefined;
 
   const useCode = (text: string) => {
-    scanStatus.textContent = t('scan.found');
-    navigate(`/verify/licence/${encodeURIComponent(licenceIdFromCode(text))}`);
+    const page = pageOfCode(text);
+    scanStatus.textContent = t(page ? 'scan.found' : 'scan.unknown');
+    if (page) navigate(page);
   };
   const cameraButton = h('button', { type: 'button', class: 'secondary' }, t('scan.camera'));
   cameraButton.addEventListener('click', async () => {
