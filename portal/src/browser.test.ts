@@ -158,6 +158,36 @@ test.serial('a QR code goes to the page it names: the gateway\u2019s sealing cod
   t.deepEqual(errors, []);
 });
 
+test.serial('pasted identifiers are normalised: case, full-width characters, 。, spaces, zero-width characters, a portal link', async (t) => {
+  const { gw, valid } = t.context;
+  const id = valid.id;
+  const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+  const pasted = [
+    id.toLowerCase(),
+    fullWidth(id),
+    id.replaceAll('.', '。'),
+    ` ${id.slice(0, 20)} ${id.slice(20)} `,
+    `${id.slice(0, 10)}\u200b${id.slice(10)}\ufeff`,
+    `${gw.url}/verify/licence/${encodeURIComponent(id)}`,
+  ];
+  const { sealingId } = await recordSealing(gw);
+  const cases: [string, string, string, string][] = [
+    ...pasted.map((p): [string, string, string, string] => ['/', '#licence-id', p, id]),
+    ['/verify/sealed-document', '#sealing-id', sealingId.toUpperCase(), sealingId],
+    ['/verify/sealed-document', '#sealing-id', `${gw.url}/verify/sealed-document/${sealingId}`, sealingId],
+  ];
+  for (const [path, field, typed, canonical] of cases) {
+    const page = await open(t, path);
+    await page.locator(field).fill(typed);
+    await page.getByRole('button', { name: '核验', exact: true }).click();
+    await page.locator('#result [data-verdict]').waitFor();
+    t.is(await page.locator('#result [data-verdict]').getAttribute('data-verdict'), 'valid', JSON.stringify(typed));
+    t.is(await page.locator(field).inputValue(), canonical);
+    t.true(page.url().endsWith(encodeURIComponent(canonical)));
+    await page.close();
+  }
+});
+
 test.serial('a dropped licence file is digested in the page: an altered one is tampered, and no file is uploaded', async (t) => {
   const page = await open(t, '/');
   const sent: string[] = [];

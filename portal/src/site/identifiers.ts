@@ -48,6 +48,12 @@ function linked(text: string): { kind: RecordKind; id: string } | undefined {
   return undefined;
 }
 
+/** What a form's field holds, as the identifier of `kind`: a pasted link to that kind's page gives its id. */
+export function idFromInput(kind: RecordKind, text: string): string {
+  const link = linked(text);
+  return link?.kind === kind ? link.id : normalise(kind, text);
+}
+
 /** The portal page a scanned code names: a link to a record's page, or a bare licence identifier; else undefined. */
 export function pageOfCode(text: string): string | undefined {
   const link = linked(text);

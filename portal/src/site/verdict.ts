@@ -1,6 +1,7 @@
 /** The verdict shown large and unambiguous: a word, a colour and a symbol, never colour alone. */
 import { ApiFailure, malformed } from './api';
 import { facts, h, mono } from './dom';
+import { idFromInput, PAGES, type RecordKind } from './identifiers';
 import { t, verdictLabel, when } from './i18n';
 
 const GOOD = new Set(['valid']);
@@ -72,13 +73,17 @@ export async function fill(target: HTMLElement, work: () => Promise<Node[]>): Pr
   }
 }
 
-/** Submitting `form` runs `action` on the identifier typed, and keeps it in the address bar as a deep link. */
-export function submitsId(form: HTMLFormElement, input: HTMLInputElement, deepLink: (id: string) => string, action: (id: string) => void): void {
+/**
+ * Submitting `form` runs `action` on the identifier typed or pasted, normalised (identifiers.ts) and shown
+ * so in the field, and keeps it in the address bar as a deep link.
+ */
+export function submitsId(form: HTMLFormElement, input: HTMLInputElement, kind: RecordKind, action: (id: string) => void): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const id = input.value.trim();
+    const id = idFromInput(kind, input.value);
     if (!id) return;
-    history.replaceState(null, '', deepLink(encodeURIComponent(id)));
+    input.value = id;
+    history.replaceState(null, '', `${PAGES[kind]}/${encodeURIComponent(id)}`);
     action(id);
   });
 }

@@ -70,7 +70,7 @@ export function licencePage(main: HTMLElement, initialId: string | undefined, na
     scanStatus,
     video,
   );
-  submitsId(form, idInput, (id) => `/verify/licence/${id}`, (id) => void verify(id));
+  submitsId(form, idInput, 'licence', (id) => void verify(id));
 
   const verify = (id: string) =>
     fill(result, async () => {
@@ -81,7 +81,8 @@ export function licencePage(main: HTMLElement, initialId: string | undefined, na
     });
 
   main.replaceChildren(h('h1', {}, t('licence.title')), h('p', { class: 'intro' }, t('licence.intro')), form, result);
-  if (initialId) void verify(initialId);
+  // A deep link is submitted as if typed: normalised, and the address made canonical.
+  if (initialId) form.requestSubmit();
 }
 
 // Status and versions are read at the verdict's instant: a licence past its window is not 有效 in any row.

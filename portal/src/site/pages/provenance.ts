@@ -49,7 +49,8 @@ export function provenancePage(main: HTMLElement, initialId: string | undefined)
         h('p', { class: 'card' }, h('a', { href: `/v1/receipts/${encodeURIComponent(id)}/evidence`, download: `${id}.evidence.json` }, t('downloadBundle'))),
       ];
     });
-  submitsId(form, idInput, (id) => `/provenance/${id}`, (id) => void show(id));
+  submitsId(form, idInput, 'receipt', (id) => void show(id));
   main.replaceChildren(h('h1', {}, t('provenance.title')), h('p', { class: 'intro' }, t('provenance.intro')), form, result);
-  if (initialId) void show(initialId);
+  // A deep link is submitted as if typed: normalised, and the address made canonical.
+  if (initialId) form.requestSubmit();
 }

@@ -62,7 +62,8 @@ export function sealingPage(main: HTMLElement, initialId: string | undefined): v
           : h('span'),
       ];
     });
-  submitsId(form, idInput, (id) => `/verify/sealed-document/${id}`, (id) => void verify(id));
+  submitsId(form, idInput, 'sealing', (id) => void verify(id));
   main.replaceChildren(h('h1', {}, t('sealing.title')), h('p', { class: 'intro' }, t('sealing.intro')), form, result, ofdSection());
-  if (initialId) void verify(initialId);
+  // A deep link is submitted as if typed: normalised, and the address made canonical.
+  if (initialId) form.requestSubmit();
 }
