@@ -316,6 +316,29 @@ test.serial('the pages are served with caching headers: index no-cache, hashed a
   t.is((await api.json()).error.code, 'ROUTE_NOT_FOUND');
 });
 
+test.serial('deep links a person can reach: a slash after a page goes to the page, an audit kind alone is its page, an empty record id is asked for', async (t) => {
+  const { gw, valid } = t.context;
+  const id = encodeURIComponent(valid.id);
+  for (const [path, to] of [['/verify/licence/', '/verify/licence'], [`/verify/licence/${id}/`, `/verify/licence/${id}`], ['/audit/licence/', '/audit/licence'], ['/offline/?x=1', '/offline?x=1']]) {
+    const res = await fetch(gw.url + path, { redirect: 'manual' });
+    t.is(res.status, 301, path);
+    t.is(res.headers.get('location'), to);
+  }
+  t.is((await fetch(`${gw.url}//example.com/`, { redirect: 'manual' })).status, 404, 'no redirect off the site');
+  const page = await open(t, '/audit/licence');
+  t.is(await page.locator('h1').innerText(), '审计');
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(r.url()));
+  await page.getByLabel('访问令牌').fill(GOVERNANCE);
+  await page.getByRole('button', { name: '查看记录历史' }).click();
+  t.is(await page.locator('#result .error').innerText(), '请填写记录编号');
+  t.is(await page.locator('#audit-id').getAttribute('aria-invalid'), 'true');
+  t.is(await page.evaluate(() => document.activeElement?.id), 'audit-id');
+  t.is(new URL(page.url()).pathname, '/audit/licence');
+  t.deepEqual(asked.filter((u) => u.includes('/v1/')), []);
+  await page.close();
+});
+
 test.serial('签章核验 of a recorded sealing, 数据溯源 of a receipt\u2019s steps', async (t) => {
   const { gw } = t.context;
   const { maker, owner, sealId, sealingId } = await recordSealing(gw);

@@ -20,8 +20,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** The portal's pages: every path a person may open or bookmark. */
-const DEEP_LINK = /^\/(?:$|verify\/(?:licence|sealed-document)(?:\/[^/]+)?$|provenance(?:\/[^/]+)?$|audit(?:\/[^/]+\/[^/]+)?$|offline$)/;
+/** The portal's pages: every path a person may open or bookmark (an audit kind without its id too). */
+const DEEP_LINK = /^\/(?:$|verify\/(?:licence|sealed-document)(?:\/[^/]+)?$|provenance(?:\/[^/]+)?$|audit(?:\/[^/]+){0,2}$|offline$)/;
 /** File names Vite writes: no dot segments, no encoded separators. */
 const ASSET = /^\/assets\/[A-Za-z0-9_.-]+$/;
 
@@ -65,6 +65,13 @@ export function portalSite(root: string): Koa.Middleware {
     try {
       path = decodeURIComponent(ctx.path);
     } catch {
+      return;
+    }
+    // A page's path with a slash after it (typed, or a link cut after the id) goes to the page.
+    const bare = path.replace(/\/+$/, '');
+    if ((ctx.method === 'GET' || ctx.method === 'HEAD') && bare !== path && bare !== '' && DEEP_LINK.test(bare)) {
+      ctx.status = 301;
+      ctx.redirect(ctx.path.replace(/\/+$/, '') + ctx.search);
       return;
     }
     const file = await served(root, path);

@@ -3,7 +3,7 @@ import { verifyReport } from '@henan-chain/gateway';
 import { api } from '../api';
 import { field, h, mono } from '../dom';
 import { t, when } from '../i18n';
-import { fill } from '../verdict';
+import { errorBox, fill } from '../verdict';
 
 const KINDS = ['licence', 'agency', 'seal', 'sealing', 'receipt', 'case', 'anchor'];
 
@@ -56,23 +56,30 @@ export function auditPage(main: HTMLElement, initialKind: string | undefined, in
     ];
   };
 
-  const button = (label: string, work: () => Promise<HTMLElement[]>) => {
+  /** A button that runs `work` once `needed` is filled; an empty field is named, and focused, instead of a request for nothing. */
+  const button = (label: string, work: () => Promise<HTMLElement[]>, needed: [HTMLInputElement, string]) => {
     const b = h('button', { type: 'button' }, label);
-    b.addEventListener('click', () => void run(work));
+    b.addEventListener('click', () => {
+      const [input, name] = needed;
+      input.setAttribute('aria-invalid', String(!input.value.trim()));
+      if (input.value.trim()) return void run(work);
+      result.replaceChildren(errorBox(`${t('form.missing')}${name}`));
+      input.focus();
+    });
     return b;
   };
   main.replaceChildren(
     h('h1', {}, t('audit.title')),
     h('p', { class: 'intro' }, t('audit.intro')),
     h('form', { class: 'card', onsubmit: (e: Event) => e.preventDefault() }, field('audit-token', t('audit.token'), token)),
-    h('form', { class: 'card', onsubmit: (e: Event) => e.preventDefault() }, field('audit-kind', t('audit.kind'), kind), field('audit-id', t('audit.id'), id), h('div', { class: 'actions' }, button(t('audit.history'), history))),
+    h('form', { class: 'card', onsubmit: (e: Event) => e.preventDefault() }, field('audit-kind', t('audit.kind'), kind), field('audit-id', t('audit.id'), id), h('div', { class: 'actions' }, button(t('audit.history'), history, [id, t('audit.id')]))),
     h(
       'form',
       { class: 'card', onsubmit: (e: Event) => e.preventDefault() },
       field('audit-agency', t('audit.agency'), agency),
       field('audit-from', t('audit.from'), from),
       field('audit-to', t('audit.to'), to),
-      h('div', { class: 'actions' }, button(t('audit.events'), events), button(`${t('audit.report')} JSON`, report('json')), button(`${t('audit.report')} CSV`, report('csv'))),
+      h('div', { class: 'actions' }, button(t('audit.events'), events, [agency, t('audit.agency')]), button(`${t('audit.report')} JSON`, report('json'), [agency, t('audit.agency')]), button(`${t('audit.report')} CSV`, report('csv'), [agency, t('audit.agency')])),
     ),
     result,
   );
