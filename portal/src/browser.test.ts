@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildLicenceId } from '@henan-chain/crypto';
 import { startTestGateway, type TestGateway } from '@henan-chain/gateway/dist/testing/harness';
 import { GOVERNANCE } from '@henan-chain/gateway/dist/testing/harness';
 import { issueBody, issueLicence, licenceFile, newIssuer } from '@henan-chain/gateway/dist/testing/licence-fixtures';
@@ -112,6 +113,21 @@ test.serial('a licence outside its validity window: the status row and the versi
     t.notRegex(text, /^有效$|· 有效 ·/m, 'no row says 有效');
     await page.close();
   }
+});
+
+test.serial('on a 390 px phone a banner with a long identifier wraps: the page is no wider than the screen', async (t) => {
+  const unknown = buildLicenceId({ licenceTypeCode: '11100000MB0143028R001', issuerCode: '11410000MB1957420F', serialNumber: '20260000099', version: '001' });
+  const page = await open(t, `/verify/licence/${encodeURIComponent(unknown)}`);
+  await page.locator('[data-verdict="not_found"]').waitFor();
+  t.is(page.viewportSize()?.width, 390);
+  t.true(await page.evaluate(() => document.scrollingElement!.scrollWidth <= 390), 'not_found banner');
+  const bundle = join(t.context.files, 'phone.evidence.json');
+  await writeFile(bundle, await (await fetch(`${t.context.gw.url}/v1/licences/${t.context.revoked}/evidence`)).text());
+  await page.goto(`${t.context.gw.url}/offline`);
+  await page.locator('#bundle-file').setInputFiles(bundle);
+  await page.locator('[data-verdict="valid"]').waitFor();
+  t.true(await page.evaluate(() => document.scrollingElement!.scrollWidth <= 390), 'offline banners');
+  await page.close();
 });
 
 test.serial('a photo of the QR code opens the licence\u2019s page', async (t) => {
