@@ -410,6 +410,31 @@ test.serial('审计 with a token: a record\u2019s history, and the signed report
   await page.close();
 });
 
+test.serial('审计 机构事件 a page at a time: 更多 asks for the next page with the API\u2019s cursor and the same query, until the last', async (t) => {
+  const page = await open(t, '/audit');
+  const asked: URLSearchParams[] = [];
+  const event = (n: number) => ({ timestamp: `2026-01-0${n}T00:00:00Z`, blockNumber: String(n), txId: 'ab'.repeat(32), kind: 'licence', id: `L-${n}`, action: 'issue', agencyId: t.context.issuerId, mspId: 'HenanProvinceMSP' });
+  await page.route('**/v1/audit/events?**', (route) => {
+    const query = new URL(route.request().url()).searchParams;
+    asked.push(query);
+    const pages: Record<string, object> = { '': { events: [event(1), event(2)], cursor: 'c1' }, c1: { events: [event(3)], cursor: 'c2' }, c2: { events: [event(4)], cursor: '' } };
+    return route.fulfill({ json: { ...pages[query.get('cursor') ?? ''], indexedTo: null } });
+  });
+  await page.getByLabel('访问令牌').fill(GOVERNANCE);
+  await page.getByLabel('机构（统一社会信用代码）').fill(t.context.issuerId);
+  await page.getByRole('button', { name: '查看机构事件' }).click();
+  await page.locator('.timeline li').nth(1).waitFor();
+  await page.getByRole('button', { name: '更多' }).click();
+  await page.locator('.timeline li').nth(2).waitFor();
+  await page.getByRole('button', { name: '更多' }).click();
+  await page.locator('.timeline li').nth(3).waitFor();
+  t.is(await page.getByRole('button', { name: '更多' }).count(), 0, 'no 更多 after the last page');
+  t.deepEqual(await page.locator('.timeline li p').allInnerTexts().then((ps) => ps.map((p) => p.split(' · ')[0])), ['L-1', 'L-2', 'L-3', 'L-4']);
+  t.deepEqual(asked.map((q) => q.get('cursor')), [null, 'c1', 'c2']);
+  t.true(asked.every((q) => q.get('agency') === t.context.issuerId && q.get('from') === asked[0]!.get('from') && q.get('to') === asked[0]!.get('to')));
+  await page.close();
+});
+
 test.serial('by keyboard alone: type the identifier, Enter verifies; every control is reachable by Tab', async (t) => {
   const page = await open(t, '/');
   await page.keyboard.press('Tab');

@@ -37,10 +37,21 @@ export function auditPage(main: HTMLElement, initialKind: string | undefined, in
       ),
     ];
   };
+  // A page at a time, as the API gives them: 更多 asks for the next with the cursor of the last, same query.
   const events = async (): Promise<HTMLElement[]> => {
     const q = new URLSearchParams({ agency: agency.value.trim(), from: from.value, to: to.value, limit: '200' });
-    const page = await api(`/v1/audit/events?${q}`, { token: bearer() });
-    return [h('ol', { class: 'timeline' }, ...page.events.map((e: any) => h('li', {}, h('h3', {}, `${e.kind}.${e.action}`), h('p', {}, `${e.id} · ${e.agencyId} · ${when(e.timestamp)}`))))];
+    const list = h('ol', { class: 'timeline' });
+    const tail = h('div', { class: 'actions' });
+    const more = h('button', { type: 'button', class: 'secondary' }, t('audit.more'));
+    const next = async (): Promise<HTMLElement[]> => {
+      const page = await api(`/v1/audit/events?${q}`, { token: bearer() });
+      list.append(...page.events.map((e: any) => h('li', {}, h('h3', {}, `${e.kind}.${e.action}`), h('p', {}, `${e.id} · ${e.agencyId} · ${when(e.timestamp)}`))));
+      q.set('cursor', page.cursor ?? '');
+      return page.cursor ? [more] : [];
+    };
+    more.addEventListener('click', () => void fill(tail, next));
+    tail.replaceChildren(...(await next()));
+    return [list, tail];
   };
   const report = (format: 'json' | 'csv') => async (): Promise<HTMLElement[]> => {
     const q = new URLSearchParams({ agency: agency.value.trim(), from: from.value, to: to.value, format });
