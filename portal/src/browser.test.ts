@@ -355,6 +355,26 @@ test.serial('deep links a person can reach: a slash after a page goes to the pag
   await page.close();
 });
 
+test.serial('every page, asset and API answer is sent nosniff; the page has its icon, and loads with no console error', async (t) => {
+  const { gw, valid } = t.context;
+  const index = await fetch(`${gw.url}/`);
+  const html = await index.text();
+  const icon = /<link rel="icon" type="image\/svg\+xml" href="(\/assets\/favicon-[^"]+\.svg)"/.exec(html)?.[1];
+  t.truthy(icon, 'index.html links its icon');
+  const answers = [index, await fetch(gw.url + icon), await fetch(gw.url + /\/assets\/index-[^"]+\.js/.exec(html)![0]), await fetch(`${gw.url}/v1/licences/${encodeURIComponent(valid.id)}/qr.svg`), await fetch(`${gw.url}/v1/agencies/${t.context.issuerId}`), await fetch(`${gw.url}/v1/nothing`)];
+  for (const res of answers) t.is(res.headers.get('x-content-type-options'), 'nosniff', res.url);
+  t.regex(answers[1]!.headers.get('content-type') ?? '', /^image\/svg\+xml/);
+  const problems: string[] = [];
+  const page = await t.context.browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+  await page.goto(`${gw.url}/verify/licence/${encodeURIComponent(valid.id)}`);
+  await page.locator('[data-verdict="valid"]').waitFor();
+  await page.waitForLoadState('networkidle');
+  t.deepEqual(problems, []);
+  await page.close();
+});
+
 test.serial('签章核验 of a recorded sealing, 数据溯源 of a receipt\u2019s steps', async (t) => {
   const { gw } = t.context;
   const { maker, owner, sealId, sealingId } = await recordSealing(gw);

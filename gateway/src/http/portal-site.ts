@@ -4,6 +4,8 @@
  * (/verify/…, /provenance/…, /audit/…, /offline) answered with index.html, whose script routes it.
  * Runs after the API's router, so it only sees what no API route took. A page or asset asked for with
  * another method than GET or HEAD exists all the same: 405 with Allow (RFC 9110 §15.5.6), not 404.
+ * Wrapping the router, it also sends X-Content-Type-Options on what the routes answer (not on what
+ * app.ts refuses before them).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
@@ -59,6 +61,9 @@ async function served(root: string, path: string): Promise<{ bytes: Buffer; type
 
 export function portalSite(root: string): Koa.Middleware {
   return async (ctx, next) => {
+    // Set first, so it stays on what the routes answer and on their errors: a JSON body, an SVG or a
+    // script is only ever taken as the type it is sent as.
+    ctx.set('X-Content-Type-Options', 'nosniff');
     await next();
     if (ctx.body !== undefined) return;
     let path: string;
