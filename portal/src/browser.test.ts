@@ -396,6 +396,7 @@ test.serial('签章核验 of a recorded sealing, 数据溯源 of a receipt\u2019
   const steps = await page.locator('.timeline li h3').allInnerTexts();
   t.deepEqual(steps, ['共享申请', '答复']);
   t.regex(await page.locator('.timeline').innerText(), new RegExp(`签署方: ${owner.agencyId}`));
+  t.regex(await page.locator('main').innerText(), /当前状态: 已同意[\s\S]*答复[\s\S]*已同意 · 不得向第三方提供/);
   await page.screenshot({ path: join(RESULTS, 'provenance.png'), fullPage: true });
   await page.close();
 });
@@ -420,7 +421,7 @@ test.serial('审计 with a token: a record\u2019s history, and the signed report
   await page.getByLabel('记录编号').fill(valid.id);
   await page.getByRole('button', { name: '查看记录历史' }).click();
   await page.locator('.timeline li').first().waitFor();
-  t.regex(await page.locator('.timeline').innerText(), /issue[\s\S]*valid/);
+  t.regex(await page.locator('.timeline').innerText(), /颁发[\s\S]*签名核验: 有效/);
   await page.getByLabel('机构（统一社会信用代码）').fill(issuerId);
   await page.getByLabel('起始日期').fill('2020-01-01');
   await page.getByRole('button', { name: '下载签名报告 JSON' }).click();
@@ -452,6 +453,33 @@ test.serial('审计 机构事件 a page at a time: 更多 asks for the next page
   t.deepEqual(await page.locator('.timeline li p').allInnerTexts().then((ps) => ps.map((p) => p.split(' · ')[0])), ['L-1', 'L-2', 'L-3', 'L-4']);
   t.deepEqual(asked.map((q) => q.get('cursor')), [null, 'c1', 'c2']);
   t.true(asked.every((q) => q.get('agency') === t.context.issuerId && q.get('from') === asked[0]!.get('from') && q.get('to') === asked[0]!.get('to')));
+  await page.close();
+});
+
+test.serial('审计 in Chinese throughout, and the language switch keeps what was typed; 离线核验\u2019s drop zone opens on Space as on Enter', async (t) => {
+  const { issuerId, valid } = t.context;
+  const page = await open(t, '/audit');
+  t.deepEqual(await page.locator('#audit-kind option').allInnerTexts(), ['电子证照', '政务机构', '电子印章', '签章存证', '数据共享回执', '跨域办件', '批量存证']);
+  await page.getByLabel('访问令牌').fill(GOVERNANCE);
+  await page.getByLabel('记录类型').selectOption('licence');
+  await page.getByLabel('记录编号').fill(valid.id);
+  await page.getByLabel('机构（统一社会信用代码）').fill(issuerId);
+  await page.getByLabel('起始日期').fill('2020-01-01');
+  await page.getByRole('button', { name: '查看机构事件' }).click();
+  await page.locator('.timeline li').first().waitFor();
+  t.regex(await page.locator('.timeline').innerText(), /电子证照 · 已颁发/);
+  t.notRegex(await page.locator('.timeline').innerText(), /licence|issued/);
+  await page.getByRole('button', { name: 'English' }).click();
+  t.is(await page.getByLabel('Record id').inputValue(), valid.id);
+  t.is(await page.getByLabel('Agency (credit code)').inputValue(), issuerId);
+  t.is(await page.getByLabel('From').inputValue(), '2020-01-01');
+  t.is(await page.getByLabel('Record kind').inputValue(), 'licence');
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.goto(`${t.context.gw.url}/offline`);
+  await page.locator('.dropzone').focus();
+  const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
+  await page.keyboard.press(' ');
+  t.truthy(await chooser);
   await page.close();
 });
 

@@ -27,6 +27,16 @@ export function facts(rows: [string, Child | Child[]][]): HTMLElement {
   return h('dl', { class: 'facts' }, ...rows.filter(([, v]) => v !== undefined && v !== null && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, ...(Array.isArray(v) ? v : [v]))]));
 }
 
+/** An element with role=button acts on Enter and on Space, as a button does. */
+export function pressable(el: HTMLElement, action: () => void): void {
+  el.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      action();
+    }
+  });
+}
+
 export function mono(text: string): HTMLElement {
   return h('code', { class: 'mono' }, text);
 }

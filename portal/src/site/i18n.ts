@@ -301,6 +301,93 @@ export function t(key: Key): string {
 export const chinese = (key: Key): string => ZH[key];
 export const english = (key: Key): string => EN[key];
 
+/**
+ * The API's enumerated values (record kinds, states, actions, outcomes) in Chinese. In English they are
+ * shown as the API sends them, which are English words; a value not listed here is shown as sent.
+ */
+const VALUES_ZH: Record<string, string> = {
+  agency: '政务机构',
+  licence: '电子证照',
+  seal: '电子印章',
+  sealing: '签章存证',
+  'ofd-sealing': 'OFD 签章存证',
+  receipt: '数据共享回执',
+  case: '跨域办件',
+  anchor: '批量存证',
+  valid: '有效',
+  invalid: '无效',
+  not_signed: '未签名',
+  active: '在用',
+  revoked: '已吊销',
+  requested: '已申请',
+  approved: '已同意',
+  refused: '已拒绝',
+  delivered: '已交付',
+  acknowledged: '已确认',
+  disputed: '有异议',
+  open: '待处理',
+  corrected: '已纠错',
+  rejected: '已驳回',
+  accepted: '已接受',
+  withdrawn: '已撤回',
+  quality: '数据质量',
+  incomplete: '数据缺漏',
+  mismatch: '与回执不符',
+  scope: '超范围使用',
+  other: '其他',
+  issue: '颁发',
+  renew: '换发',
+  suspend: '暂扣',
+  reinstate: '恢复',
+  revoke: '吊销',
+  cancel: '注销',
+  register: '登记',
+  create: '创建',
+  rotateKey: '更换密钥',
+  revokeOwnKey: '吊销自身密钥',
+  recordSealing: '签章存证',
+  recordOfdSealing: 'OFD 签章存证',
+  request: '共享申请',
+  reply: '答复',
+  delivery: '数据交付',
+  acknowledge: '确认回执',
+  object: '提出异议',
+  resolve: '校核纠错',
+  withdraw: '撤回',
+  submit: '提交',
+  accept: '受理',
+  reject: '不予受理',
+  forward: '转办',
+  process: '办理',
+  return: '退回',
+  resubmit: '重新提交',
+  request_correction: '要求补正',
+  resume: '恢复办理',
+  conclude: '办结',
+  deliver: '送达',
+  collect: '领取',
+  write: '写入',
+  delete: '删除',
+  issued: '已颁发',
+  renewed: '已换发',
+  suspended: '已暂扣',
+  reinstated: '已恢复',
+  cancelled: '已注销',
+  registered: '已登记',
+  created: '已创建',
+  recorded: '已存证',
+  anchored: '已批量存证',
+  key_added: '已添加密钥',
+  key_revoked: '已吊销密钥',
+  key_rotated: '已更换密钥',
+};
+
+/** One of the API's enumerated values in the page's language. */
+export function valueLabel(value: string): string {
+  if (current === 'en') return value.replace(/_/g, ' ');
+  return Object.hasOwn(VALUES_ZH, value) ? VALUES_ZH[value]! : value;
+}
+
 /** A verdict's label, or the raw verdict when it has none. */
 export function verdictLabel(verdict: string): string {
   const key = `verdict.${verdict}` as Key;

@@ -62,8 +62,14 @@ document.addEventListener('click', (event) => {
   main.focus();
 });
 document.getElementById('lang')!.addEventListener('click', () => {
+  // The page is drawn again in the other language; what was typed or chosen in it stays.
+  const typed = [...main.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input:not([type=file])[id], select[id]')].map((el) => [el.id, el.value] as const);
   setLang(lang() === 'zh' ? 'en' : 'zh');
   render();
+  for (const [id, value] of typed) {
+    const el = document.getElementById(id);
+    if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) el.value = value;
+  }
 });
 window.addEventListener('popstate', render);
 render();

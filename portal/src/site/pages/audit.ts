@@ -2,7 +2,7 @@
 import { verifyReport } from '@henan-chain/gateway';
 import { api } from '../api';
 import { field, h, mono } from '../dom';
-import { t, when } from '../i18n';
+import { t, valueLabel, when } from '../i18n';
 import { errorBox, fill } from '../verdict';
 
 const KINDS = ['licence', 'agency', 'seal', 'sealing', 'receipt', 'case', 'anchor'];
@@ -10,7 +10,7 @@ const KINDS = ['licence', 'agency', 'seal', 'sealing', 'receipt', 'case', 'ancho
 export function auditPage(main: HTMLElement, initialKind: string | undefined, initialId: string | undefined): void {
   const token = h('input', { type: 'password', name: 'token', autocomplete: 'off', value: sessionStorage.getItem('hnc.token') ?? '' });
   token.addEventListener('change', () => sessionStorage.setItem('hnc.token', token.value.trim()));
-  const kind = h('select', { name: 'kind' }, ...KINDS.map((k) => h('option', { value: k, ...(k === initialKind ? { selected: true } : {}) }, k)));
+  const kind = h('select', { name: 'kind' }, ...KINDS.map((k) => h('option', { value: k, ...(k === initialKind ? { selected: true } : {}) }, valueLabel(k))));
   const id = h('input', { type: 'text', name: 'id', autocomplete: 'off', value: initialId ?? '' });
   const agency = h('input', { type: 'text', name: 'agency', autocomplete: 'off' });
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -32,7 +32,7 @@ export function auditPage(main: HTMLElement, initialKind: string | undefined, in
         'ol',
         { class: 'timeline' },
         ...h0.versions.map((v: any) =>
-          h('li', {}, h('h3', {}, v.action ?? (v.isDelete ? 'delete' : 'write')), h('p', {}, `${v.agencyId ?? v.mspId ?? ''} · ${when(v.timestamp)} · #${v.blockNumber}`), h('p', {}, `${t('audit.signature')}: ${v.signature?.status ?? ''}`), h('p', {}, `${t('txId')}: `, mono(v.txId))),
+          h('li', {}, h('h3', {}, valueLabel(v.action ?? (v.isDelete ? 'delete' : 'write'))), h('p', {}, `${v.agencyId ?? v.mspId ?? ''} · ${when(v.timestamp)} · #${v.blockNumber}`), h('p', {}, `${t('audit.signature')}: ${v.signature ? valueLabel(v.signature.status) : ''}`), h('p', {}, `${t('txId')}: `, mono(v.txId))),
         ),
       ),
     ];
@@ -45,7 +45,7 @@ export function auditPage(main: HTMLElement, initialKind: string | undefined, in
     const more = h('button', { type: 'button', class: 'secondary' }, t('audit.more'));
     const next = async (): Promise<HTMLElement[]> => {
       const page = await api(`/v1/audit/events?${q}`, { token: bearer() });
-      list.append(...page.events.map((e: any) => h('li', {}, h('h3', {}, `${e.kind}.${e.action}`), h('p', {}, `${e.id} · ${e.agencyId} · ${when(e.timestamp)}`))));
+      list.append(...page.events.map((e: any) => h('li', {}, h('h3', {}, `${valueLabel(e.kind)} · ${valueLabel(e.action)}`), h('p', {}, `${e.id} · ${e.agencyId} · ${when(e.timestamp)}`))));
       q.set('cursor', page.cursor ?? '');
       return page.cursor ? [more] : [];
     };

@@ -1,7 +1,7 @@
 /** 证照核验: by identifier, QR (camera or photo), and optionally the file, digested here. */
 import { api, postJson } from '../api';
 import { fileSm3 } from '../digest';
-import { facts, field, h, mono } from '../dom';
+import { facts, field, h, mono, pressable } from '../dom';
 import { t, verdictLabel, when } from '../i18n';
 import { pageOfCode } from '../identifiers';
 import { licenceStateAt } from '../licence-state';
@@ -55,12 +55,7 @@ export function licencePage(main: HTMLElement, initialId: string | undefined, na
 
   // A label opens the file chooser on click; Enter and Space do it for the keyboard.
   const photoButton = h('label', { for: 'qr-photo', class: 'button secondary', tabindex: '0', role: 'button' }, t('scan.photo'));
-  photoButton.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      photoInput.click();
-    }
-  });
+  pressable(photoButton, () => photoInput.click());
   const form = h(
     'form',
     { class: 'card', novalidate: true },

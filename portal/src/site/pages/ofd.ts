@@ -5,7 +5,7 @@
  */
 import { api } from '../api';
 import { facts, field, h, mono } from '../dom';
-import { t, verdictLabel, when } from '../i18n';
+import { t, valueLabel, verdictLabel, when } from '../i18n';
 import { evidenceFacts, fill, verdictBanner } from '../verdict';
 
 interface OfdSignature {
@@ -45,7 +45,7 @@ async function signatureCard(s: OfdSignature, file: File): Promise<HTMLElement> 
       [t('ofd.form'), s.form ?? undefined],
       [t('ofd.pages'), pages],
       [t('ofd.files'), `${s.references.matched} / ${s.references.total}`],
-      [t('ofd.onLedger'), `${s.ledger.recorded ? t('ofd.recorded') : t('ofd.notRecorded')}${s.ledger.seal ? `（${s.ledger.seal.status}）` : ''}`],
+      [t('ofd.onLedger'), `${s.ledger.recorded ? t('ofd.recorded') : t('ofd.notRecorded')}${s.ledger.seal ? `（${valueLabel(s.ledger.seal.status)}）` : ''}`],
     ]),
     s.notes.length > 0 ? h('ul', { class: 'reasons' }, ...s.notes.map((n) => h('li', {}, n))) : null,
   );

@@ -1,6 +1,6 @@
 /** 离线核验: an evidence bundle checked in this browser by the evidence package, with no request to any server. */
 import { verifyBundleText, type BundleVerification } from '@henan-chain/evidence';
-import { field, h } from '../dom';
+import { field, h, pressable } from '../dom';
 import { t, when } from '../i18n';
 import { licenceStateAt } from '../licence-state';
 import { verdictBanner } from '../verdict';
@@ -37,7 +37,7 @@ export function offlinePage(main: HTMLElement): void {
   input.addEventListener('change', () => input.files?.[0] && void check(input.files[0]));
   const zone = h('div', { class: 'dropzone', tabindex: '0', role: 'button', 'aria-label': t('offline.drop') }, t('offline.drop'));
   zone.addEventListener('click', () => input.click());
-  zone.addEventListener('keydown', (e) => (e as KeyboardEvent).key === 'Enter' && input.click());
+  pressable(zone, () => input.click());
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();
     zone.classList.add('over');

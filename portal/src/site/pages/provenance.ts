@@ -1,7 +1,7 @@
 /** 数据溯源: a receipt's chain request → reply → delivery → ack → objection → correction, each step with its signer and time. */
 import { api, malformed } from '../api';
 import { h, mono } from '../dom';
-import { t, when } from '../i18n';
+import { t, valueLabel, when } from '../i18n';
 import { fill, submitsId } from '../verdict';
 
 interface Step {
@@ -14,14 +14,14 @@ interface Step {
 
 function stepsOf(r: any): Step[] {
   const steps: Step[] = [{ title: t('step.request'), who: r.consumerId, at: r.requestedAt, detail: `${r.catalogItemId} · ${r.purpose}` }];
-  if (r.reply) steps.push({ title: t('step.reply'), who: r.providerId, at: r.reply.at, detail: `${r.reply.decision}${r.reply.conditions ? ` · ${r.reply.conditions}` : ''}${r.reply.reason ? ` · ${r.reply.reason}` : ''}`, txId: r.reply.txId });
+  if (r.reply) steps.push({ title: t('step.reply'), who: r.providerId, at: r.reply.at, detail: `${valueLabel(r.reply.decision)}${r.reply.conditions ? ` · ${r.reply.conditions}` : ''}${r.reply.reason ? ` · ${r.reply.reason}` : ''}`, txId: r.reply.txId });
   if (r.delivery) {
     const s = r.delivery.signedBy ?? {};
     steps.push({ title: t('step.delivery'), who: s.agencyId ?? r.providerId, at: s.at, detail: `SM3 ${r.delivery.fingerprint} · ${r.delivery.recordCount}`, txId: s.txId });
   }
   for (const o of r.objections ?? []) {
-    steps.push({ title: `${t('step.objection')} #${o.objectionId}`, who: o.agencyId, at: o.at, detail: `${o.category} · ${o.reason} · ${o.status}`, txId: o.txId });
-    if (o.resolution) steps.push({ title: `${t('step.resolution')} #${o.objectionId}`, who: o.resolution.agencyId, at: o.resolution.at, detail: o.resolution.reason ?? o.status, txId: o.resolution.txId });
+    steps.push({ title: `${t('step.objection')} #${o.objectionId}`, who: o.agencyId, at: o.at, detail: `${valueLabel(o.category)} · ${o.reason} · ${valueLabel(o.status)}`, txId: o.txId });
+    if (o.resolution) steps.push({ title: `${t('step.resolution')} #${o.objectionId}`, who: o.resolution.agencyId, at: o.resolution.at, detail: o.resolution.reason ?? valueLabel(o.status), txId: o.resolution.txId });
   }
   if (r.acknowledgement) {
     const s = r.acknowledgement.signedBy ?? {};
@@ -40,7 +40,7 @@ export function provenancePage(main: HTMLElement, initialId: string | undefined)
       const r = await api(`/v1/receipts/${encodeURIComponent(id)}`);
       if (typeof r.receiptId !== 'string' || typeof r.state !== 'string') throw malformed();
       return [
-        h('p', { class: 'card' }, `${t('state')}: `, h('strong', {}, r.state)),
+        h('p', { class: 'card' }, `${t('state')}: `, h('strong', {}, valueLabel(r.state))),
         h(
           'ol',
           { class: 'timeline' },
