@@ -15,7 +15,7 @@ function licenceState(result: BundleVerification): HTMLElement | null {
   if (typeof r.status !== 'string' || typeof r.validFrom !== 'string' || (r.validUntil !== null && typeof r.validUntil !== 'string')) return null;
   const state = licenceStateAt({ status: r.status, validFrom: r.validFrom, validUntil: r.validUntil }, result.createdAt);
   const reason = state !== 'valid' && typeof r.statusReason === 'string' ? [r.statusReason] : [];
-  return verdictBanner(state, reason, { caption: `${t('offline.stateAt')}: ${when(result.createdAt)}`, attribute: 'data-record-state' });
+  return verdictBanner(state, reason, { caption: t('offline.stateAt') + when(result.createdAt), attribute: 'data-record-state' });
 }
 
 function show(result: BundleVerification): HTMLElement[] {
