@@ -6,13 +6,19 @@ import { GOVERNANCE, startTestGateway } from './testing/harness';
 import { issueLicence, newIssuer } from './testing/licence-fixtures';
 import { rawRequest } from './testing/raw-request';
 
-test('an anchor batch body is read only for an authenticated caller', async (t) => {
+test('an anchor batch body is read only for an authenticated caller; every answer, a refusal too, is sent nosniff', async (t) => {
   const gw = await startTestGateway();
   try {
     // Without a token the body is never parsed: 401, not the parser's verdict on the bytes.
     const reply = await gw.request('POST', '/v1/anchors', { raw: '{"leaves": [', contentType: 'application/json' });
     t.is(reply.status, 401);
     t.is(reply.body.error.code, 'UNAUTHENTICATED');
+    // Refused before any route, and still sent nosniff, as are a malformed body and a route's answer.
+    t.is(reply.headers.get('x-content-type-options'), 'nosniff');
+    const malformed = await gw.request('POST', '/v1/anchors', { token: GOVERNANCE, raw: '{"leaves": [', contentType: 'application/json' });
+    t.is(malformed.status, 400);
+    t.is(malformed.headers.get('x-content-type-options'), 'nosniff');
+    t.is((await gw.request('GET', '/healthz')).headers.get('x-content-type-options'), 'nosniff');
   } finally {
     await gw.stop();
   }

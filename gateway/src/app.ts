@@ -30,6 +30,9 @@ export function createApp(services: Services, specs: RouteSpec<any, any>[]): Koa
     const given = ctx.get('x-request-id');
     ctx.state.requestId = /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     ctx.set('x-request-id', ctx.state.requestId);
+    // On every answer, refusals before any route included: a JSON body, an SVG or a script is only
+    // ever taken as the type it is sent as.
+    ctx.set('X-Content-Type-Options', 'nosniff');
     try {
       await next();
     } finally {

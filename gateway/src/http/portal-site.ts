@@ -61,9 +61,6 @@ async function served(root: string, path: string): Promise<{ bytes: Buffer; type
 
 export function portalSite(root: string): Koa.Middleware {
   return async (ctx, next) => {
-    // Set first, so it stays on what the routes answer and on their errors: a JSON body, an SVG or a
-    // script is only ever taken as the type it is sent as.
-    ctx.set('X-Content-Type-Options', 'nosniff');
     await next();
     if (ctx.body !== undefined) return;
     let path: string;
