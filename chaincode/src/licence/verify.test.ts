@@ -2,6 +2,7 @@ import type { Context } from 'fabric-contract-api';
 import { nextLicenceVersion, sm3Hex } from '@henan-chain/crypto';
 import { get, holderCommitment, issueLicence, licenceIdFor, newIssuer, verify } from './test-fixtures';
 import { networkTest } from '../testing/network';
+import { assertLinedUp } from '../testing/findings';
 import { verifyLicence } from './verify';
 
 const test = networkTest();
@@ -71,6 +72,7 @@ test('a licence signed with a key later revoked from before the issuance is sign
   const result = await verify(net, later.licenceId);
   t.is(result.verdict, 'signature_invalid');
   t.regex(result.reasons[0], /revoked/);
+  assertLinedUp(t, result, ['signature_not_held']);
   t.is((await verify(net, earlier.licenceId)).verdict, 'valid');
 });
 
@@ -169,4 +171,33 @@ test('a record that differs from what the issuer signed is signature_invalid, na
     "the record's holder differs from what the issuer signed",
     "the record's validUntil differs from what the issuer signed",
   ]);
+});
+
+test('each verdict carries findings that line up with its reasons, the code and values of each', async (t) => {
+  const { net } = t.context;
+  const issuer = await newIssuer(net);
+  const licence = await issueLicence(net, issuer);
+  assertLinedUp(t, await verify(net, licence.licenceId), ['valid']);
+  assertLinedUp(t, await verify(net, licence.licenceId, sm3Hex('a forged file')), ['document_differs']);
+  assertLinedUp(t, await verify(net, licenceIdFor(issuer)), ['licence_not_found']);
+  const ended = await issueLicence(net, issuer, { issueDate: '2020-03-01', validFrom: '2020-03-01T00:00:00Z', validUntil: '2025-03-01T00:00:00Z' });
+  assertLinedUp(t, await verify(net, ended.licenceId), ['window_expired']);
+  const future = await issueLicence(net, issuer, { validFrom: '2099-01-01T00:00:00Z', validUntil: null });
+  assertLinedUp(t, await verify(net, future.licenceId), ['window_not_yet_valid']);
+  for (const [act, code] of [['suspend', 'status_suspended'], ['revoke', 'status_revoked']] as const) {
+    const target = await issueLicence(net, issuer);
+    await net.submitSigned(issuer, `licence:${act}`, { licenceId: target.licenceId, reason: '提交虚假材料取得登记' });
+    assertLinedUp(t, await verify(net, target.licenceId, sm3Hex('other')), ['document_differs', code]);
+  }
+  const cancelled = await issueLicence(net, issuer);
+  await net.submitSigned(issuer, 'licence:cancel', { licenceId: cancelled.licenceId, reason: '申请注销' });
+  assertLinedUp(t, await verify(net, cancelled.licenceId), ['status_cancelled']);
+  const next = nextLicenceVersion(licence.licenceId);
+  await net.submitSigned(issuer, 'licence:renew', { previousLicenceId: licence.licenceId, licenceId: next, reason: 'renewal', issueDate: '2026-02-01', changes: { validUntil: '2031-01-01T00:00:00Z' } });
+  assertLinedUp(t, await verify(net, licence.licenceId), ['superseded']);
+
+  const agency = await net.evaluate(issuer.identity, 'agency:get', issuer.agencyId);
+  const edited = { ...ended, holder: { ...ended.holder, commitment: holderCommitment() } };
+  const ctx = contextOver([['agency', issuer.agencyId, agency], ['licence', ended.licenceId, edited]]);
+  assertLinedUp(t, await verifyLicence(ctx, ended.licenceId, ''), ['unsigned_field', 'window_expired']);
 });

@@ -213,9 +213,9 @@ export class SealContract extends Contract {
     const sealing = await findSealing(ctx, checkArgument(sealingId, id, 'sealingId'));
     const digest = checkArgument(optionalSm3, documentSm3 ?? '', 'documentSm3');
     const now = txTimeIso(ctx);
-    if (!sealing) return JSON.stringify(notFound(`no sealing ${id} is recorded on the ledger`, now));
+    if (!sealing) return JSON.stringify(notFound('sealing_not_found', { sealingId: id }, `no sealing ${id} is recorded on the ledger`, now));
     const seal = await findSeal(ctx, sealing.sealId);
-    if (!seal) return JSON.stringify(notFound(`seal ${sealing.sealId} of sealing ${id} is not registered`, now));
+    if (!seal) return JSON.stringify(notFound('seal_not_registered', { sealId: sealing.sealId, sealingId: id }, `seal ${sealing.sealId} of sealing ${id} is not registered`, now));
     const check = { seal, maker: await findAgency(ctx, seal.makerId), fields: sealing, sealSignature: sealing.sealSignature, source: 'recorded' as const };
     return JSON.stringify(verification(check, now, sealing, digest));
   }
@@ -235,7 +235,7 @@ export class SealContract extends Contract {
       throw new ChaincodeError('VALIDATION_FAILED', 'signTime lies in the future: a seal cannot be judged at a time still to come', { signTime: fields.signTime, now });
     }
     const seal = await findSeal(ctx, fields.sealId);
-    if (!seal) return JSON.stringify(notFound(`seal ${fields.sealId} is not registered on the ledger`, now));
+    if (!seal) return JSON.stringify(notFound('seal_not_registered', { sealId: fields.sealId }, `seal ${fields.sealId} is not registered on the ledger`, now));
     const recorded = await findSealing(ctx, sealingIdOf(fields));
     const check = { seal, maker: await findAgency(ctx, seal.makerId), fields, sealSignature: document.sealSignature, source: recorded ? ('recorded' as const) : ('claimed' as const) };
     return JSON.stringify(verification(check, now, recorded));

@@ -2,7 +2,8 @@ import test from 'ava';
 import { canonicalBytes, generateKeyPair, sign, sm3Hex, toHex } from '@henan-chain/crypto';
 import { type Agency, keyIdOf } from '../agency/model';
 import { type Seal, type Sealing, type SealingFields, sealingIdOf, sealingStatement } from './model';
-import { type SealingCheck, verification } from './verify';
+import { assertLinedUp } from '../testing/findings';
+import { type SealingCheck, notFound, verification } from './verify';
 
 // The verification pipeline on fixed records and times: the cases that would need a clock on a ledger.
 
@@ -99,6 +100,7 @@ test('a seal whose maker key was revoked from before the registration has no val
   const result = verification({ ...check('2026-03-01T08:00:00.000Z'), maker: compromised }, NOW);
   t.is(result.verdict, 'signature_invalid');
   t.regex(result.reasons[0]!, /maker's signature/);
+  assertLinedUp(t, result, ['maker_signature_void']);
   const revokedLater = { ...maker, keys: [{ ...maker.keys[0]!, revokedAt: '2026-02-01T00:00:00.000Z' }] } as Agency;
   t.is(verification({ ...check('2026-03-01T08:00:00.000Z'), maker: revokedLater }, NOW).verdict, 'valid');
   t.is(verification({ ...check('2026-03-01T08:00:00.000Z'), maker: undefined }, NOW).verdict, 'signature_invalid');
@@ -119,4 +121,19 @@ test('the sealing statement and id do not depend on how the sign time is spelt',
   t.is(Buffer.from(sealingStatement(a)).toString(), `{"documentSm3":"${DOC}","sealId":"S1","signTime":"2026-03-01T08:00:00.000Z"}`);
   t.is(sealingIdOf(a), sealingIdOf(b));
   t.regex(sealingIdOf(a), /^[0-9a-f]{32}$/);
+});
+
+test('each verdict carries findings that line up with its reasons, the code and values of each', (t) => {
+  const signTime = '2026-03-01T08:00:00.000Z';
+  assertLinedUp(t, verification(check(signTime), NOW), ['sealing_valid']);
+  assertLinedUp(t, verification(check(signTime, { privateKey: generateKeyPair().privateKey }), NOW), ['seal_signature_fails']);
+  assertLinedUp(t, verification({ ...check(signTime), maker: undefined }, NOW), ['maker_key_missing']);
+  assertLinedUp(t, verification(check('2025-12-31T23:59:59.999Z'), NOW), ['seal_registered_after_sign_time', 'seal_window_not_yet_valid']);
+  assertLinedUp(t, verification(check('2027-01-01T00:00:00.000Z'), NOW), ['seal_window_expired']);
+  assertLinedUp(t, verification({ ...check(signTime), seal: revoked(signTime), source: 'recorded' }, NOW), ['seal_revoked']);
+  assertLinedUp(t, verification({ ...check(signTime), seal: revoked('2026-04-01T00:00:00.000Z') }, NOW), ['seal_revoked_sign_time_claimed']);
+  const c = check(signTime);
+  const sealing = { documentSm3: DOC } as Sealing;
+  assertLinedUp(t, verification(c, NOW, sealing, sm3Hex('another file')), ['document_differs']);
+  assertLinedUp(t, notFound('seal_not_registered', { sealId: 'HN-SEAL-9' }, 'seal HN-SEAL-9 is not registered on the ledger', NOW), ['seal_not_registered']);
 });

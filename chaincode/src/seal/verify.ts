@@ -1,5 +1,6 @@
 import { canonicalBytes, sm3Hex, verify } from '@henan-chain/crypto';
 import { type Agency, keyInvalidity } from '../agency/model';
+import { type Finding as FindingOf, type FindingRecord, reported } from '../common/findings';
 import { type Seal, type Sealing, type SealingFields, sealingStatement } from './model';
 
 /**
@@ -19,10 +20,7 @@ export const SEAL_VERDICTS = [
 ] as const;
 export type SealVerdict = (typeof SEAL_VERDICTS)[number];
 
-export interface Finding {
-  verdict: Exclude<SealVerdict, 'valid' | 'not_found'>;
-  reason: string;
-}
+export type Finding = FindingOf<Exclude<SealVerdict, 'valid' | 'not_found'>>;
 
 /**
  * How far the sign time can be trusted. `recorded`: the ledger holds the sealing, and took it only
@@ -42,6 +40,8 @@ export interface SealingCheck {
 export interface SealVerification {
   verdict: SealVerdict;
   reasons: string[];
+  /** The same findings as codes and values, one per reason and in its order, for clients to word. */
+  findings: FindingRecord<SealVerdict>[];
   seal: Seal | null;
   sealing?: Sealing;
   evidence: Record<string, unknown>;
@@ -66,19 +66,21 @@ export function verdictOf(findings: Finding[]): SealVerdict {
 
 /** The maker's signature over the seal info must still count: key valid AT registration, bytes intact. */
 function makerFindings(seal: Seal, maker: Agency | undefined): Finding[] {
-  const { registration } = seal;
+  const { registration, sealId, makerId } = seal;
   const key = maker?.keys.find((k) => k.keyId === registration.keyId);
   if (!key) {
-    return [{ verdict: 'signature_invalid', reason: `the key ${registration.keyId} of maker ${seal.makerId} that signed seal ${seal.sealId} is not on the ledger` }];
+    const keyId = registration.keyId ?? '(none)';
+    return [{ verdict: 'signature_invalid', code: 'maker_key_missing', params: { sealId, makerId, keyId }, reason: `the key ${keyId} of maker ${makerId} that signed seal ${sealId} is not on the ledger` }];
   }
   const invalid = keyInvalidity(key, registration.at);
   if (invalid) {
     // e.g. the maker's key was revoked with effect from before the seal was registered
-    return [{ verdict: 'signature_invalid', reason: `the maker's signature over seal ${seal.sealId} does not count: ${invalid}` }];
+    return [{ verdict: 'signature_invalid', code: 'maker_signature_void', params: { sealId, detail: invalid }, reason: `the maker's signature over seal ${sealId} does not count: ${invalid}` }];
   }
   const result = verify(canonicalBytes(registration.request), registration.signature ?? '', key.publicKey);
   if (!result.valid) {
-    return [{ verdict: 'signature_invalid', reason: `the maker's signature over seal ${seal.sealId} does not verify: ${result.reason}` }];
+    const detail = result.reason;
+    return [{ verdict: 'signature_invalid', code: 'maker_signature_fails', params: { sealId, detail }, reason: `the maker's signature over seal ${sealId} does not verify: ${detail}` }];
   }
   return [];
 }
@@ -86,20 +88,28 @@ function makerFindings(seal: Seal, maker: Agency | undefined): Finding[] {
 function signatureFindings(seal: Seal, fields: SealingFields, sealSignature: string): Finding[] {
   const result = verify(sealingStatement(fields), sealSignature, seal.publicKey);
   if (result.valid) return [];
-  return [{ verdict: 'signature_invalid', reason: `the seal signature does not verify with the key of seal ${seal.sealId}: ${result.reason}` }];
+  const { sealId } = seal;
+  const detail = result.reason;
+  return [{ verdict: 'signature_invalid', code: 'seal_signature_fails', params: { sealId, detail }, reason: `the seal signature does not verify with the key of seal ${sealId}: ${detail}` }];
 }
 
 /** The seal must have been on the ledger and inside its validity window [validFrom, validTo) at sign time. */
 function windowFindings(seal: Seal, signTime: string, at: number): Finding[] {
+  const { sealId, createdAt: registeredAt, validFrom, validTo } = seal;
   const findings: Finding[] = [];
-  if (at < Date.parse(seal.createdAt)) {
-    findings.push({ verdict: 'seal_not_yet_valid', reason: `seal ${seal.sealId} was registered on the ledger at ${seal.createdAt}, after the sign time ${signTime}` });
+  if (at < Date.parse(registeredAt)) {
+    findings.push({
+      verdict: 'seal_not_yet_valid',
+      code: 'seal_registered_after_sign_time',
+      params: { sealId, registeredAt, signTime },
+      reason: `seal ${sealId} was registered on the ledger at ${registeredAt}, after the sign time ${signTime}`,
+    });
   }
-  if (at < Date.parse(seal.validFrom)) {
-    findings.push({ verdict: 'seal_not_yet_valid', reason: `seal ${seal.sealId} is valid from ${seal.validFrom}, after the sign time ${signTime}` });
+  if (at < Date.parse(validFrom)) {
+    findings.push({ verdict: 'seal_not_yet_valid', code: 'seal_window_not_yet_valid', params: { sealId, validFrom, signTime }, reason: `seal ${sealId} is valid from ${validFrom}, after the sign time ${signTime}` });
   }
-  if (at >= Date.parse(seal.validTo)) {
-    findings.push({ verdict: 'seal_expired', reason: `seal ${seal.sealId} expired at ${seal.validTo}, at or before the sign time ${signTime}` });
+  if (at >= Date.parse(validTo)) {
+    findings.push({ verdict: 'seal_expired', code: 'seal_window_expired', params: { sealId, validTo, signTime }, reason: `seal ${sealId} expired at ${validTo}, at or before the sign time ${signTime}` });
   }
   return findings;
 }
@@ -112,14 +122,17 @@ function windowFindings(seal: Seal, signTime: string, at: number): Finding[] {
 function revocationFindings(seal: Seal, signTime: string, at: number, source: SignTimeSource): Finding[] {
   const r = seal.revocation;
   if (!r) return [];
-  const what = `seal ${seal.sealId} was revoked by ${r.revokedBy} with effect from ${r.effectiveFrom} (recorded ${r.recordedAt}): ${r.reason}`;
+  const params = { sealId: seal.sealId, revokedBy: r.revokedBy, effectiveFrom: r.effectiveFrom, recordedAt: r.recordedAt, reason: r.reason, signTime };
+  const what = `seal ${params.sealId} was revoked by ${params.revokedBy} with effect from ${params.effectiveFrom} (recorded ${params.recordedAt}): ${params.reason}`;
   if (at >= Date.parse(r.effectiveFrom)) {
-    return [{ verdict: 'seal_revoked', reason: `${what}; the sign time ${signTime} is not before that` }];
+    return [{ verdict: 'seal_revoked', code: 'seal_revoked', params, reason: `${what}; the sign time ${signTime} is not before that` }];
   }
   if (source === 'claimed') {
     return [
       {
         verdict: 'seal_revoked',
+        code: 'seal_revoked_sign_time_claimed',
+        params,
         reason: `${what}; the sign time ${signTime} precedes that but is only claimed: the sealing is not recorded on the ledger, so nothing shows it was made before the revocation`,
       },
     ];
@@ -131,17 +144,27 @@ function revocationFindings(seal: Seal, signTime: string, at: number, source: Si
 export function verification(check: SealingCheck, checkedAt: string, sealing?: Sealing, documentSm3 = ''): SealVerification {
   const findings = sealingFindings(check);
   if (sealing && documentSm3 !== '' && documentSm3 !== sealing.documentSm3) {
-    findings.push({ verdict: 'tampered', reason: `the document's SM3 ${documentSm3} differs from the sealed document's ${sealing.documentSm3}` });
+    const registeredSm3 = sealing.documentSm3;
+    findings.push({
+      verdict: 'tampered',
+      code: 'document_differs',
+      params: { documentSm3, registeredSm3 },
+      reason: `the document's SM3 ${documentSm3} differs from the sealed document's ${registeredSm3}`,
+    });
   }
   const { seal, fields } = check;
   const verdict = verdictOf(findings);
-  const reasons =
-    verdict === 'valid'
-      ? [`sealed with seal ${seal.sealId} of ${seal.ownerId} at ${fields.signTime}: the seal signature verifies, and the seal was registered, in force and unrevoked at that time`]
-      : findings.map((f) => f.reason);
+  const { sealId, ownerId } = seal;
+  const { signTime } = fields;
+  const valid: FindingOf<SealVerdict> = {
+    verdict: 'valid',
+    code: 'sealing_valid',
+    params: { sealId, ownerId, signTime },
+    reason: `sealed with seal ${sealId} of ${ownerId} at ${signTime}: the seal signature verifies, and the seal was registered, in force and unrevoked at that time`,
+  };
   return {
     verdict,
-    reasons,
+    ...reported<SealVerdict>(verdict === 'valid' ? [valid] : findings),
     seal,
     ...(sealing ? { sealing } : {}),
     evidence: {
@@ -157,6 +180,7 @@ export function verification(check: SealingCheck, checkedAt: string, sealing?: S
   };
 }
 
-export function notFound(reason: string, checkedAt: string): SealVerification {
-  return { verdict: 'not_found', reasons: [reason], seal: null, evidence: { checkedAt } };
+/** Not found: `code` and `params` name what is missing (a sealing, or the seal it names). */
+export function notFound(code: string, params: Record<string, string>, reason: string, checkedAt: string): SealVerification {
+  return { verdict: 'not_found', ...reported<SealVerdict>([{ verdict: 'not_found', code, params, reason }]), seal: null, evidence: { checkedAt } };
 }

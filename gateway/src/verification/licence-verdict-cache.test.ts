@@ -15,6 +15,7 @@ function verdict(record: { validFrom?: string; validUntil?: string | null } | nu
   return {
     verdict: record ? 'valid' : 'not_found',
     reasons: [],
+    findings: [],
     record: record && ({ licenceId: V1, issuerId: ISSUER, issuance: { agencyId: ISSUER }, validFrom: '2026-01-01T00:00:00Z', validUntil: null, ...record } as unknown as VerifiedLicence['record']),
     evidence: null,
     checkedAt: new Date(CHECKED).toISOString(),
