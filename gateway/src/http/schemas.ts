@@ -20,6 +20,18 @@ export const transactionReceipt = z.object({
   timestamp: z.string(),
 });
 
+/** A verdict's findings, one per reason and in its order, for clients that word them in their own language. */
+export const findings = <V extends readonly [string, ...string[]]>(verdicts: V) =>
+  z
+    .array(
+      z.object({
+        verdict: z.enum(verdicts),
+        code: z.string().describe('stable, e.g. status_revoked, window_expired, document_differs; a client words the finding by it'),
+        params: z.record(z.string(), z.string()).describe('exactly the values the reason uses: instants and dates as ISO strings, ids, names, free text'),
+      }),
+    )
+    .describe('the reasons as data: one per reason, in the same order');
+
 export const writeResult = <T extends z.ZodType>(record: T) => z.object({ transaction: transactionReceipt, record });
 
 /** Records as the chaincode returns them; their exact shape is the chaincode's, so stay permissive. */

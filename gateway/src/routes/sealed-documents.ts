@@ -6,7 +6,7 @@ import type { Principal } from '../auth/tokens';
 import { ApiError } from '../errors';
 import { defineRoute } from '../http/route';
 import { agencyRequestBody } from '../http/request-body';
-import { transactionReceipt, writeResult } from '../http/schemas';
+import { findings, transactionReceipt, writeResult } from '../http/schemas';
 import { uploadedDigest } from '../http/upload';
 import { transactionEvidence } from '../ledger/evidence';
 import type { Services } from '../services';
@@ -40,6 +40,7 @@ const located = <T extends z.ZodRawShape>(shape: T) => transactionReceipt.extend
 const sealVerification = z.object({
   verdict: z.enum(SEAL_VERDICTS),
   reasons: z.array(z.string()),
+  findings: findings(SEAL_VERDICTS),
   seal: sealRecord.nullable(),
   sealing: sealingRecord.optional(),
   evidence: z.object({

@@ -48,6 +48,7 @@ test('issue → valid → revoke → revoked, with the evidence of the block tha
   const after = await verdicts(gw, id);
   t.is(after.post.verdict, 'revoked');
   t.regex(after.post.reasons[0], /revoked \(吊销\).*以欺骗手段取得/);
+  t.like(after.post.findings[0], { verdict: 'revoked', code: 'status_revoked', params: { reason: '以欺骗手段取得' } });
   t.like(after.post.evidence, { ...revoked.body.transaction, issuanceTxId: issued.body.transaction.txId });
   t.is(after.get.verdict, 'revoked');
 });

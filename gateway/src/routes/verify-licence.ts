@@ -3,7 +3,7 @@ import { LICENCE_VERDICTS, fields, type LicenceVerification } from '@henan-chain
 import { withoutHolderCommitments } from '../auth/holder-access';
 import { ApiError } from '../errors';
 import { defineRoute, type RouteResult } from '../http/route';
-import { transactionReceipt } from '../http/schemas';
+import { findings, transactionReceipt } from '../http/schemas';
 import { uploadedDigest } from '../http/upload';
 import { transactionEvidence } from '../ledger/evidence';
 import type { Services } from '../services';
@@ -19,6 +19,7 @@ const verifyRequest = z.strictObject({
 const verification = z.object({
   verdict: z.enum(LICENCE_VERDICTS).describe('not_yet_valid: issued, but its validFrom is still ahead'),
   reasons: z.array(z.string()).describe('every finding, the deciding one first'),
+  findings: findings(LICENCE_VERDICTS),
   record: licenceRecord.nullable(),
   evidence: transactionReceipt
     .extend({
