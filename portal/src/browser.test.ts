@@ -73,7 +73,7 @@ async function recordSealing(gw: TestGateway) {
   if ((await gw.request('POST', '/v1/seals', { token: maker.token, json: sealRegistration(sealId, owner.agencyId) })).status !== 201) throw new Error('seal');
   const sealed = await gw.request('POST', '/v1/sealed-documents', { token: owner.token, json: { sealId, documentSm3: randomBytes(32).toString('hex') } });
   if (sealed.status !== 201) throw new Error(sealed.text);
-  return { maker, owner, sealId, sealingId: sealed.body.record.sealingId as string };
+  return { maker, owner, sealId, sealingId: sealed.body.record.sealingId as string, signTime: sealed.body.record.signTime as string };
 }
 
 test.serial('a deep link verifies a valid licence: verdict, issuer, validity, version chain, evidence', async (t) => {
@@ -289,6 +289,7 @@ test.serial('the language switch: English labels and the API\u2019s English mess
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await page.locator('[data-verdict="revoked"]').waitFor();
   t.regex(await verdictOf(page).innerText(), /Revoked/);
+  t.regex(await page.locator('.reasons').innerText(), /^revoked on \d{4}-\d{2}-\d{2} by 河南省市场监督管理局 \(\w+\): 以欺骗手段取得$/);
   await page.screenshot({ path: join(RESULTS, 'licence-revoked-en.png'), fullPage: true });
   await page.getByRole('button', { name: '中文' }).click();
   t.is(await page.locator('h1').innerText(), '证照核验');
@@ -411,6 +412,40 @@ test.serial('签章核验 of a sealing whose seal was revoked later: still valid
   t.regex(await page.locator('[data-seal-revoked]').innerText(), /印章已吊销[\s\S]*吊销生效时间\s*\d{4}\/[\s\S]*吊销原因\s*印章遗失[\s\S]*仍然有效/);
   await page.screenshot({ path: join(RESULTS, 'sealing-seal-revoked-later.png'), fullPage: true });
   await page.close();
+});
+
+test.serial('核验依据 in Chinese with times in 北京时间: a revoked, an expired and a tampered licence, a sealing whose seal was revoked before it', async (t) => {
+  const { gw } = t.context;
+  const issuer = await newIssuer(gw);
+  const expired = await issueLicence(gw, issuer, issueBody(issuer, licenceFile(), { issueDate: '2020-01-02', validFrom: '2020-01-02T00:00:00Z', validUntil: '2025-01-02T00:00:00Z' }));
+  const { maker, sealId, sealingId, signTime } = await recordSealing(gw);
+  const revoked = await gw.request('POST', `/v1/seals/${sealId}/revoke`, { token: maker.token, json: { reason: '印章被盗用', effectiveFrom: signTime } });
+  t.is(revoked.status, 200, revoked.text);
+  const altered = join(t.context.files, 'altered-reasons.pdf');
+  await writeFile(altered, Buffer.concat([t.context.valid.file, Buffer.from(' 篡改')]));
+  const reasonsOf = async (path: string, verdict: string, file?: string) => {
+    const page = await open(t, file ? '/' : path);
+    if (file) {
+      // Typed with the file, not a deep link: its verdict on the record alone could come second.
+      await page.locator('#licence-id').fill(t.context.valid.id);
+      await page.locator('#licence-file').setInputFiles(file);
+      await page.getByRole('button', { name: '核验', exact: true }).click();
+    }
+    await page.locator(`[data-verdict="${verdict}"]`).waitFor();
+    const text = await page.locator('.reasons').innerText();
+    await page.close();
+    t.notRegex(text, /[A-Za-z]+ [A-Za-z]+ [A-Za-z]+/, `no English sentence in ${text}`);
+    return text;
+  };
+  const licence = (id: string) => `/verify/licence/${encodeURIComponent(id)}`;
+  t.regex(await reasonsOf(licence(t.context.revoked), 'revoked'), /^\d{4}年\d{1,2}月\d{1,2}日被河南省市场监督管理局（\w+）吊销：以欺骗手段取得$/);
+  // 2025-01-02T00:00:00Z is 08:00 in Beijing.
+  t.is(await reasonsOf(licence(expired.licenceId), 'expired'), '有效期已于2025/1/2 08:00:00（北京时间）届满');
+  t.regex(await reasonsOf('/', 'tampered', altered), /^文件的 SM3 摘要 [0-9a-f]{64} 与登记的 [0-9a-f]{64} 不一致$/);
+  t.regex(
+    await reasonsOf(`/verify/sealed-document/${sealingId}`, 'seal_revoked'),
+    new RegExp(`^印章 ${sealId} 已被 \\w+ 吊销，自\\d{4}/.*（北京时间）起生效（\\d{4}/.*（北京时间）记录）：印章被盗用；签章时间\\d{4}/.*（北京时间）不早于吊销生效时间$`),
+  );
 });
 
 test.serial('审计 with a token: a record\u2019s history, and the signed report downloaded with its signature checked in the page', async (t) => {

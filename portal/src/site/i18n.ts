@@ -401,3 +401,108 @@ export function when(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(current === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false }) + (current === 'zh' ? '（北京时间）' : ' CST');
 }
+
+/** A day as the chaincode writes it (YYYY-MM-DD, already the date in China), in the page's language. */
+function day(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return current === 'zh' && d !== undefined ? `${y}年${m}月${d}日` : date;
+}
+
+/** A finding's params, read through `required`: a finding that lacks one is worded by its English reason. */
+type Params = Readonly<Record<string, string>>;
+type Template = (p: Params) => string;
+
+const issuerZh = (p: Params) => ('issuerName' in p ? `${p['issuerName']}（${p['issuerId']}）` : p['issuerId']);
+const issuerEn = (p: Params) => ('issuerName' in p ? `${p['issuerName']} (${p['issuerId']})` : p['issuerId']);
+const statusZh = (word: string): Template => (p) =>
+  `${day(p['date'])}被${issuerZh(p)}${word}：${p['reason']}` + ('actNotHeld' in p ? `；该决定的签名已不成立（${p['actNotHeld']}），颁发机构可予恢复` : '');
+const statusEn = (word: string): Template => (p) =>
+  `${word} on ${day(p['date'])} by ${issuerEn(p)}: ${p['reason']}` + ('actNotHeld' in p ? `; the signature of that act no longer holds (${p['actNotHeld']}), so the issuer may reinstate it` : '');
+const sealRevokedZh = (p: Params) => `印章 ${p['sealId']} 已被 ${p['revokedBy']} 吊销，自${when(p['effectiveFrom'])}起生效（${when(p['recordedAt'])}记录）：${p['reason']}`;
+const sealRevokedEn = (p: Params) => `seal ${p['sealId']} was revoked by ${p['revokedBy']} with effect from ${when(p['effectiveFrom'])} (recorded ${when(p['recordedAt'])}): ${p['reason']}`;
+
+/** The chaincode's findings (licence and sealing verdicts) by code, instants in China Standard Time. */
+const FINDINGS_ZH = {
+  valid: (p) => `由${issuerZh(p)}于${day(p['issueDate'])}颁发，${'validUntil' in p ? `有效期至${when(p['validUntil'])}` : '长期有效'}`,
+  licence_not_found: (p) => `链上没有电子证照 ${p['licenceId']}`,
+  document_differs: (p) => `文件的 SM3 摘要 ${p['documentSm3']} 与登记的 ${p['registeredSm3']} 不一致`,
+  signature_not_held: (p) => `${valueLabel(p['action'])}签名不成立：${p['detail']}`,
+  unsigned_field: (p) => `记录的 ${p['field']} 与颁发机构签名的内容不一致`,
+  signed_request_missing: () => '记录未保存颁发机构签名的请求，其内容无从核对',
+  previous_version_missing: (p) => `记录所换发的上一版本 ${p['licenceId']} 缺失，其内容无从核对`,
+  superseded: (p) => `${day(p['date'])}已被新版本 ${p['successor']} 取代（${p['reason']}）`,
+  status_suspended: statusZh('暂扣'),
+  status_revoked: statusZh('吊销'),
+  status_cancelled: statusZh('撤销/注销'),
+  window_expired: (p) => `有效期已于${when(p['validUntil'])}届满`,
+  window_not_yet_valid: (p) => `尚未生效：有效期自${when(p['validFrom'])}开始`,
+  sealing_valid: (p) => `以 ${p['ownerId']} 的印章 ${p['sealId']} 于${when(p['signTime'])}签章：签章签名验证通过，签章时印章已登记、在有效期内且未吊销`,
+  sealing_not_found: (p) => `链上没有签章存证 ${p['sealingId']}`,
+  seal_not_registered: (p) => `印章 ${p['sealId']} 未在链上登记`,
+  maker_key_missing: (p) => `制章机构 ${p['makerId']} 为印章 ${p['sealId']} 签名所用的密钥 ${p['keyId']} 不在链上`,
+  maker_signature_void: (p) => `制章机构对印章 ${p['sealId']} 的签名不再有效：${p['detail']}`,
+  maker_signature_fails: (p) => `制章机构对印章 ${p['sealId']} 的签名验证失败：${p['detail']}`,
+  seal_signature_fails: (p) => `签章签名无法用印章 ${p['sealId']} 的公钥验证：${p['detail']}`,
+  seal_registered_after_sign_time: (p) => `印章 ${p['sealId']} 于${when(p['registeredAt'])}才在链上登记，晚于签章时间${when(p['signTime'])}`,
+  seal_window_not_yet_valid: (p) => `印章 ${p['sealId']} 自${when(p['validFrom'])}起有效，晚于签章时间${when(p['signTime'])}`,
+  seal_window_expired: (p) => `印章 ${p['sealId']} 已于${when(p['validTo'])}过期，不晚于签章时间${when(p['signTime'])}`,
+  seal_revoked: (p) => `${sealRevokedZh(p)}；签章时间${when(p['signTime'])}不早于吊销生效时间`,
+  seal_revoked_sign_time_claimed: (p) =>
+    `${sealRevokedZh(p)}；签章时间${when(p['signTime'])}虽早于吊销生效时间，但仅是文件自称：该签章未在链上存证，无从证明签章在吊销之前`,
+} satisfies Record<string, Template>;
+
+const FINDINGS_EN: Record<keyof typeof FINDINGS_ZH, Template> = {
+  valid: (p) => `valid: issued on ${day(p['issueDate'])} by ${issuerEn(p)}, ${'validUntil' in p ? `in force until ${when(p['validUntil'])}` : 'long-term'}`,
+  licence_not_found: (p) => `no licence ${p['licenceId']} is on the ledger`,
+  document_differs: (p) => `the document's SM3 digest ${p['documentSm3']} differs from the registered ${p['registeredSm3']}`,
+  signature_not_held: (p) => `the ${p['action']} signature does not hold: ${p['detail']}`,
+  unsigned_field: (p) => `the record's ${p['field']} differs from what the issuer signed`,
+  signed_request_missing: () => 'the record keeps no signed request, so its content cannot be checked',
+  previous_version_missing: (p) => `the previous version ${p['licenceId']} is missing, so the record's content cannot be checked`,
+  superseded: (p) => `superseded on ${day(p['date'])} by version ${p['successor']} (${p['reason']})`,
+  status_suspended: statusEn('suspended'),
+  status_revoked: statusEn('revoked'),
+  status_cancelled: statusEn('cancelled'),
+  window_expired: (p) => `expired: its validity ended at ${when(p['validUntil'])}`,
+  window_not_yet_valid: (p) => `not yet in force: its validity begins at ${when(p['validFrom'])}`,
+  sealing_valid: (p) =>
+    `sealed with seal ${p['sealId']} of ${p['ownerId']} at ${when(p['signTime'])}: the seal signature verifies, and the seal was registered, in force and unrevoked at that time`,
+  sealing_not_found: (p) => `no sealing ${p['sealingId']} is recorded on the ledger`,
+  seal_not_registered: (p) => `seal ${p['sealId']} is not registered on the ledger`,
+  maker_key_missing: (p) => `the key ${p['keyId']} of maker ${p['makerId']} that signed seal ${p['sealId']} is not on the ledger`,
+  maker_signature_void: (p) => `the maker's signature over seal ${p['sealId']} does not count: ${p['detail']}`,
+  maker_signature_fails: (p) => `the maker's signature over seal ${p['sealId']} does not verify: ${p['detail']}`,
+  seal_signature_fails: (p) => `the seal signature does not verify with the key of seal ${p['sealId']}: ${p['detail']}`,
+  seal_registered_after_sign_time: (p) => `seal ${p['sealId']} was registered on the ledger at ${when(p['registeredAt'])}, after the sign time ${when(p['signTime'])}`,
+  seal_window_not_yet_valid: (p) => `seal ${p['sealId']} is valid from ${when(p['validFrom'])}, after the sign time ${when(p['signTime'])}`,
+  seal_window_expired: (p) => `seal ${p['sealId']} expired at ${when(p['validTo'])}, at or before the sign time ${when(p['signTime'])}`,
+  seal_revoked: (p) => `${sealRevokedEn(p)}; the sign time ${when(p['signTime'])} is not before that`,
+  seal_revoked_sign_time_claimed: (p) =>
+    `${sealRevokedEn(p)}; the sign time ${when(p['signTime'])} precedes that but is only claimed: the sealing is not recorded on the ledger, so nothing shows it was made before the revocation`,
+};
+
+/** Params that refuse a read of any value they lack, so that no template ever shows `undefined`. */
+function required(params: object): Params {
+  return new Proxy(params as Params, {
+    get(target, name) {
+      const value = (target as Record<string | symbol, unknown>)[name];
+      if (typeof value !== 'string') throw new Error(`no param ${String(name)}`);
+      return value;
+    },
+  });
+}
+
+/**
+ * A verdict's finding ({code, params}, as the API sends it beside each reason) in the page's language;
+ * the English reason when the code is one this page does not know or the finding is not as expected.
+ */
+export function findingText(finding: unknown, reason: string): string {
+  const { code, params } = (finding ?? {}) as { code?: unknown; params?: unknown };
+  const templates = current === 'zh' ? FINDINGS_ZH : FINDINGS_EN;
+  if (typeof code !== 'string' || !Object.hasOwn(templates, code) || typeof params !== 'object' || params === null) return reason;
+  try {
+    return templates[code as keyof typeof FINDINGS_ZH](required(params));
+  } catch {
+    return reason;
+  }
+}

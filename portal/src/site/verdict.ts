@@ -2,7 +2,7 @@
 import { ApiFailure, malformed } from './api';
 import { facts, h, mono } from './dom';
 import { idFromInput, PAGES, type RecordKind } from './identifiers';
-import { t, verdictLabel, when } from './i18n';
+import { findingText, t, verdictLabel, when } from './i18n';
 
 const GOOD = new Set(['valid']);
 const WARN = new Set(['not_yet_valid', 'suspended', 'superseded', 'incomplete', 'not_found']);
@@ -28,6 +28,15 @@ export function verdictBanner(verdict: string, reasons: string[] = [], options: 
     h('p', { class: 'verdict-word' }, h('span', { 'aria-hidden': 'true', class: 'symbol' }, symbol), ' ', options.label ?? verdictLabel(verdict)),
     reasons.length > 0 ? h('div', {}, h('h3', {}, t('reasons')), h('ul', { class: 'reasons' }, ...reasons.map((r) => h('li', {}, r)))) : null,
   );
+}
+
+/** A chaincode verdict's reasons in the page's language: each worded from its finding, or as sent in English. */
+export function wordedReasons(answer: { reasons?: unknown; findings?: unknown }): string[] {
+  const { reasons, findings } = answer;
+  if (reasons === undefined) return [];
+  if (!Array.isArray(reasons)) throw malformed();
+  const list: unknown[] = Array.isArray(findings) ? findings : [];
+  return reasons.map((reason, i) => findingText(list[i], String(reason)));
 }
 
 export interface TxEvidence {

@@ -6,7 +6,7 @@ import { t, verdictLabel, when } from '../i18n';
 import { pageOfCode } from '../identifiers';
 import { licenceStateAt } from '../licence-state';
 import { decodeImageFile, scanCamera } from '../qr-scan';
-import { evidenceFacts, fill, submitsId, verdictBanner } from '../verdict';
+import { evidenceFacts, fill, submitsId, verdictBanner, wordedReasons } from '../verdict';
 
 export function licencePage(main: HTMLElement, initialId: string | undefined, navigate: (path: string) => void): void {
   const idInput = h('input', { type: 'text', name: 'id', autocomplete: 'off', spellcheck: 'false', inputmode: 'text', required: true, value: initialId ?? '' });
@@ -82,7 +82,7 @@ export function licencePage(main: HTMLElement, initialId: string | undefined, na
 
 // Status and versions are read at the verdict's instant: a licence past its window is not 有效 in any row.
 async function licenceResult(answer: any, documentSm3: string | undefined): Promise<HTMLElement[]> {
-  const parts: HTMLElement[] = [verdictBanner(answer.verdict, answer.reasons)];
+  const parts: HTMLElement[] = [verdictBanner(answer.verdict, wordedReasons(answer))];
   const r = answer.record;
   if (!r) return parts;
   const [issuer, series] = await Promise.all([

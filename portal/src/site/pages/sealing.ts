@@ -3,7 +3,7 @@ import { postJson } from '../api';
 import { fileSm3 } from '../digest';
 import { facts, field, h, mono } from '../dom';
 import { t, when } from '../i18n';
-import { evidenceFacts, fill, submitsId, verdictBanner } from '../verdict';
+import { evidenceFacts, fill, submitsId, verdictBanner, wordedReasons } from '../verdict';
 import { ofdSection } from './ofd';
 
 /**
@@ -42,7 +42,7 @@ export function sealingPage(main: HTMLElement, initialId: string | undefined): v
       const answer = await postJson('/v1/verify/sealed-document', { sealingId, ...(documentSm3 ? { documentSm3 } : {}) });
       const seal = answer.seal;
       return [
-        verdictBanner(answer.verdict, answer.reasons),
+        verdictBanner(answer.verdict, wordedReasons(answer)),
         seal?.revocation ? revocationNotice(seal.revocation, answer.verdict) : h('span'),
         h(
           'section',
