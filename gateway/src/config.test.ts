@@ -21,3 +21,16 @@ test('settings that cannot work are refused with what to fix', (t) => {
   t.throws(() => loadConfig({ LEDGER: 'besu' }), { instanceOf: ConfigError, message: /LEDGER must be 'embedded' or 'fabric'/ });
   t.throws(() => loadConfig({ LEDGER: 'fabric', FABRIC_ORG: 'Zhengzhou MSP' }), { instanceOf: ConfigError, message: /FABRIC_ORG must be an MSP id/ });
 });
+
+test('numbers are written in decimal: a blank, hex or exponent PORT is refused, not read as 0 or 8080', (t) => {
+  for (const port of [' ', '0x1f90', '1e3', '-1', '70000', '80.5']) {
+    t.throws(() => loadConfig({ PORT: port }), { instanceOf: ConfigError, message: /PORT must/ }, JSON.stringify(port));
+  }
+  t.is(loadConfig({ PORT: '9090' }).port, 9090);
+  t.is(loadConfig({}).port, 8080);
+  t.throws(() => loadConfig({ BODY_LIMIT: '0x100000' }), { instanceOf: ConfigError, message: /BODY_LIMIT must be written in decimal digits/ });
+  t.throws(() => loadConfig({ UPLOAD_LIMIT: '1e9' }), { instanceOf: ConfigError, message: /UPLOAD_LIMIT must be written in decimal digits/ });
+  t.throws(() => loadConfig({ TOKEN_TTL_DAYS: '0x10' }), { instanceOf: ConfigError, message: /TOKEN_TTL_DAYS must be written in decimal digits/ });
+  t.is(loadConfig({ TOKEN_TTL_DAYS: '0.5' }).tokenTtlDays, 0.5);
+  t.is(loadConfig({}).bodyLimit, 256 * 1024);
+});

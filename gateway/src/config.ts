@@ -1,9 +1,19 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+/**
+ * A number written in decimal, as a person writes one: z.coerce.number would take ' ' (as 0, so
+ * PORT=' ' listened on a random port), '0x1f90' or '1e3'.
+ */
+const decimal = (name: string, pattern: RegExp = /^\d+$/) =>
+  z
+    .string()
+    .regex(pattern, `${name} must be written in decimal digits`)
+    .transform(Number);
+
 /** Everything the gateway can be told from outside, with its default. */
 const settingsSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: decimal('PORT').pipe(z.number().int().max(65535, 'PORT must be at most 65535')).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Default ./data on the embedded ledger, ./data/fabric/<FABRIC_ORG> on Fabric (one per organisation's gateway). */
   DATA_DIR: z.string().min(1).optional(),
@@ -21,9 +31,9 @@ const settingsSchema = z.object({
   DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON body accepted, in bytes (anchor batches have their own, larger limit). */
-  BODY_LIMIT: z.coerce.number().int().min(1024).default(256 * 1024),
+  BODY_LIMIT: decimal('BODY_LIMIT').pipe(z.number().int().min(1024, 'BODY_LIMIT must be at least 1024 bytes')).default(256 * 1024),
   /** Largest uploaded file (licence or sealed document) accepted for verification, in bytes. */
-  UPLOAD_LIMIT: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  UPLOAD_LIMIT: decimal('UPLOAD_LIMIT').pipe(z.number().int().min(1024, 'UPLOAD_LIMIT must be at least 1024 bytes')).default(50 * 1024 * 1024),
   /**
    * Key of the holder commitments (HMAC-SM3), hex; generated and kept in DATA_DIR when unset. Every
    * gateway of a deployment must use the same one, or the same holder gets different commitments.
@@ -33,7 +43,9 @@ const settingsSchema = z.object({
     .regex(/^(?:[0-9a-fA-F]{2}){32,}$/, 'HOLDER_SECRET must be hex of at least 32 bytes (64 hex digits)')
     .optional(),
   /** Lifetime of the agency tokens issued from now on, in days; unset, they do not expire. */
-  TOKEN_TTL_DAYS: z.coerce.number().positive('TOKEN_TTL_DAYS must be a positive number of days').max(36_500).optional(),
+  TOKEN_TTL_DAYS: decimal('TOKEN_TTL_DAYS', /^\d+(?:\.\d+)?$/)
+    .pipe(z.number().positive('TOKEN_TTL_DAYS must be a positive number of days').max(36_500))
+    .optional(),
   /**
    * Where the public reaches the portal (e.g. https://hnc.henan.gov.cn): the base of the verification URLs
    * QR codes carry. Unset: the address the gateway listens on (http://HOST:PORT). Never a request's Host,
