@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CryptoError, fromHex, holderCommitment, toHex, validateResidentId, validateUscc } from '@henan-chain/crypto';
+import { ConfigError } from './config';
 import { ApiError } from './errors';
 
 /** 32 bytes: well above crypto's minimum, as long as the HMAC-SM3 output. */
@@ -11,22 +12,43 @@ const SECRET_FILE = 'holder-secret';
 /**
  * The key of the holder commitments (持证主体承诺): HOLDER_SECRET when configured, else the one made
  * on this data directory's first start and kept in it (mode 0600). It never goes on chain: with it,
- * anyone could test guesses of an ID number against a commitment.
+ * anyone could test guesses of an ID number against a commitment. A configured secret that differs
+ * from the kept one is refused: the kept one made this directory's commitments, and with another
+ * every lookup by holder would silently find nothing.
  */
 export async function loadHolderSecret(dataDir: string, configured: string | undefined): Promise<Uint8Array> {
-  if (configured !== undefined) return fromHex(configured, 'HOLDER_SECRET');
   const file = join(dataDir, SECRET_FILE);
+  const kept = await keptSecret(file);
+  if (configured !== undefined) {
+    const secret = fromHex(configured, 'HOLDER_SECRET');
+    if (kept !== undefined && !timingSafeEqualBytes(kept, secret)) {
+      throw new ConfigError(
+        `invalid configuration:\n  HOLDER_SECRET differs from the secret kept in ${file}, which made this data directory's holder commitments; ` +
+          'with another, every lookup by holder would find nothing. Set HOLDER_SECRET to the kept one (every gateway of a deployment shares it)',
+      );
+    }
+    return secret;
+  }
+  if (kept !== undefined) return kept;
+  const secret = randomBytes(SECRET_BYTES);
+  // 'wx': two processes starting on one fresh directory must not each write their own secret.
+  await writeFile(file, toHex(secret) + '\n', { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+async function keptSecret(file: string): Promise<Uint8Array | undefined> {
   try {
     const kept = fromHex((await readFile(file, 'utf8')).trim(), file);
     if (kept.length < SECRET_BYTES) throw new Error(`${file} holds ${kept.length} bytes; a holder secret has at least ${SECRET_BYTES}`);
     return kept;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
-  const secret = randomBytes(SECRET_BYTES);
-  // 'wx': two processes starting on one fresh directory must not each write their own secret.
-  await writeFile(file, toHex(secret) + '\n', { mode: 0o600, flag: 'wx' });
-  return secret;
+}
+
+function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Validators of the code types whose codes have a known form, with their names for error messages. */

@@ -63,7 +63,21 @@ export const GATEWAY_KEY_OWNER = 'gateway';
 
 export async function openServices(config: GatewayConfig, log: Logger): Promise<Services> {
   await ownDataDir(config.dataDir);
+  // A setting that cannot work is refused before anything is opened.
+  const holderSecret = await loadHolderSecret(config.dataDir, config.holderSecret);
+  // What is open so far, closed (last first) if a later step fails: a failed start leaves nothing held.
+  const opened: (() => Promise<void>)[] = [];
+  try {
+    return await openedServices(config, log, holderSecret, opened);
+  } catch (err) {
+    for (const close of opened.reverse()) await close().catch((closing) => log.warn({ err: closing }, 'closing after a failed start'));
+    throw err;
+  }
+}
+
+async function openedServices(config: GatewayConfig, log: Logger, holderSecret: Uint8Array, opened: (() => Promise<void>)[]): Promise<Services> {
   const { ledger, wallet } = await openLedger(config, log);
+  opened.push(() => ledger.close());
   // Queries are asked as the first organisation served (the governance organisation on the embedded ledger).
   const reader = wallet.organisations[0]!.client;
   const query = async <T>(fn: string, ...args: string[]): Promise<T> => {
@@ -73,15 +87,16 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
   await initialiseChain(ledger, wallet, query);
 
   const db = await openGatewayDb(join(config.dataDir, 'gateway'));
+  opened.push(() => db.close());
   const keys = new KeyStore(join(config.dataDir, 'keys'));
   const gatewayKey = (await keys.active(GATEWAY_KEY_OWNER)) ?? (await keys.add(GATEWAY_KEY_OWNER, generateKeyPair().privateKey));
   // Keys made for requests whose outcome this gateway did not see through (it stopped, or keeping one failed).
   const keyCustody = new KeyCustody(keys, chainKeysOf(query), log);
   await keyCustody.reconcileAll();
-  const holderSecret = await loadHolderSecret(config.dataDir, config.holderSecret);
   const metrics = createMetrics();
   const index = new AuditIndex(db, log, metrics);
   const recordChanges = await RecordChanges.follow(ledger, (err) => log.error({ err }, 'the caches of licence verdicts and agency status stopped following the ledger'));
+  opened.push(() => recordChanges.stop());
   const licenceVerdicts = new LicenceVerdictCache(() => recordChanges.caughtUp());
   const agencyStatus = new AgencyStatusCache(query);
   // Both caches follow the ledger's events as they are delivered, not as the audit index writes them
@@ -91,6 +106,7 @@ export async function openServices(config: GatewayConfig, log: Logger): Promise<
     if (event.kind === 'agency') agencyStatus.evict(event.id);
   });
   await index.start(ledger);
+  opened.push(() => index.stop());
   const submitter = new Submitter(ledger, wallet, keys, db, metrics);
   // Writes this gateway submitted and stopped before seeing through: their first results, from the ledger.
   const settled = await submitter.settleAll();

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import { canonicalBytes, holderCommitment, residentIdCheckCharacter, toHex } from '@henan-chain/crypto';
-import { loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../config';
 import { GOVERNANCE, allStoredBytes, randomUscc, startTestGateway, type TestGateway } from '../testing/harness';
 import { issueBody, issueLicence, licenceFile, licenceIdFor, newIssuer } from '../testing/licence-fixtures';
 import { OpensslSm2Key } from '../testing/openssl';
@@ -307,7 +307,7 @@ test('bad input is a specific 4xx and writes nothing', async (t) => {
   t.is((await gw.request('GET', `/v1/licences/${id}`)).status, 404);
 });
 
-test('the holder secret: made once and kept 0600 in DATA_DIR, or HOLDER_SECRET, which must be long enough', async (t) => {
+test('the holder secret: made once and kept 0600 in DATA_DIR, or HOLDER_SECRET, which must be long enough and agree with a kept one', async (t) => {
   const first = await startTestGateway();
   const secret = toHex(first.gateway.services.holderSecret);
   t.is(secret.length, 64);
@@ -315,7 +315,15 @@ test('the holder secret: made once and kept 0600 in DATA_DIR, or HOLDER_SECRET, 
   await first.stop({ keepData: true });
   const again = await startTestGateway({ dataDir: first.dataDir });
   t.is(toHex(again.gateway.services.holderSecret), secret, 'the same secret after a restart');
-  await again.stop();
+  await again.stop({ keepData: true });
+  // Another secret on that directory would miss every commitment it made: refused; the kept one is taken.
+  await t.throwsAsync(startTestGateway({ dataDir: first.dataDir, settings: { HOLDER_SECRET: toHex(randomBytes(32)) } }), {
+    instanceOf: ConfigError,
+    message: /HOLDER_SECRET differs from the secret kept in .+holder-secret/,
+  });
+  const same = await startTestGateway({ dataDir: first.dataDir, settings: { HOLDER_SECRET: secret.toUpperCase() } });
+  t.is(toHex(same.gateway.services.holderSecret), secret);
+  await same.stop();
 
   const shared = toHex(randomBytes(32));
   const configured = await startTestGateway({ settings: { HOLDER_SECRET: shared.toUpperCase() } });
