@@ -4,12 +4,15 @@
  * `npm start -- --ledger fabric [--org ZhengzhouMSP]`: on the Fabric network of `npm run network:up`.
  */
 import './quiet-chaincode-logs';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config';
 import { restoreCrashOnError } from './process-guard';
 import { startGateway } from './server';
 import { loadOrSeedDemo } from './demo/state';
+import { explainStartFailure } from './start-failure';
 import { startupLines } from './startup-lines';
 
 async function main(): Promise<void> {
@@ -32,10 +35,14 @@ async function main(): Promise<void> {
     ...(values.host ? { HOST: values.host } : {}),
     ...(values['data-dir'] ? { DATA_DIR: values['data-dir'] } : {}),
   });
+  await requirePortal(config.portalDir);
   // What the gateway writes is its user's alone (LevelDB makes its files with the umask's mode).
   process.umask(0o077);
   const log = pino({ level: config.logLevel });
-  const gateway = await startGateway(config, log);
+  const gateway = await startGateway(config, log).catch((err: unknown) => {
+    const explained = explainStartFailure(err, config);
+    throw explained === undefined ? err : new ConfigError(explained);
+  });
   restoreCrashOnError(log);
   const demo = config.demo ? await loadOrSeedDemo(gateway) : undefined;
   process.stdout.write(startupLines(gateway, demo).join('\n') + '\n');
@@ -54,7 +61,24 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+/** The portal's pages must be there: the start prints the portal's address, and QR codes link into it. */
+async function requirePortal(portalDir: string): Promise<void> {
+  try {
+    await access(join(portalDir, 'index.html'));
+  } catch {
+    throw new ConfigError(`invalid configuration:\n  PORTAL_DIR: ${portalDir} holds no index.html; build the portal (npm run build) or point PORTAL_DIR at its pages`);
+  }
+}
+
+/** A mistake in how the gateway was started (its settings, its flags, its machine) is told in its own words; anything else is a bug, with its stack. */
+function startFailureText(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code?.startsWith('ERR_PARSE_ARGS_')) return `${(err as Error).message} (the flags are --port, --host, --data-dir, --ledger, --org and --profile)`;
+  return `failed to start: ${err instanceof Error ? err.stack : String(err)}`;
+}
+
 main().catch((err) => {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`${startFailureText(err)}\n`);
   process.exit(1);
 });

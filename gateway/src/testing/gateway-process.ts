@@ -16,9 +16,9 @@ export interface GatewayProcess {
   stop(): Promise<number | NodeJS.Signals | null>;
 }
 
-/** Starts gateway/dist/main.js on DATA_DIR `dataDir`, port 0, with `env` over the defaults (DEMO=false, LOG_LEVEL=silent). */
-export function spawnGateway(dataDir: string, env: Record<string, string> = {}): GatewayProcess {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'main.js')], {
+/** Starts gateway/dist/main.js on DATA_DIR `dataDir`, port 0, with `env` over the defaults (DEMO=false, LOG_LEVEL=silent) and command-line `args`. */
+export function spawnGateway(dataDir: string, env: Record<string, string> = {}, args: string[] = []): GatewayProcess {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'main.js'), ...args], {
     env: { ...process.env, GOVERNANCE_TOKEN: '', DEMO: 'false', LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

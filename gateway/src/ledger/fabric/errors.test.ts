@@ -36,7 +36,7 @@ test('an evaluate refusal (message only, no details) maps the same way', (t) => 
   t.like(apiErrorFromFabric(err), { status: 404, code: 'NOT_FOUND' });
 });
 
-test('a peer out of reach is 503 with Retry-After; a chaincode server down too', (t) => {
+test('a peer out of reach is 503 with Retry-After; a chaincode server down, or too few endorsing peers, too', (t) => {
   const down = new GatewayError({ code: status.UNAVAILABLE, details: [], cause: serviceError(status.UNAVAILABLE, 'No connection established'), message: '14 UNAVAILABLE: No connection established' });
   const mapped = apiErrorFromFabric(down) as ApiError;
   t.like(mapped, { status: 503, code: 'LEDGER_UNAVAILABLE' });
@@ -48,6 +48,14 @@ test('a peer out of reach is 503 with Retry-After; a chaincode server down too',
     transactionId: 'tx2',
   });
   t.like(apiErrorFromFabric(chaincodeDown), { status: 503, code: 'LEDGER_UNAVAILABLE' });
+  // One organisation's peer down: no set of peers satisfies the endorsement policy (Fabric 3.1.5's words).
+  const noEndorsers = new GatewayError({
+    code: status.FAILED_PRECONDITION,
+    details: [],
+    cause: serviceError(status.FAILED_PRECONDITION, 'no combination of peers can be derived which satisfy the endorsement policy'),
+    message: '9 FAILED_PRECONDITION: no combination of peers can be derived which satisfy the endorsement policy',
+  });
+  t.like(apiErrorFromFabric(noEndorsers), { status: 503, code: 'LEDGER_UNAVAILABLE' });
 });
 
 test('an MVCC or phantom read conflict at commit is LEDGER_CONFLICT (re-proposed by the caller); another invalidation is our 500', (t) => {

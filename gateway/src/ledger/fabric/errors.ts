@@ -18,8 +18,11 @@ const UNAVAILABLE_CODES = new Set<number>([GrpcStatus.UNAVAILABLE, GrpcStatus.DE
 /** The peer reports a chaincode's answer as `chaincode response <status>, <message>`. */
 const CHAINCODE_RESPONSE = /chaincode response \d+, ([\s\S]*)$/;
 
-/** A chaincode server the peer cannot reach: Fabric's text for it, on endorse and on evaluate alike. */
-const CHAINCODE_UNREACHABLE = /could not launch chaincode|connection refused|error sending|chaincode .* not available|no peers available/i;
+/**
+ * A chaincode server or peer out of reach: Fabric's text for it, on endorse and on evaluate alike (with
+ * an organisation's peer down, the gateway's discovery finds no set of peers for the endorsement policy).
+ */
+const CHAINCODE_UNREACHABLE = /could not launch chaincode|connection refused|error sending|chaincode .* not available|no peers available|no combination of peers can be derived/i;
 
 /** A transaction ordered into a block and marked invalid there: nothing of it was written. */
 export function commitFailure(code: number, transactionId: string): ApiError {
