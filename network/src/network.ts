@@ -45,6 +45,11 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
   if (previous && anyRunning(previous)) {
     throw new NetworkError(`a network is already running from ${workspace.root}; run \`npm run network:down\` first`);
   }
+  // A stopped network's ledgers and crypto are its chain: starting anew over them would lose them.
+  if (previous) throw new NetworkError(await stoppedNetwork(workspace, previous));
+  if (existsSync(workspace.root) && (await readdir(workspace.root)).length > 0) {
+    throw new NetworkError(`${workspace.root} is not empty and holds no network.json; not replacing a folder this tool did not make`);
+  }
   const fabric = locateFabric();
   requireFabric3(fabric);
   const hosts = withPortOffset(await loadHosts(hostsFile), options.portOffset);
@@ -57,8 +62,6 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
       throw new NetworkError(`${host}:${port} (for ${owner}) is already in use (by a listener or a connection's local end); free it or set HNC_FABRIC_PORT_OFFSET`);
     }
   }
-  // A stopped network's leftovers (ledgers, channel data) would make osnadmin refuse the join.
-  await rm(workspace.root, { recursive: true, force: true });
   await mkdir(workspace.configDir, { recursive: true });
   await mkdir(workspace.logsDir, { recursive: true });
   await mkdir(join(workspace.channelBlock(hosts.channel), '..'), { recursive: true });
@@ -69,9 +72,22 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
   } catch (err) {
     // Leave nothing running behind a failed start, but keep the folder: its logs say what went wrong.
     for (const record of [...state.processes].reverse()) await stopProcess(record);
-    throw new NetworkError(`network up failed (logs in ${workspace.logsDir}, nothing left running): ${(err as Error).message}`);
+    throw new NetworkError(`network up failed (logs in ${workspace.logsDir}, nothing left running; \`scripts/network down\` removes the folder before the next \`up\`): ${(err as Error).message}`);
   }
   return state;
+}
+
+/** Why `up` will not start over a stopped network: what the folder holds and what the user can do. */
+async function stoppedNetwork(workspace: Workspace, state: NetworkState): Promise<string> {
+  const held = [
+    existsSync(workspace.cryptoDir) ? 'crypto material' : undefined,
+    `ledgers of ${state.processes.filter((p) => existsSync(workspace.nodeDir(p.name))).length} nodes`,
+    state.chaincode ? `chaincode sequence ${state.chaincode.sequence}` : undefined,
+  ].filter((x) => x !== undefined);
+  return [
+    `${workspace.root} holds a stopped network (profile ${state.profile}, port offset ${state.portOffset}, ${await diskMiB(workspace.root)} MiB: ${held.join(', ')}); \`up\` does not replace it.`,
+    'Restarting a stopped network is not supported: `scripts/network down` deletes it (ledgers, crypto and chaincode are lost; a gateway\'s DATA_DIR made on it no longer fits), then `up` starts a new chain.',
+  ].join('\n');
 }
 
 async function bringUp(workspace: Workspace, state: NetworkState, step: (name: string) => void): Promise<void> {
