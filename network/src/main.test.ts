@@ -1,6 +1,7 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { fakeFabric } from './fake-fabric';
 import { inTempDir } from './temp-dir';
 
 const main = join(__dirname, 'main.js');
@@ -27,3 +28,12 @@ for (const [value, message] of [
     });
   });
 }
+
+test('network check with a peer that fails prints its binary and last stderr line, without a stack or the process object', async (t) => {
+  await inTempDir('hnc-main-', async (dir) => {
+    const fabric = await fakeFabric(dir, "echo 'peer: cannot read core.yaml' >&2; exit 1");
+    const { code, stderr } = await cli(['network', 'check'], { FABRIC_BIN: fabric.bin, FABRIC_CFG_PATH: fabric.config });
+    t.is(code, 1);
+    t.is(stderr, `cannot tell the Fabric version in ${fabric.bin} (from FABRIC_BIN): peer version exited with 1:\n  peer: cannot read core.yaml\n`);
+  });
+});

@@ -61,9 +61,9 @@ network
 network
   .command('check')
   .description('which Fabric binaries the network would use; exits 1 with the reason when there are none')
-  .action(() => {
+  .action(async () => {
     const fabric = locateFabric();
-    const version = requireFabric3(fabric);
+    const version = await requireFabric3(fabric);
     console.log(`Fabric ${version} in ${fabric.bin} (from ${fabric.source}), config ${fabric.config}`);
   });
 

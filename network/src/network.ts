@@ -51,7 +51,7 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
     throw new NetworkError(`${workspace.root} is not empty and holds no network.json; not replacing a folder this tool did not make`);
   }
   const fabric = locateFabric();
-  requireFabric3(fabric);
+  await requireFabric3(fabric);
   const hosts = withPortOffset(await loadHosts(hostsFile), options.portOffset);
   const consenters = profileOf(hosts, options.profile).consenters;
   for (const [owner, host, port] of endpointsOf(hosts, consenters)) {
