@@ -4,6 +4,7 @@ import { locateFabric, requireFabric3 } from './fabric-binaries';
 import { loadHosts, withPortOffset } from './hosts';
 import { deploy, upgrade } from './chaincode/deploy';
 import { down, NetworkError, status, up, type NetworkStatus } from './network';
+import { start } from './start';
 import { hostsFile, Workspace } from './workspace';
 
 /** --consensus names the hosts file's channel profiles. */
@@ -41,7 +42,7 @@ function printStatus(s: NetworkStatus): void {
 }
 
 const program = new Command('henan-chain-fabric').description('河南链 Fabric consortium on local processes (see network-config/README.md)');
-const network = program.command('network').description('the consortium: up, down, status');
+const network = program.command('network').description('the consortium: up, start, down, status, check');
 const chaincode = program.command('chaincode').description('the chaincode as a service: deploy, upgrade');
 
 network
@@ -56,6 +57,17 @@ network
     console.log(`network up: ${profile} in ${workspace.root}, port offset ${offset}`);
     await up(workspace, { profile, portOffset: offset, progress });
     console.log(`network up in ${((Date.now() - started) / 1000).toFixed(1)} s; connection profiles in ${workspace.connectionDir}`);
+  });
+
+network
+  .command('start')
+  .description('start a stopped network again from its folder (same ports, crypto, ledgers) and its chaincode servers')
+  .action(async () => {
+    const workspace = Workspace.fromEnv();
+    const started = Date.now();
+    console.log(`network start: ${workspace.root}`);
+    await start(workspace, { progress });
+    console.log(`network started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
 network

@@ -26,7 +26,7 @@ test('up refuses a workspace whose nodes all died, saying what it holds, and lea
 
     const err = await t.throwsAsync(up(workspace, { profile: 'HenanRaft', portOffset: 0 }), { instanceOf: NetworkError });
     t.regex(err!.message, /holds a stopped network .*crypto material, ledgers of 1 nodes, chaincode sequence 2/);
-    t.regex(err!.message, /not supported: `scripts\/network down` deletes it/);
+    t.regex(err!.message, /`scripts\/network start` starts its nodes .* `scripts\/network down` deletes it/);
     t.true(existsSync(ledger), 'the ledger is kept');
     t.true(existsSync(key), 'the crypto is kept');
     t.true(existsSync(workspace.stateFile), 'network.json is kept');

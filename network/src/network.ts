@@ -8,7 +8,7 @@ import { configtx } from './configtx';
 import { connectionProfile } from './connection-profile';
 import { cryptoConfig } from './crypto-config';
 import { locateFabric, requireFabric3, toolPath } from './fabric-binaries';
-import { endpointsOf, fqdn, loadHosts, profileOf, withPortOffset } from './hosts';
+import { endpointsOf, fqdn, loadHosts, profileOf, withPortOffset, type Hosts } from './hosts';
 import { ordererReady, peerKnowsOthers, peerReady, startOrderer, startPeer } from './nodes';
 import { isRunning, residentMiB, stillRunning, stopProcess, type ProcessRecord } from './processes';
 import { healthy, waitFor } from './readiness';
@@ -30,6 +30,23 @@ export class NetworkError extends Error {}
 /** True when any process the record names still runs. */
 export function anyRunning(state: NetworkState): boolean {
   return state.processes.some(stillRunning);
+}
+
+/** Every port the profile's nodes listen on is free: a node on a taken port would exit at start. */
+export async function requirePortsFree(hosts: Hosts, consenters: string[]): Promise<void> {
+  for (const [owner, host, port] of endpointsOf(hosts, consenters)) {
+    const free = await canListen(host, port).catch((err: Error) => {
+      throw new NetworkError(`${owner}: ${err.message}`);
+    });
+    if (!free) {
+      throw new NetworkError(`${host}:${port} (for ${owner}) is already in use (by a listener or a connection's local end); free it or set HNC_FABRIC_PORT_OFFSET`);
+    }
+  }
+}
+
+/** Leaves nothing running behind a failed start, but keeps the folder: its logs say what went wrong. */
+export async function stopStarted(state: NetworkState): Promise<void> {
+  for (const record of [...state.processes].reverse()) await stopProcess(record);
 }
 
 /**
@@ -54,14 +71,7 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
   await requireFabric3(fabric);
   const hosts = withPortOffset(await loadHosts(hostsFile), options.portOffset);
   const consenters = profileOf(hosts, options.profile).consenters;
-  for (const [owner, host, port] of endpointsOf(hosts, consenters)) {
-    const free = await canListen(host, port).catch((err: Error) => {
-      throw new NetworkError(`${owner}: ${err.message}`);
-    });
-    if (!free) {
-      throw new NetworkError(`${host}:${port} (for ${owner}) is already in use (by a listener or a connection's local end); free it or set HNC_FABRIC_PORT_OFFSET`);
-    }
-  }
+  await requirePortsFree(hosts, consenters);
   await mkdir(workspace.configDir, { recursive: true });
   await mkdir(workspace.logsDir, { recursive: true });
   await mkdir(join(workspace.channelBlock(hosts.channel), '..'), { recursive: true });
@@ -70,8 +80,7 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
   try {
     await bringUp(workspace, state, step);
   } catch (err) {
-    // Leave nothing running behind a failed start, but keep the folder: its logs say what went wrong.
-    for (const record of [...state.processes].reverse()) await stopProcess(record);
+    await stopStarted(state);
     throw new NetworkError(`network up failed (logs in ${workspace.logsDir}, nothing left running; \`scripts/network down\` removes the folder before the next \`up\`): ${(err as Error).message}`);
   }
   return state;
@@ -86,12 +95,12 @@ async function stoppedNetwork(workspace: Workspace, state: NetworkState): Promis
   ].filter((x) => x !== undefined);
   return [
     `${workspace.root} holds a stopped network (profile ${state.profile}, port offset ${state.portOffset}, ${await diskMiB(workspace.root)} MiB: ${held.join(', ')}); \`up\` does not replace it.`,
-    'Restarting a stopped network is not supported: `scripts/network down` deletes it (ledgers, crypto and chaincode are lost; a gateway\'s DATA_DIR made on it no longer fits), then `up` starts a new chain.',
+    '`scripts/network start` starts its nodes and chaincode servers again (same ports, crypto, ledgers); `scripts/network down` deletes it (ledgers, crypto and chaincode are lost; a gateway\'s DATA_DIR made on it no longer fits), then `up` starts a new chain.',
   ].join('\n');
 }
 
 async function bringUp(workspace: Workspace, state: NetworkState, step: (name: string) => void): Promise<void> {
-  const { fabric, hosts, consenters, profile } = state;
+  const { fabric, hosts, profile } = state;
 
   const cryptoFile = join(workspace.configDir, 'crypto-config.yaml');
   await writeFile(cryptoFile, stringify(cryptoConfig(hosts)));
@@ -104,8 +113,39 @@ async function bringUp(workspace: Workspace, state: NetworkState, step: (name: s
   );
   step('crypto material and genesis block');
 
-  const orderers = hosts.orderers.nodes.filter((o) => consenters.includes(o.name));
-  const peers = hosts.organisations.flatMap((org) => org.peers.map((peer) => ({ org, peer })));
+  await startNodes(workspace, state, step);
+  const { orderers, peers } = nodesOf(state);
+  for (const node of orderers) await joinOrderer(workspace, state, node);
+  await ordererChannelsActive(workspace, state);
+  for (const { org, peer } of peers) await joinPeer(workspace, state, org, peer);
+  await peersHoldChannel(workspace, state);
+  step(`channel ${hosts.channel} joined by every orderer and peer`);
+  await gossipSpread(state);
+  step('every peer knows every other peer of the channel (gossip, discovery)');
+
+  await mkdir(workspace.connectionDir, { recursive: true });
+  for (const org of hosts.organisations) {
+    await writeFile(workspace.connectionProfile(org.mspId), JSON.stringify(connectionProfile(workspace, hosts, org, state.consenters), null, 2));
+  }
+  step('connection profiles written');
+}
+
+/** The profile's orderers and every organisation's peers. */
+function nodesOf(state: NetworkState) {
+  const { hosts, consenters } = state;
+  return {
+    orderers: hosts.orderers.nodes.filter((o) => consenters.includes(o.name)),
+    peers: hosts.organisations.flatMap((org) => org.peers.map((peer) => ({ org, peer }))),
+  };
+}
+
+/**
+ * Starts the profile's orderers and every peer on the workspace's crypto and data folders, each
+ * recorded before the next starts; resolves once every one serves.
+ */
+export async function startNodes(workspace: Workspace, state: NetworkState, step: (name: string) => void): Promise<void> {
+  const { hosts, fabric } = state;
+  const { orderers, peers } = nodesOf(state);
   const ordererRecords: ProcessRecord[] = [];
   for (const node of orderers) {
     const record = startOrderer(workspace, hosts, fabric, node);
@@ -125,32 +165,34 @@ async function bringUp(workspace: Workspace, state: NetworkState, step: (name: s
     ...peers.map(({ peer }, i) => peerReady(peer, peerRecords[i]!)),
   ]);
   step(`${orderers.length} orderers and ${peers.length} peers serving`);
+}
 
-  for (const node of orderers) await joinOrderer(workspace, state, node);
+export async function ordererChannelsActive(workspace: Workspace, state: NetworkState): Promise<void> {
+  const { hosts } = state;
   await Promise.all(
-    orderers.map((node) =>
+    nodesOf(state).orderers.map((node) =>
       waitFor(`${fqdn(node.name, hosts.orderers.domain)} to activate channel ${hosts.channel}`, async () => (await ordererChannel(workspace, state, node))?.status === 'active', 30_000),
     ),
   );
-  for (const { org, peer } of peers) await joinPeer(workspace, state, org, peer);
+}
+
+export async function peersHoldChannel(workspace: Workspace, state: NetworkState): Promise<void> {
+  const { hosts } = state;
   await Promise.all(
-    peers.map(({ org, peer }) =>
+    nodesOf(state).peers.map(({ org, peer }) =>
       waitFor(`${fqdn(peer.name, org.domain)} to hold channel ${hosts.channel}`, async () => ((await peerHeight(workspace, state, org, peer)) ?? 0) >= 1, 30_000),
     ),
   );
-  step(`channel ${hosts.channel} joined by every orderer and peer`);
+}
+
+/** Every peer's gossip knows every other peer of the channel, so discovery can plan endorsements by all. */
+export async function gossipSpread(state: NetworkState): Promise<void> {
+  const { peers } = nodesOf(state);
   await Promise.all(
     peers.map(({ org, peer }) =>
-      waitFor(`${fqdn(peer.name, org.domain)} to know the channel's other peers (gossip)`, () => peerKnowsOthers(peer, hosts.channel, peers.length - 1), 60_000),
+      waitFor(`${fqdn(peer.name, org.domain)} to know the channel's other peers (gossip)`, () => peerKnowsOthers(peer, state.hosts.channel, peers.length - 1), 60_000),
     ),
   );
-  step('every peer knows every other peer of the channel (gossip, discovery)');
-
-  await mkdir(workspace.connectionDir, { recursive: true });
-  for (const org of hosts.organisations) {
-    await writeFile(workspace.connectionProfile(org.mspId), JSON.stringify(connectionProfile(workspace, hosts, org, consenters), null, 2));
-  }
-  step('connection profiles written');
 }
 
 /**
