@@ -167,6 +167,7 @@ export async function startNodes(workspace: Workspace, state: NetworkState, step
   step(`${orderers.length} orderers and ${peers.length} peers serving`);
 }
 
+/** Every orderer of the profile has the channel active (Raft or BFT has a leader or quorum). */
 export async function ordererChannelsActive(workspace: Workspace, state: NetworkState): Promise<void> {
   const { hosts } = state;
   await Promise.all(
@@ -176,6 +177,7 @@ export async function ordererChannelsActive(workspace: Workspace, state: Network
   );
 }
 
+/** Every peer has committed at least the channel's genesis block. */
 export async function peersHoldChannel(workspace: Workspace, state: NetworkState): Promise<void> {
   const { hosts } = state;
   await Promise.all(
