@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { CommandFailed, run } from './run';
 
 /** The Fabric release programs a network needs; none of them ships with this project. */
 export const FABRIC_TOOLS = ['peer', 'orderer', 'configtxgen', 'cryptogen', 'osnadmin'] as const;
@@ -27,8 +27,9 @@ function executable(file: string): boolean {
   }
 }
 
-function hasTools(dir: string): boolean {
-  return FABRIC_TOOLS.every((tool) => executable(join(dir, tool)));
+/** The tools `dir` lacks (missing or not executable). */
+function missingTools(dir: string): FabricTool[] {
+  return FABRIC_TOOLS.filter((tool) => !executable(join(dir, tool)));
 }
 
 /**
@@ -42,14 +43,15 @@ export function locateFabric(env: NodeJS.ProcessEnv = process.env): FabricInstal
   if (env.FABRIC_BIN) {
     bin = resolve(env.FABRIC_BIN);
     source = 'FABRIC_BIN';
-    if (!hasTools(bin)) throw new FabricNotFound(`FABRIC_BIN=${bin} lacks one of ${FABRIC_TOOLS.join(', ')}`);
+    const missing = missingTools(bin);
+    if (missing.length > 0) throw new FabricNotFound(`FABRIC_BIN=${bin} lacks ${missing.join(', ')} (missing or not executable); it needs ${FABRIC_TOOLS.join(', ')}`);
   } else {
-    const onPath = (env.PATH ?? '').split(delimiter).find((dir) => dir && hasTools(dir));
+    const onPath = (env.PATH ?? '').split(delimiter).find((dir) => dir && missingTools(dir).length === 0);
     const convenience = join(homedir(), 'fabric', 'bin');
     if (onPath) {
       bin = resolve(onPath);
       source = 'PATH';
-    } else if (hasTools(convenience)) {
+    } else if (missingTools(convenience).length === 0) {
       bin = convenience;
       source = '~/fabric/bin';
     } else {
@@ -69,16 +71,25 @@ export function toolPath(fabric: FabricInstall, tool: FabricTool): string {
   return join(fabric.bin, tool);
 }
 
+/** How long `peer version` may take: it prints and exits at once, so longer means it hangs. */
+const VERSION_TIMEOUT_MS = 10_000;
+
 /** The release's version as `peer version` prints it (e.g. 3.1.5); the project needs Fabric 3. */
-export function fabricVersion(fabric: FabricInstall): string {
-  const out = execFileSync(toolPath(fabric, 'peer'), ['version'], { encoding: 'utf8', env: { ...process.env, FABRIC_CFG_PATH: fabric.config } });
+export async function fabricVersion(fabric: FabricInstall, timeoutMs = VERSION_TIMEOUT_MS): Promise<string> {
+  let out: string;
+  try {
+    out = await run(toolPath(fabric, 'peer'), ['version'], { ...process.env, FABRIC_CFG_PATH: fabric.config }, timeoutMs);
+  } catch (err) {
+    if (err instanceof CommandFailed) throw new FabricNotFound(`cannot tell the Fabric version in ${fabric.bin} (from ${fabric.source}): ${err.message}`);
+    throw err;
+  }
   const version = /Version:\s*v?([0-9][^\s]*)/.exec(out)?.[1];
   if (!version) throw new FabricNotFound(`peer version printed no version:\n${out}`);
   return version;
 }
 
-export function requireFabric3(fabric: FabricInstall): string {
-  const version = fabricVersion(fabric);
+export async function requireFabric3(fabric: FabricInstall): Promise<string> {
+  const version = await fabricVersion(fabric);
   if (!version.startsWith('3.')) throw new FabricNotFound(`Fabric ${version} found in ${fabric.bin}; the network needs Fabric 3.x`);
   return version;
 }

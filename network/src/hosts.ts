@@ -98,7 +98,7 @@ export async function loadHosts(file: string): Promise<Hosts> {
 export function withPortOffset(hosts: Hosts, offset: number): Hosts {
   const shift = (p: number): number => {
     const moved = p + offset;
-    if (moved < 1 || moved > 65535) throw new Error(`port ${p} moved by offset ${offset} leaves the range 1-65535`);
+    if (moved < 1 || moved > 65535) throw new RangeError(`port ${p} moved by offset ${offset} leaves the range 1-65535`);
     return moved;
   };
   return {

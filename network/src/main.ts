@@ -1,17 +1,27 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { FabricNotFound, locateFabric, requireFabric3 } from './fabric-binaries';
+import { Command, Option } from 'commander';
+import { locateFabric, requireFabric3 } from './fabric-binaries';
+import { loadHosts, withPortOffset } from './hosts';
 import { deploy, upgrade } from './chaincode/deploy';
 import { down, NetworkError, status, up, type NetworkStatus } from './network';
-import { Workspace } from './workspace';
+import { start } from './start';
+import { hostsFile, Workspace } from './workspace';
 
 /** --consensus names the hosts file's channel profiles. */
 const PROFILES: Record<string, string> = { raft: 'HenanRaft', bft: 'HenanBFT' };
 
-function portOffset(value: string | undefined): number {
+/** HNC_FABRIC_PORT_OFFSET: an integer that keeps every port of the plan within 1-65535. */
+async function portOffset(value: string | undefined): Promise<number> {
   if (value === undefined || value === '') return 0;
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`HNC_FABRIC_PORT_OFFSET must be an integer, not ${JSON.stringify(value)}`);
-  return Number(value);
+  const offset = /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(offset)) throw new NetworkError(`HNC_FABRIC_PORT_OFFSET must be an integer (e.g. 1000), not ${JSON.stringify(value)}`);
+  try {
+    withPortOffset(await loadHosts(hostsFile), offset);
+  } catch (err) {
+    if (err instanceof RangeError) throw new NetworkError(`HNC_FABRIC_PORT_OFFSET=${value} is out of range: ${err.message}`);
+    throw err;
+  }
+  return offset;
 }
 
 function progress(step: string, seconds: number): void {
@@ -32,7 +42,7 @@ function printStatus(s: NetworkStatus): void {
 }
 
 const program = new Command('henan-chain-fabric').description('河南链 Fabric consortium on local processes (see network-config/README.md)');
-const network = program.command('network').description('the consortium: up, down, status');
+const network = program.command('network').description('the consortium: up, start, down, status, check');
 const chaincode = program.command('chaincode').description('the chaincode as a service: deploy, upgrade');
 
 network
@@ -41,7 +51,7 @@ network
   .addOption(new Option('--consensus <type>', 'ordering consensus').choices(Object.keys(PROFILES)).default('raft'))
   .action(async (options: { consensus: string }) => {
     const workspace = Workspace.fromEnv();
-    const offset = portOffset(process.env.HNC_FABRIC_PORT_OFFSET);
+    const offset = await portOffset(process.env.HNC_FABRIC_PORT_OFFSET);
     const profile = PROFILES[options.consensus]!;
     const started = Date.now();
     console.log(`network up: ${profile} in ${workspace.root}, port offset ${offset}`);
@@ -50,11 +60,22 @@ network
   });
 
 network
+  .command('start')
+  .description('start a stopped network again from its folder (same ports, crypto, ledgers) and its chaincode servers')
+  .action(async () => {
+    const workspace = Workspace.fromEnv();
+    const started = Date.now();
+    console.log(`network start: ${workspace.root}`);
+    await start(workspace, { progress });
+    console.log(`network started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+network
   .command('check')
   .description('which Fabric binaries the network would use; exits 1 with the reason when there are none')
-  .action(() => {
+  .action(async () => {
     const fabric = locateFabric();
-    const version = requireFabric3(fabric);
+    const version = await requireFabric3(fabric);
     console.log(`Fabric ${version} in ${fabric.bin} (from ${fabric.source}), config ${fabric.config}`);
   });
 
@@ -99,8 +120,9 @@ for (const [name, action, description] of [
     });
 }
 
+// Every failure, ours or a failed Fabric program's (CommandFailed keeps its message short), is
+// printed as its message alone: a stack or an error object's fields tell a user nothing more.
 program.parseAsync().catch((err: unknown) => {
-  if (err instanceof FabricNotFound || err instanceof NetworkError) console.error((err as Error).message);
-  else console.error(err);
+  console.error(err instanceof Error ? err.message : String(err));
   process.exitCode = 1;
 });

@@ -16,7 +16,7 @@ import { PeerCli } from './chaincode/lifecycle';
 import type { ConnectionProfile } from './connection-profile';
 import type { NetworkStatus } from './network';
 import { groupMembers, residentMiB } from './processes';
-import { accepts } from './readiness';
+import { accepts, waitFor } from './readiness';
 import { freePortOffset } from './ports';
 import { CommandFailed, run } from './run';
 import { peerCliEnv } from './nodes';
@@ -256,6 +256,47 @@ test.serial('Raft: up, deploy, transactions of both organisations, a dead chainc
   }
   t.false(existsSync(net.workspace.root), 'down removes the network folder');
   await assertNothingLeft(t, state);
+});
+
+test.serial('Raft: with every process killed, up refuses and keeps the chain; start brings back the nodes and chaincode with the chain height and state', async (t) => {
+  const net = await TestNetwork.create(t.context.dir, 'restart');
+  let state: NetworkState | undefined;
+  try {
+    await net.network('up');
+    await net.chaincode('deploy', '--artifact', t.context.artifact);
+    const cli = await net.cli();
+    state = await net.state();
+    const [province, city] = state.hosts.organisations as [NetworkState['hosts']['organisations'][number], NetworkState['hosts']['organisations'][number]];
+    const agency = registration(city.mspId);
+    await cli.invoke(province, 'Admin', 'agency:register', [agency.json]);
+    const heights = (await net.status()).nodes.filter((n) => n.height !== undefined).map((n) => n.height!);
+    const height = Math.min(...heights);
+    t.true(height > 1);
+
+    // Every process and what it started dies at once, as in a crash of the machine.
+    for (const record of state.processes) process.kill(-record.pid, 'SIGKILL');
+    for (const record of state.processes) await waitFor(`${record.name} to die`, async () => groupMembers(record.pid).length === 0, 10_000);
+    const ledger = net.workspace.nodeDir(`peer0.${city.domain}`);
+    await t.throwsAsync(net.network('up'), { message: /holds a stopped network \(profile HenanRaft.*crypto material, ledgers of 5 nodes, chaincode sequence 1\)/ });
+    t.true(existsSync(ledger) && existsSync(net.workspace.cryptoDir), 'the refused up kept ledgers and crypto');
+
+    const started = Date.now();
+    t.log((await net.network('start')).trim());
+    t.log(`network start (5 nodes, chaincode servers) in ${seconds(started)} s`);
+    const status = await net.status();
+    t.is(status.nodes.length, 8, '5 nodes, the chaincode supervisor and its 2 servers');
+    for (const node of status.nodes) t.true(node.running, `${node.name} runs again`);
+    for (const node of status.nodes.filter((n) => n.height !== undefined)) t.true(node.height! >= height, `${node.name} keeps the chain (height ${node.height} of ${height})`);
+    t.like(JSON.parse(await cli.query(city, 'User1', 'agency:get', [agency.agencyId])), { agencyId: agency.agencyId, status: 'active' });
+    const after = registration(city.mspId);
+    await cli.invoke(province, 'Admin', 'agency:register', [after.json]);
+    t.like(JSON.parse(await cli.query(city, 'User1', 'agency:get', [after.agencyId])), { agencyId: after.agencyId });
+    state = await net.state();
+  } finally {
+    state = (await readState(net.workspace)) ?? state;
+    await net.network('down');
+  }
+  if (state) await assertNothingLeft(t, state);
 });
 
 test.serial('BFT: four SmartBFT orderers come up, the chaincode deploys and a two-organisation write commits', async (t) => {

@@ -8,7 +8,7 @@ import { configtx } from './configtx';
 import { connectionProfile } from './connection-profile';
 import { cryptoConfig } from './crypto-config';
 import { locateFabric, requireFabric3, toolPath } from './fabric-binaries';
-import { endpointsOf, fqdn, loadHosts, profileOf, withPortOffset } from './hosts';
+import { endpointsOf, fqdn, loadHosts, profileOf, withPortOffset, type Hosts } from './hosts';
 import { ordererReady, peerKnowsOthers, peerReady, startOrderer, startPeer } from './nodes';
 import { isRunning, residentMiB, stillRunning, stopProcess, type ProcessRecord } from './processes';
 import { healthy, waitFor } from './readiness';
@@ -32,6 +32,23 @@ export function anyRunning(state: NetworkState): boolean {
   return state.processes.some(stillRunning);
 }
 
+/** Every port the profile's nodes listen on is free: a node on a taken port would exit at start. */
+export async function requirePortsFree(hosts: Hosts, consenters: string[]): Promise<void> {
+  for (const [owner, host, port] of endpointsOf(hosts, consenters)) {
+    const free = await canListen(host, port).catch((err: Error) => {
+      throw new NetworkError(`${owner}: ${err.message}`);
+    });
+    if (!free) {
+      throw new NetworkError(`${host}:${port} (for ${owner}) is already in use (by a listener or a connection's local end); free it or set HNC_FABRIC_PORT_OFFSET`);
+    }
+  }
+}
+
+/** Leaves nothing running behind a failed start, but keeps the folder: its logs say what went wrong. */
+export async function stopStarted(state: NetworkState): Promise<void> {
+  for (const record of [...state.processes].reverse()) await stopProcess(record);
+}
+
 /**
  * Brings the consortium up from nothing: crypto material, channel genesis block, the profile's
  * orderers and every peer as local processes, the channel joined on each (osnadmin, peer CLI), and
@@ -45,20 +62,16 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
   if (previous && anyRunning(previous)) {
     throw new NetworkError(`a network is already running from ${workspace.root}; run \`npm run network:down\` first`);
   }
+  // A stopped network's ledgers and crypto are its chain: starting anew over them would lose them.
+  if (previous) throw new NetworkError(await stoppedNetwork(workspace, previous));
+  if (existsSync(workspace.root) && (await readdir(workspace.root)).length > 0) {
+    throw new NetworkError(`${workspace.root} is not empty and holds no network.json; not replacing a folder this tool did not make`);
+  }
   const fabric = locateFabric();
-  requireFabric3(fabric);
+  await requireFabric3(fabric);
   const hosts = withPortOffset(await loadHosts(hostsFile), options.portOffset);
   const consenters = profileOf(hosts, options.profile).consenters;
-  for (const [owner, host, port] of endpointsOf(hosts, consenters)) {
-    const free = await canListen(host, port).catch((err: Error) => {
-      throw new NetworkError(`${owner}: ${err.message}`);
-    });
-    if (!free) {
-      throw new NetworkError(`${host}:${port} (for ${owner}) is already in use (by a listener or a connection's local end); free it or set HNC_FABRIC_PORT_OFFSET`);
-    }
-  }
-  // A stopped network's leftovers (ledgers, channel data) would make osnadmin refuse the join.
-  await rm(workspace.root, { recursive: true, force: true });
+  await requirePortsFree(hosts, consenters);
   await mkdir(workspace.configDir, { recursive: true });
   await mkdir(workspace.logsDir, { recursive: true });
   await mkdir(join(workspace.channelBlock(hosts.channel), '..'), { recursive: true });
@@ -67,15 +80,27 @@ export async function up(workspace: Workspace, options: UpOptions): Promise<Netw
   try {
     await bringUp(workspace, state, step);
   } catch (err) {
-    // Leave nothing running behind a failed start, but keep the folder: its logs say what went wrong.
-    for (const record of [...state.processes].reverse()) await stopProcess(record);
-    throw new NetworkError(`network up failed (logs in ${workspace.logsDir}, nothing left running): ${(err as Error).message}`);
+    await stopStarted(state);
+    throw new NetworkError(`network up failed (logs in ${workspace.logsDir}, nothing left running; \`scripts/network down\` removes the folder before the next \`up\`): ${(err as Error).message}`);
   }
   return state;
 }
 
+/** Why `up` will not start over a stopped network: what the folder holds and what the user can do. */
+async function stoppedNetwork(workspace: Workspace, state: NetworkState): Promise<string> {
+  const held = [
+    existsSync(workspace.cryptoDir) ? 'crypto material' : undefined,
+    `ledgers of ${state.processes.filter((p) => existsSync(workspace.nodeDir(p.name))).length} nodes`,
+    state.chaincode ? `chaincode sequence ${state.chaincode.sequence}` : undefined,
+  ].filter((x) => x !== undefined);
+  return [
+    `${workspace.root} holds a stopped network (profile ${state.profile}, port offset ${state.portOffset}, ${await diskMiB(workspace.root)} MiB: ${held.join(', ')}); \`up\` does not replace it.`,
+    '`scripts/network start` starts its nodes and chaincode servers again (same ports, crypto, ledgers); `scripts/network down` deletes it (ledgers, crypto and chaincode are lost; a gateway\'s DATA_DIR made on it no longer fits), then `up` starts a new chain.',
+  ].join('\n');
+}
+
 async function bringUp(workspace: Workspace, state: NetworkState, step: (name: string) => void): Promise<void> {
-  const { fabric, hosts, consenters, profile } = state;
+  const { fabric, hosts, profile } = state;
 
   const cryptoFile = join(workspace.configDir, 'crypto-config.yaml');
   await writeFile(cryptoFile, stringify(cryptoConfig(hosts)));
@@ -88,8 +113,39 @@ async function bringUp(workspace: Workspace, state: NetworkState, step: (name: s
   );
   step('crypto material and genesis block');
 
-  const orderers = hosts.orderers.nodes.filter((o) => consenters.includes(o.name));
-  const peers = hosts.organisations.flatMap((org) => org.peers.map((peer) => ({ org, peer })));
+  await startNodes(workspace, state, step);
+  const { orderers, peers } = nodesOf(state);
+  for (const node of orderers) await joinOrderer(workspace, state, node);
+  await ordererChannelsActive(workspace, state);
+  for (const { org, peer } of peers) await joinPeer(workspace, state, org, peer);
+  await peersHoldChannel(workspace, state);
+  step(`channel ${hosts.channel} joined by every orderer and peer`);
+  await gossipSpread(state);
+  step('every peer knows every other peer of the channel (gossip, discovery)');
+
+  await mkdir(workspace.connectionDir, { recursive: true });
+  for (const org of hosts.organisations) {
+    await writeFile(workspace.connectionProfile(org.mspId), JSON.stringify(connectionProfile(workspace, hosts, org, state.consenters), null, 2));
+  }
+  step('connection profiles written');
+}
+
+/** The profile's orderers and every organisation's peers. */
+function nodesOf(state: NetworkState) {
+  const { hosts, consenters } = state;
+  return {
+    orderers: hosts.orderers.nodes.filter((o) => consenters.includes(o.name)),
+    peers: hosts.organisations.flatMap((org) => org.peers.map((peer) => ({ org, peer }))),
+  };
+}
+
+/**
+ * Starts the profile's orderers and every peer on the workspace's crypto and data folders, each
+ * recorded before the next starts; resolves once every one serves.
+ */
+export async function startNodes(workspace: Workspace, state: NetworkState, step: (name: string) => void): Promise<void> {
+  const { hosts, fabric } = state;
+  const { orderers, peers } = nodesOf(state);
   const ordererRecords: ProcessRecord[] = [];
   for (const node of orderers) {
     const record = startOrderer(workspace, hosts, fabric, node);
@@ -109,32 +165,36 @@ async function bringUp(workspace: Workspace, state: NetworkState, step: (name: s
     ...peers.map(({ peer }, i) => peerReady(peer, peerRecords[i]!)),
   ]);
   step(`${orderers.length} orderers and ${peers.length} peers serving`);
+}
 
-  for (const node of orderers) await joinOrderer(workspace, state, node);
+/** Every orderer of the profile has the channel active (Raft or BFT has a leader or quorum). */
+export async function ordererChannelsActive(workspace: Workspace, state: NetworkState): Promise<void> {
+  const { hosts } = state;
   await Promise.all(
-    orderers.map((node) =>
+    nodesOf(state).orderers.map((node) =>
       waitFor(`${fqdn(node.name, hosts.orderers.domain)} to activate channel ${hosts.channel}`, async () => (await ordererChannel(workspace, state, node))?.status === 'active', 30_000),
     ),
   );
-  for (const { org, peer } of peers) await joinPeer(workspace, state, org, peer);
+}
+
+/** Every peer has committed at least the channel's genesis block. */
+export async function peersHoldChannel(workspace: Workspace, state: NetworkState): Promise<void> {
+  const { hosts } = state;
   await Promise.all(
-    peers.map(({ org, peer }) =>
+    nodesOf(state).peers.map(({ org, peer }) =>
       waitFor(`${fqdn(peer.name, org.domain)} to hold channel ${hosts.channel}`, async () => ((await peerHeight(workspace, state, org, peer)) ?? 0) >= 1, 30_000),
     ),
   );
-  step(`channel ${hosts.channel} joined by every orderer and peer`);
+}
+
+/** Every peer's gossip knows every other peer of the channel, so discovery can plan endorsements by all. */
+export async function gossipSpread(state: NetworkState): Promise<void> {
+  const { peers } = nodesOf(state);
   await Promise.all(
     peers.map(({ org, peer }) =>
-      waitFor(`${fqdn(peer.name, org.domain)} to know the channel's other peers (gossip)`, () => peerKnowsOthers(peer, hosts.channel, peers.length - 1), 60_000),
+      waitFor(`${fqdn(peer.name, org.domain)} to know the channel's other peers (gossip)`, () => peerKnowsOthers(peer, state.hosts.channel, peers.length - 1), 60_000),
     ),
   );
-  step('every peer knows every other peer of the channel (gossip, discovery)');
-
-  await mkdir(workspace.connectionDir, { recursive: true });
-  for (const org of hosts.organisations) {
-    await writeFile(workspace.connectionProfile(org.mspId), JSON.stringify(connectionProfile(workspace, hosts, org, consenters), null, 2));
-  }
-  step('connection profiles written');
 }
 
 /**

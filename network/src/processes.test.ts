@@ -1,22 +1,13 @@
 import test from 'ava';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { inTempDir } from './temp-dir';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupMembers, isRunning, residentMiB, startProcess, stillRunning, stopProcess } from './processes';
 import { waitFor } from './readiness';
 
-async function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'hnc-processes-'));
-  try {
-    return await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 test('a started process runs detached with its output in its log, and stopping it stops what it started too', async (t) => {
-  await inTempDir(async (dir) => {
+  await inTempDir('hnc-processes-', async (dir) => {
     // bash starts a child of its own (like the supervisor its chaincode servers), then waits.
     const record = startProcess({
       name: 'parent',
@@ -37,7 +28,7 @@ test('a started process runs detached with its output in its log, and stopping i
 });
 
 test('what a killed leader left behind still counts as running, and is stopped', async (t) => {
-  await inTempDir(async (dir) => {
+  await inTempDir('hnc-processes-', async (dir) => {
     const record = startProcess({ name: 'leader', program: '/bin/bash', args: ['-c', 'sleep 300 & wait'], env: process.env, cwd: dir, log: join(dir, 'leader.log') });
     await waitFor('the child', async () => groupMembers(record.pid).length === 2, 10_000);
     process.kill(record.pid, 'SIGKILL');
@@ -49,7 +40,7 @@ test('what a killed leader left behind still counts as running, and is stopped',
 });
 
 test('waiting for a process that exits fails at once with the end of its log', async (t) => {
-  await inTempDir(async (dir) => {
+  await inTempDir('hnc-processes-', async (dir) => {
     const record = startProcess({
       name: 'orderer1',
       program: '/bin/bash',
@@ -66,7 +57,7 @@ test('waiting for a process that exits fails at once with the end of its log', a
 });
 
 test('a process that ignores SIGTERM is killed after the grace period', async (t) => {
-  await inTempDir(async (dir) => {
+  await inTempDir('hnc-processes-', async (dir) => {
     const record = startProcess({
       name: 'stubborn',
       program: '/bin/bash',
@@ -84,7 +75,7 @@ test('a process that ignores SIGTERM is killed after the grace period', async (t
 });
 
 test('a record whose pid now belongs to another program is not ours to stop', async (t) => {
-  await inTempDir(async (dir) => {
+  await inTempDir('hnc-processes-', async (dir) => {
     const other = startProcess({ name: 'other', program: '/bin/sleep', args: ['300'], env: process.env, cwd: dir, log: join(dir, 'other.log') });
     const stale = { ...other, program: '/usr/local/bin/orderer' };
     t.false(isRunning(stale));

@@ -163,6 +163,20 @@ export async function deploy(workspace: Workspace, options: DeployOptions = {}):
 }
 
 /**
+ * Starts the deployed sequence's supervised chaincode servers again (after `network start`), as
+ * deploy and upgrade start them, and resolves once the chaincode answers on every peer.
+ */
+export async function restartChaincode(workspace: Workspace, state: NetworkState): Promise<void> {
+  const chaincode = state.chaincode;
+  if (!chaincode) return;
+  const supervisor = startSupervisor(workspace, state, chaincode, chaincode.sequence);
+  state.processes.push(supervisor);
+  await writeState(workspace, state);
+  await awaitListening(state, chaincode.sequence, supervisor);
+  await awaitServers(new PeerCli(workspace, state), state, supervisor);
+}
+
+/**
  * Next sequence with the chaincode as it is now: build it, install new packages, start their
  * servers on the other port beside the running ones, approve and commit; the peers then switch to
  * the new servers and the old ones stop. The chaincode answers throughout, and the ledger's state is
