@@ -36,7 +36,7 @@ test('an evaluate refusal (message only, no details) maps the same way', (t) => 
   t.like(apiErrorFromFabric(err), { status: 404, code: 'NOT_FOUND' });
 });
 
-test('a peer out of reach is 503 with Retry-After; a chaincode server down, or too few endorsing peers, too', (t) => {
+test('a peer out of reach is 503 with Retry-After; a chaincode server down, too few endorsing peers or an upgrade\u2019s definition switch, too', (t) => {
   const down = new GatewayError({ code: status.UNAVAILABLE, details: [], cause: serviceError(status.UNAVAILABLE, 'No connection established'), message: '14 UNAVAILABLE: No connection established' });
   const mapped = apiErrorFromFabric(down) as ApiError;
   t.like(mapped, { status: 503, code: 'LEDGER_UNAVAILABLE' });
@@ -56,6 +56,10 @@ test('a peer out of reach is 503 with Retry-After; a chaincode server down, or t
     message: '9 FAILED_PRECONDITION: no combination of peers can be derived which satisfy the endorsement policy',
   });
   t.like(apiErrorFromFabric(noEndorsers), { status: 503, code: 'LEDGER_UNAVAILABLE' });
+  // An upgrade's new definition committed while the query ran: retried, it answers.
+  const switched = 'chaincode cache at sequence 1 but current sequence is 2, chaincode definition for \'henan-chain\' changed during invoke';
+  const midUpgrade = new GatewayError({ code: status.UNKNOWN, details: [], cause: serviceError(status.UNKNOWN, switched), message: `2 UNKNOWN: evaluate call to endorser returned error: ${switched}` });
+  t.like(apiErrorFromFabric(midUpgrade), { status: 503, code: 'LEDGER_UNAVAILABLE' });
 });
 
 test('an MVCC or phantom read conflict at commit is LEDGER_CONFLICT (re-proposed by the caller); another invalidation is our 500', (t) => {

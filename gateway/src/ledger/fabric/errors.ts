@@ -20,9 +20,10 @@ const CHAINCODE_RESPONSE = /chaincode response \d+, ([\s\S]*)$/;
 
 /**
  * A chaincode server or peer out of reach: Fabric's text for it, on endorse and on evaluate alike (with
- * an organisation's peer down, the gateway's discovery finds no set of peers for the endorsement policy).
+ * an organisation's peer down, the gateway's discovery finds no set of peers for the endorsement policy;
+ * during an upgrade, Fabric refuses the invoke in flight when the new definition commits).
  */
-const CHAINCODE_UNREACHABLE = /could not launch chaincode|connection refused|error sending|chaincode .* not available|no peers available|no combination of peers can be derived/i;
+const CHAINCODE_UNREACHABLE = /could not launch chaincode|connection refused|error sending|chaincode .* not available|no peers available|no combination of peers can be derived|chaincode definition for '[^']*' changed during invoke/i;
 
 /** A transaction ordered into a block and marked invalid there: nothing of it was written. */
 export function commitFailure(code: number, transactionId: string): ApiError {
