@@ -1,6 +1,6 @@
 import test from 'ava';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, misspeltSettings } from './config';
 
 test('the embedded ledger is the default, with demo data in ./data', (t) => {
   const config = loadConfig({});
@@ -33,4 +33,13 @@ test('numbers are written in decimal: a blank, hex or exponent PORT is refused, 
   t.throws(() => loadConfig({ TOKEN_TTL_DAYS: '0x10' }), { instanceOf: ConfigError, message: /TOKEN_TTL_DAYS must be written in decimal digits/ });
   t.is(loadConfig({ TOKEN_TTL_DAYS: '0.5' }).tokenTtlDays, 0.5);
   t.is(loadConfig({}).bodyLimit, 256 * 1024);
+});
+
+test('a variable that looks like a misspelt setting is named with the setting meant; others are left alone', (t) => {
+  const env = { HOLDER_SECERT: 'x', TOKEN_TTL_DAY: '90', PUBLIC_BASE_URl: 'https://x', HOLDER_SECRET: 'y', PATH: '/bin', HOSTNAME: 'box', LOGNAME: 'root', NODE_ENV: 'production' };
+  t.deepEqual(misspeltSettings(env), [
+    { given: 'HOLDER_SECERT', meant: 'HOLDER_SECRET' },
+    { given: 'TOKEN_TTL_DAY', meant: 'TOKEN_TTL_DAYS' },
+    { given: 'PUBLIC_BASE_URl', meant: 'PUBLIC_BASE_URL' },
+  ]);
 });

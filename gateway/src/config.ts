@@ -97,6 +97,33 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Edits (insert, delete, replace, swap two neighbours) between two names: how far a typo strays. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * Variables that look like a misspelt setting (HOLDER_SECERT, TOKEN_TTL_DAY), each with the setting
+ * meant: an unknown name is otherwise ignored, and the gateway would start on a default unnoticed.
+ */
+export function misspeltSettings(env: NodeJS.ProcessEnv): { given: string; meant: string }[] {
+  const names = Object.keys(settingsSchema.shape);
+  const found: { given: string; meant: string }[] = [];
+  for (const given of Object.keys(env)) {
+    if (names.includes(given) || given.length < 6) continue;
+    const meant = names.find((name) => editDistance(given.toUpperCase(), name) <= 2);
+    if (meant) found.push({ given, meant });
+  }
+  return found;
+}
+
 /** Reads the configuration from the environment, with `overrides` (e.g. from command-line flags) winning. */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Settings = {}): GatewayConfig {
   // An empty variable (FOO=) means "not set", as in most shells' and service managers' conventions.

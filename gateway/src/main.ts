@@ -8,7 +8,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, misspeltSettings } from './config';
 import { restoreCrashOnError } from './process-guard';
 import { startGateway } from './server';
 import { loadOrSeedDemo } from './demo/state';
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     ...(values.host ? { HOST: values.host } : {}),
     ...(values['data-dir'] ? { DATA_DIR: values['data-dir'] } : {}),
   });
+  for (const { given, meant } of misspeltSettings(process.env)) process.stderr.write(`warning: ${given} is no setting of the gateway and is ignored; did you mean ${meant}?\n`);
   await requirePortal(config.portalDir);
   // What the gateway writes is its user's alone (LevelDB makes its files with the umask's mode).
   process.umask(0o077);
