@@ -67,6 +67,11 @@ test('every mistake in a profile is a ConfigError that says what to do', async (
   const { file } = await writeProfile(dir);
   await t.throwsAsync(loadConnectionProfile(file, 'KaifengMSP'), { instanceOf: ConfigError, message: /has no organisation KaifengMSP \(it has HenanProvinceMSP, ZhengzhouMSP\)/ });
   await t.throwsAsync(loadConnectionProfile(file, 'HenanProvinceMSP'), { instanceOf: ConfigError, message: /no identities of HenanProvinceMSP/ });
+  // The network is up, but the ordering organisation has no peer and so no profile: it is told which exist.
+  await t.throwsAsync(loadConnectionProfile(join(dir, 'HenanBigDataMSP.json'), 'HenanBigDataMSP'), {
+    instanceOf: ConfigError,
+    message: /no connection profile for HenanBigDataMSP at .+: the network has profiles for ZhengzhouMSP \(organisations with a peer serve a gateway\)$/,
+  });
 
   const plain = await writeProfile(dir, (p) => (p.peers['peer0.zhengzhou.henan.gov.cn'].url = 'grpc://127.0.0.1:9051'));
   await t.throwsAsync(loadConnectionProfile(plain.file, 'ZhengzhouMSP'), { instanceOf: ConfigError, message: /url: must be grpcs:\/\/host:port/ });

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../config';
 import type { LedgerIdentity } from '../ledger';
@@ -56,6 +56,11 @@ export async function loadConnectionProfile(file: string, mspId: string): Promis
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`FABRIC_PROFILE ${file}: ${(err as Error).message}`);
+    const others = await profilesBeside(file);
+    if (others.length > 0) {
+      // The network is up: this organisation has no peer (the ordering organisation), or its name is mistyped.
+      throw new ConfigError(`no connection profile for ${mspId} at ${file}: the network has profiles for ${others.join(', ')} (organisations with a peer serve a gateway)`);
+    }
     throw new ConfigError(`no connection profile at ${file}: start the network (npm run network:up) or set FABRIC_PROFILE`);
   }
   let json: unknown;
@@ -110,5 +115,14 @@ async function readProfileFile(file: string, path: string, what: string): Promis
     return await readFile(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`FABRIC_PROFILE ${file}: cannot read ${what} at ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); has the network been taken down?`);
+  }
+}
+
+/** The organisations whose profiles lie in the folder of `file`, none when there is no such folder. */
+async function profilesBeside(file: string): Promise<string[]> {
+  try {
+    return (await readdir(dirname(file))).filter((name) => name.endsWith('.json')).map((name) => basename(name, '.json')).sort();
+  } catch {
+    return [];
   }
 }
