@@ -4,8 +4,7 @@
  * `npm start -- --ledger fabric [--org ZhengzhouMSP]`: on the Fabric network of `npm run network:up`.
  */
 import './quiet-chaincode-logs';
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig, misspeltSettings } from './config';
@@ -62,12 +61,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-/** The portal's pages must be there: the start prints the portal's address, and QR codes link into it. */
+/**
+ * The portal's folder must be there: the start prints the portal's address, and QR codes link into it.
+ * Its files are not looked for: a build running beside the gateway (as `npm start` does) empties the
+ * folder for a moment, and the pages are read at each request anyway.
+ */
 async function requirePortal(portalDir: string): Promise<void> {
-  try {
-    await access(join(portalDir, 'index.html'));
-  } catch {
-    throw new ConfigError(`invalid configuration:\n  PORTAL_DIR: ${portalDir} holds no index.html; build the portal (npm run build) or point PORTAL_DIR at its pages`);
+  const found = await stat(portalDir).catch(() => undefined);
+  if (!found?.isDirectory()) {
+    throw new ConfigError(`invalid configuration:\n  PORTAL_DIR: ${portalDir} is no folder; build the portal (npm run build) or point PORTAL_DIR at its pages`);
   }
 }
 

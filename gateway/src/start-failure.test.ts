@@ -40,7 +40,7 @@ test('a second gateway on a running one\u2019s DATA_DIR is told the folder is in
 });
 
 test('a missing portal and an unknown flag are refused in one line', async (t) => {
-  await refusedWith(t, spawnGateway(await freshDataDir(t), { PORTAL_DIR: '/nonexistent/site' }), /PORTAL_DIR: \/nonexistent\/site holds no index\.html/);
+  await refusedWith(t, spawnGateway(await freshDataDir(t), { PORTAL_DIR: '/nonexistent/site' }), /PORTAL_DIR: \/nonexistent\/site is no folder/);
   await refusedWith(t, spawnGateway(await freshDataDir(t), {}, ['--bogus']), /Unknown option '--bogus'.*the flags are --port/);
 });
 
