@@ -88,7 +88,7 @@ test('a changed field is invalid (exit 1) and named; a file that is no bundle to
   const text = await henanChain(['verify-evidence', 'text.json'], { cwd });
   t.is(text.code, 2, 'no bundle, nothing checked');
   t.is(text.stdout, '');
-  t.regex(text.stderr, /^henan-chain: text\.json is not JSON, so no evidence bundle: Unexpected token/);
+  t.regex(text.stderr, /^henan-chain: text\.json cannot be read as JSON, so no evidence bundle: Unexpected token/);
   await writeFile(join(cwd, 'array.json'), '[]');
   const array = await henanChain(['verify-evidence', 'array.json'], { cwd });
   t.is(array.code, 1);

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { verifyBundle, type BundleVerification } from '@henan-chain/evidence';
+import { parseIJson } from '@henan-chain/crypto';
 import { MiB, readInput } from './io';
 import { Invalid, UsageError } from './outcomes';
 
@@ -25,10 +26,10 @@ async function verifyEvidenceFile(file: string, options: { verbose?: boolean }):
   const text = new TextDecoder().decode(await readInput(file, 'evidence bundle', MAX_BUNDLE_BYTES));
   let bundle: unknown;
   try {
-    bundle = JSON.parse(text);
+    bundle = parseIJson(text);
   } catch (err) {
     // No bundle to check: a usage error (exit 2), as a file that is no key is.
-    throw new UsageError(`${file} is not JSON, so no evidence bundle: ${(err as Error).message}`);
+    throw new UsageError(`${file} cannot be read as JSON, so no evidence bundle: ${(err as Error).message}`);
   }
   const result = verifyBundle(bundle);
   if (result.verdict === 'invalid') {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { duplicateMember } from './duplicate-members';
+import { duplicateMember, parseIJson } from './duplicate-members';
 
 test('the first member name given twice in one object is found, with its path from the root', (t) => {
   const found: [string, (string | number)[]][] = [
@@ -30,4 +30,10 @@ test('distinct names pass, whatever the strings and nesting around them hold', (
     '{"leaves":' + JSON.stringify(Array.from({ length: 1000 }, (_, i) => i.toString(16).padStart(64, '0'))) + ',"description":"x"}',
   ];
   for (const text of clean) t.is(duplicateMember(text), undefined, text);
+});
+
+test('parseIJson parses as JSON.parse does, and refuses a name given twice, naming where', (t) => {
+  t.deepEqual(parseIJson('{"a":[1,{"b":2}]}'), { a: [1, { b: 2 }] });
+  t.throws(() => parseIJson('{"a":{"b":1,"b":2}}'), { instanceOf: SyntaxError, message: /a\.b appears twice in one object/ });
+  t.throws(() => parseIJson('{"a":'), { instanceOf: SyntaxError });
 });

@@ -64,3 +64,14 @@ export function duplicateMember(text: string): (string | number)[] | undefined {
   }
   return undefined;
 }
+
+/**
+ * JSON.parse that refuses what I-JSON refuses and JSON.parse would quietly resolve: a member name
+ * given twice in one object (the last would win, so two readers could see two documents).
+ */
+export function parseIJson(text: string): unknown {
+  const parsed: unknown = JSON.parse(text);
+  const duplicate = duplicateMember(text);
+  if (duplicate !== undefined) throw new SyntaxError(`the member name at ${duplicate.map(String).join('.') || '(root)'} appears twice in one object (I-JSON, RFC 7493 §2.3)`);
+  return parsed;
+}

@@ -25,6 +25,7 @@ export * from './sm2-encrypt';
 /** DER writers for structures other packages hash or sign (a block header, an electronic seal's signed part). */
 export { derSequence, derInteger, derOctetString, derOid } from './asn1';
 export * from './jcs';
+export { duplicateMember, parseIJson } from './duplicate-members';
 export { isWellFormedText } from './unicode';
 export * from './merkle';
 export { LeafRunHashers } from './merkle-threads';

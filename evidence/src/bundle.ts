@@ -8,6 +8,11 @@
 export const BUNDLE_FORMAT = 'henan-chain/evidence-bundle/v1';
 
 /** What a bundle can be about: a licence (证照), a sealing (签章存证), a receipt (数据共享回执), an anchored leaf (批量存证). */
+/** Each agency's log of anchors is its own checkpoint origin: a checkpoint of one agency can never pass for another's. */
+export function anchorOrigin(agencyId: string): string {
+  return `henan-chain.gov.cn/anchors/${agencyId}`;
+}
+
 export const SUBJECT_KINDS = ['licence', 'sealing', 'receipt', 'anchored-leaf'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 

@@ -4,8 +4,8 @@
  * same verdict. Every check is named after the bundle field it rests on, so a change to any field is
  * reported where it was made.
  */
-import { SM3, canonicalBytes, equalBytes, fromHex, hashLeaf, parseCheckpoint, toHex, verify, verifyCheckpoint, verifyInclusion } from '@henan-chain/crypto';
-import { BUNDLE_FORMAT, SUBJECT_KINDS, type EmbeddedBlockProof, type EvidenceBundle, type StoredRecord } from './bundle';
+import { SM3, canonicalBytes, equalBytes, fromHex, hashLeaf, parseCheckpoint, parseIJson, toHex, verify, verifyCheckpoint, verifyInclusion } from '@henan-chain/crypto';
+import { BUNDLE_FORMAT, SUBJECT_KINDS, anchorOrigin, type EmbeddedBlockProof, type EvidenceBundle, type StoredRecord } from './bundle';
 import { dataHashOf, headerHash, readTransaction, type ReadTransaction } from './embedded-transaction';
 
 export interface Check {
@@ -96,7 +96,7 @@ export function verifyBundle(input: unknown): BundleVerification {
 export function verifyBundleText(text: string): BundleVerification {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseIJson(text);
   } catch (err) {
     const run = new Run();
     run.check('(file)', false, `not JSON: ${err instanceof Error ? err.message : String(err)}`);
@@ -315,6 +315,14 @@ class Run {
     const l = leaf!;
     this.check('anchoredLeaf.leaf', l.leaf === bundle.subject.id, 'the proof is for the subject leaf');
     this.check('anchoredLeaf.root', l.root === anchor.root && l.treeSize === anchor.size, `the proof's root and size are anchor ${l.anchorId}'s (${String(anchor.size)} leaves)`);
+    // The head the agency signed, checked above with its key: on a ledger whose bytes this verifier cannot
+    // prove (Fabric), it is what ties the record's root and size to the agency.
+    const signed = isObject(anchor.lastAction) && isObject(anchor.lastAction.request) ? anchor.lastAction.request : undefined;
+    this.check(
+      'records[0].value.root',
+      signed !== undefined && signed.root === anchor.root && signed.size === anchor.size,
+      `anchor ${l.anchorId}'s root and size are the ones its agency signed`,
+    );
     let included = false;
     try {
       included = verifyInclusion(SM3, l.leafIndex, l.treeSize, hashLeaf(SM3, fromHex(l.leaf, 'leaf', 32)), l.proof.map((p) => fromHex(p, 'proof', 32)), fromHex(l.root, 'root', 32));
@@ -325,12 +333,19 @@ class Run {
     if (l.checkpoint === undefined) return;
     const cp = l.checkpoint;
     const result = verifyCheckpoint(cp.text, cp.keyName, cp.publicKey);
-    let sameHead = false;
-    if (result.valid) {
-      const parsed = parseCheckpoint(cp.text);
-      sameHead = parsed.size >= l.treeSize;
-    }
-    this.check('anchoredLeaf.checkpoint', result.valid && sameHead, result.valid ? `the checkpoint signed by ${cp.keyName} covers a tree of at least ${l.treeSize} leaves` : `the checkpoint does not verify (${result.reason})`);
+    // The gateway signs the anchor's own head: the same agency's log, size and root, nothing else.
+    const origin = anchorOrigin(String(anchor.agencyId));
+    const parsed = result.valid ? parseCheckpoint(cp.text) : undefined;
+    const sameHead = parsed !== undefined && parsed.origin === origin && parsed.size === l.treeSize && toHex(parsed.root) === l.root;
+    this.check(
+      'anchoredLeaf.checkpoint',
+      sameHead,
+      !result.valid
+        ? `the checkpoint does not verify (${result.reason})`
+        : sameHead
+          ? `the checkpoint signed by ${cp.keyName} is of ${origin} at ${l.treeSize} leaves and this root`
+          : `the checkpoint (${parsed!.origin}, ${parsed!.size} leaves) is not the head of anchor ${l.anchorId} (${origin}, ${l.treeSize} leaves, its root)`,
+    );
     this.notProven.push(`that the checkpoint key (${cp.keyName}) is the gateway's: compare it with GET /v1/gateway/key from a source you trust`);
   }
 

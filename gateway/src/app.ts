@@ -3,12 +3,12 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { duplicateMember } from '@henan-chain/crypto';
 import { messageZh } from './http/messages-zh';
 import { portalSite } from './http/portal-site';
 import { ApiError } from './errors';
 import { defineRoute, mountRoutes, type RouteSpec } from './http/route';
 import { buildOpenApi } from './http/openapi';
-import { duplicateMember } from './http/duplicate-members';
 import type { Services } from './services';
 
 /** Anchor batches carry up to 100,000 digests (~7 MB of JSON); everything else stays small. */

@@ -1,13 +1,10 @@
 import { checkpointKeyId, formatCheckpoint, fromHex, publicKeyToPem, signCheckpoint } from '@henan-chain/crypto';
+import { anchorOrigin } from '@henan-chain/evidence';
 import type { StoredKey } from '../auth/keystore';
 
 /** The signed-note key name under which the gateway signs tree heads (no spaces or '+', as signed-note asks). */
 export const CHECKPOINT_KEY_NAME = 'henan-chain.gov.cn/gateway';
 
-/** Each agency's log is its own origin: a checkpoint of one agency can never pass for another's. */
-export function anchorOrigin(agencyId: string): string {
-  return `henan-chain.gov.cn/anchors/${agencyId}`;
-}
 
 /**
  * The agency's anchored tree head as a C2SP tlog-checkpoint, signed with the gateway's SM2 key: a

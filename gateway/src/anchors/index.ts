@@ -5,7 +5,7 @@ import { AnchorLog } from './log';
 
 export type { AgencyPrincipal, BatchAnchorer, BatchRequest, BatchResult } from './anchoring';
 export { LEAF_BYTES, type AgencyLog, type AnchorLog, type BatchInfo } from './log';
-export { anchorOrigin, CHECKPOINT_KEY_NAME, gatewayKeyInfo, signedTreeHead } from './checkpoint';
+export { CHECKPOINT_KEY_NAME, gatewayKeyInfo, signedTreeHead } from './checkpoint';
 
 export interface Anchors {
   log: AnchorLog;

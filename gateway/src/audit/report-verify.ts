@@ -1,4 +1,4 @@
-import { canonicalBytes, fromHex, sm3, toHex, verify } from '@henan-chain/crypto';
+import { canonicalBytes, fromHex, parseIJson, sm3, toHex, verify } from '@henan-chain/crypto';
 import { CSV_SIGNATURE_PREFIX, REPORT_ALGORITHM, type ReportSignature } from './report-format';
 
 export type ReportVerification =
@@ -25,7 +25,7 @@ export function verifyReport(input: string | Uint8Array, options: { publicKey?: 
 function verifyJson(bytes: Buffer, trusted: string | undefined): ReportVerification {
   let document: unknown;
   try {
-    document = JSON.parse(bytes.toString('utf8'));
+    document = parseIJson(bytes.toString('utf8'));
   } catch (err) {
     return { valid: false, format: 'json', reason: `not JSON: ${(err as Error).message}` };
   }

@@ -54,6 +54,9 @@ test('the verifier refuses what a signature does not cover, and hex a byte chang
   t.regex((verifyReport(JSON.stringify(substituted)) as { reason: string }).reason, /does not name/);
   t.false(verifyReport('').valid);
   t.false(verifyReport('{"report":').valid);
+  // A forged report before the signed one: JSON.parse keeps the last, a first-wins reader shows the first.
+  const forgedFirst = `{"report":{"events":[]},${JSON.stringify(signed).slice(1)}`;
+  t.regex((verifyReport(forgedFirst) as { reason: string }).reason, /report appears twice/);
 
   const csv = signReportCsv(reportCsv(report), key);
   t.deepEqual(verifyReport(csv, { publicKey }), { valid: true, format: 'csv', keyId: key.keyId, publicKey });

@@ -2,7 +2,7 @@ import anyTest, { type TestFn } from 'ava';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { sm3Hex } from '@henan-chain/crypto';
+import { SM3, fromHex, hashLeaf, sm3Hex, toHex } from '@henan-chain/crypto';
 import { verifyBundle, verifyBundleText, type EvidenceBundle } from '@henan-chain/evidence';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { issueLicence, licenceIdFor, newIssuer, type TestIssuer } from '../testing/licence-fixtures';
@@ -48,6 +48,12 @@ test('a licence bundle verifies offline: record, issuance and revocation signatu
   t.true(conformsToSchema(revoked), JSON.stringify(conformsToSchema.errors));
   // The same verdict from the file's text as from the parsed object
   t.deepEqual(verifyBundleText(JSON.stringify(revoked)), result);
+  // A forged first copy of a member before the genuine one: JSON.parse would check the genuine copy
+  // while a first-wins reader shows the forged one, so the text is refused.
+  const twice = JSON.stringify(revoked).replace('"value":{', '"value":{"status":"valid",');
+  const refused = verifyBundleText(twice);
+  t.is(refused.verdict, 'invalid');
+  t.regex(refused.failures[0]!.message, /records\.0\.value\.status appears twice/);
 });
 
 /** Field-by-field tampering: each change is detected, and the failure names the field changed. */
@@ -130,7 +136,7 @@ test('a sealing bundle proves the seal signature and the seal', async (t) => {
   t.true(failedFields(forged).includes('records[0].value.documentSm3'));
 });
 
-test('an anchored leaf\u2019s bundle proves inclusion under the anchored root and the signed checkpoint', async (t) => {
+test('an anchored leaf\u2019s bundle proves inclusion under the anchored root and the signed checkpoint of that very head', async (t) => {
   const { gw } = t.context;
   const agency = await gw.registerAgency({ name: '河南省大数据管理局', roles: ['provider'] });
   const leaves = ['a', 'b', 'c'].map((x) => sm3Hex(`不动产登记电子证明 ${x}`));
@@ -148,6 +154,25 @@ test('an anchored leaf\u2019s bundle proves inclusion under the anchored root an
   const forgedCheckpoint = copy(reply.body);
   forgedCheckpoint.anchoredLeaf.checkpoint.text = forgedCheckpoint.anchoredLeaf.checkpoint.text.replace(/\n3\n/, '\n4\n');
   t.deepEqual(failedFields(forgedCheckpoint), ['anchoredLeaf.checkpoint']);
+  // A genuine checkpoint, signed by the same gateway, of another agency's larger log (another origin and root): not this anchor's head.
+  const other = await gw.registerAgency({ name: '郑州市大数据管理局', roles: ['provider'] });
+  t.is((await gw.request('POST', '/v1/anchors', { token: other.token, json: { description: '另一批次', leaves: [...leaves, sm3Hex('不动产登记电子证明 d')] } })).status, 201);
+  const elsewhere = await gw.request('GET', `/v1/anchors/checkpoint?agency=${other.agencyId}`);
+  t.is(elsewhere.status, 200, elsewhere.text);
+  const swapped = copy(reply.body);
+  swapped.anchoredLeaf.checkpoint.text = elsewhere.text;
+  t.deepEqual(failedFields(swapped), ['anchoredLeaf.checkpoint']);
+  // Relabelled as Fabric (whose blocks this verifier cannot check), with a forged one-leaf tree in the
+  // anchor record: the head the agency signed still gives it away.
+  const relabelled = copy(reply.body);
+  const forgedLeaf = sm3Hex('伪造的文件');
+  relabelled.ledger.kind = 'fabric';
+  for (const proof of relabelled.transactions) Object.assign(proof, { ledger: 'fabric', hashAlgorithm: 'SHA-256' });
+  Object.assign(relabelled.subject, { id: forgedLeaf });
+  Object.assign(relabelled.records[0].value, { root: toHex(hashLeaf(SM3, fromHex(forgedLeaf, 'leaf', 32))), size: 1 });
+  Object.assign(relabelled.anchoredLeaf, { leaf: forgedLeaf, leafIndex: 0, treeSize: 1, proof: [], root: relabelled.records[0].value.root });
+  delete relabelled.anchoredLeaf.checkpoint;
+  t.deepEqual(failedFields(relabelled), ['records[0].value.root']);
 });
 
 test('bad input: a malformed identifier is 400, an unknown licence 404, an unknown leaf 404', async (t) => {
