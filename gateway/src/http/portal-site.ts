@@ -4,8 +4,6 @@
  * (/verify/…, /provenance/…, /audit/…, /offline) answered with index.html, whose script routes it.
  * Runs after the API's router, so it only sees what no API route took. A page or asset asked for with
  * another method than GET or HEAD exists all the same: 405 with Allow (RFC 9110 §15.5.6), not 404.
- * Wrapping the router, it also sends X-Content-Type-Options on what the routes answer (not on what
- * app.ts refuses before them).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';

@@ -3,7 +3,7 @@ import { api, postJson } from '../api';
 import { fileSm3 } from '../digest';
 import { facts, field, h, mono, pressable } from '../dom';
 import { t, verdictLabel, when } from '../i18n';
-import { pageOfCode } from '../identifiers';
+import { PAGES, pageOfCode } from '../identifiers';
 import { licenceStateAt } from '../licence-state';
 import { decodeImageFile, scanCamera } from '../qr-scan';
 import { evidenceFacts, fill, submitsId, verdictBanner, wordedReasons } from '../verdict';
@@ -118,7 +118,7 @@ async function licenceResult(answer: any, documentSm3: string | undefined): Prom
           'ol',
           { class: 'versions' },
           ...versions.map((v) =>
-            h('li', { 'aria-current': v.licenceId === r.licenceId ? 'true' : 'false' }, h('a', { href: `/verify/licence/${encodeURIComponent(v.licenceId)}`, 'data-link': true }, `v${v.version}`), ` · ${verdictLabel(licenceStateAt(v, answer.checkedAt))} · ${when(v.createdAt)}`),
+            h('li', { 'aria-current': v.licenceId === r.licenceId ? 'true' : 'false' }, h('a', { href: `${PAGES.licence}/${encodeURIComponent(v.licenceId)}`, 'data-link': true }, `v${v.version}`), ` · ${verdictLabel(licenceStateAt(v, answer.checkedAt))} · ${when(v.createdAt)}`),
           ),
         ),
       ),
