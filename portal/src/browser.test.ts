@@ -511,9 +511,10 @@ test.serial('审计 in Chinese throughout, and the language switch keeps what wa
   t.is(await page.getByLabel('Record kind').inputValue(), 'licence');
   await page.getByRole('button', { name: '中文' }).click();
   await page.goto(`${t.context.gw.url}/offline`);
-  await page.locator('.dropzone').focus();
-  const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
-  await page.keyboard.press(' ');
+  // The locator focuses the drop zone itself, once it is attached and stable, then presses: no key
+  // can go to an element a late render replaced. The wait allows for a machine under load.
+  const chooser = page.waitForEvent('filechooser', { timeout: 15_000 });
+  await page.locator('.dropzone').press(' ');
   t.truthy(await chooser);
   await page.close();
 });
